@@ -1,0 +1,81 @@
+"""Typed results of reading a plan document.
+
+The shape follows the JSON contract in ``docs/plan-document.schema.json`` (schema_version "1");
+:meth:`PlanDocument.to_dict` produces exactly that JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Op = Literal[">=", "=", "<=", "~", "range"]
+TargetKind = Literal["quantity", "milestone"]
+Status = Literal["draft", "final"]
+
+SCHEMA_VERSION = "1"
+
+
+@dataclass(slots=True)
+class Target:
+    """One measurable promise inside an item: 9千米 of gas mains, >= 500 批次 of inspections."""
+
+    kind: TargetKind
+    subject: str
+    op: Op
+    value: float | None
+    unit: str | None
+    source: str
+    value_max: float | None = None
+    period: str | None = None
+
+
+@dataclass(slots=True)
+class Standard:
+    """Money per beneficiary or per unit: 按照每人209元的标准 -> amount 209, per 人."""
+
+    subject: str
+    op: Op
+    amount: float
+    per: str | None
+    source: str
+    amount_max: float | None = None
+    period: str | None = None
+    previous: float | None = None
+
+
+@dataclass(slots=True)
+class Item:
+    no: int
+    text: str
+    title: str | None = None
+    targets: list[Target] = field(default_factory=list)
+    standards: list[Standard] = field(default_factory=list)
+    locations: list[str] = field(default_factory=list)
+    departments: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Action:
+    no: int
+    title: str | None
+    declared_item_count: int | None
+    items: list[Item] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PlanDocument:
+    title: str
+    region: str | None
+    year: int | None
+    status: Status | None
+    actions: list[Action] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def items(self) -> list[Item]:
+        return [item for action in self.actions for item in action.items]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        return {"schema_version": SCHEMA_VERSION, **data}

@@ -1,0 +1,628 @@
+"""From blocks of text to a :class:`PlanDocument`: find the list, its groups and items, then read each item.
+
+How the list is found (see docs/documents.md):
+
+* every paragraph is classified by its leading marker (一、 / 1. 1、 01 / (1) （1） / ① / 一是) and, where a
+  paragraph runs several markers together (一是…二是…, (1)…(2)…, ①…②…), it is split;
+* the item style is the marker style that forms the longest runs of consecutive numbers; a higher style
+  (一、 over 1.; headings with a declared count (4项) / 共N项; short 交通出行方面 lines) makes the groups;
+* before the first group or item is framing (title, status, the notice's header); after the last item,
+  lines that look like a page footer or signature are framing too;
+* a document with no numbered list falls back to one pledge per paragraph, or to a single paragraph
+  split on ；, and a table with 序号 / 项目名称 / 建设内容 / 牵头单位 … columns is read row by row.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+
+from minsheng.documents.errors import DocumentError
+from minsheng.documents.model import Action, Item, PlanDocument, Target
+from minsheng.documents.normalize import analysis_copy
+from minsheng.documents.numbers import MULTIPLIERS, clean_number, to_number
+from minsheng.documents.quantities import extract, find_quantities, milestone, split_departments
+from minsheng.documents.readers import MAX_BYTES, Block, Paragraph, Table, read_blocks
+
+_CN = "一二三四五六七八九十"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+GROUP_DECL = re.compile(
+    rf"^(?:(?P<num>[{_CN}]+|\d{{1,2}})\s*[、.]\s*)?(?P<title>.{{2,40}}?)\s*"
+    rf"(?:\(\s*(?:共\s*)?(?P<cnt>\d+|[{_CN}]+)\s*(?:项|件|个)?\s*\)|[,:]?\s*共\s*(?P<cnt2>\d+|[{_CN}]+)\s*(?:项|件|个))\s*$"
+)
+CN_DUN = re.compile(rf"^(?P<num>[{_CN}百]+)\s*[、.]\s*(?P<rest>.*)$")
+ARABIC = re.compile(r"^(?P<num>\d{1,3})(?:\s*[.、。:]\s*|\s+)(?P<rest>(?!\d)(?![年月日号%]).*)$")
+PAREN = re.compile(rf"^\(\s*(?P<num>\d{{1,3}}|[{_CN}]+)\s*\)\s*(?P<rest>.*)$")
+CIRCLED = re.compile(rf"^(?P<num>[{_CIRCLED}])\s*(?P<rest>.*)$")
+SHI = re.compile(rf"^(?P<num>[{_CN}]+)是\s*[,:]?\s*(?P<rest>.*)$")
+_LINE_STYLES = (("paren", PAREN), ("circled", CIRCLED), ("shi", SHI), ("cn", CN_DUN), ("ar", ARABIC))
+_INLINE = {
+    "shi": re.compile(rf"(?:(?<=^)|(?<=[。;,:!?\s]))(?P<num>[{_CN}]+)是"),
+    "paren": re.compile(r"\(\s*(?P<num>\d{1,3})\s*\)"),
+    "circled": re.compile(rf"(?P<num>[{_CIRCLED}])"),
+}
+SECTION_HEADING = re.compile(r"^[\u4e00-\u9fff“”、]{2,14}(?:方面|领域|类|行动|工程|板块|篇)[:]?$")
+STATUS_LINE = re.compile(r"^[(\[]?\s*(征求意见稿|送审稿|讨论稿|草案|征求意见稿\s*\)|试行)\s*[)\]]?$")
+FRAMING_TAIL = re.compile(
+    r"^(?:\(?来源|责任编辑|编辑|审核|校对|终审|附件|索引号|发布|打印|关闭|分享|扫一扫|【|\(完\)|（完）|"
+    r"\([\u4e00-\u9fff]{2,4}\)$|版权|主办|承办|网站|联系|电话|地址|备案|以上|上述|特此|各地|各部门|"
+    r"\d{4}年\d{1,2}月\d{1,2}日$|[\u4e00-\u9fff]{2,20}(?:人民政府|办公室|委员会|领导小组|政府办)$)"
+)
+INTRO_END = re.compile(r"[:]\s*$")
+_TITLE_WORDS = re.compile(r"民生|实事|为民|惠民|项目|事项|清单|行动|工程|计划|方案|通知")
+_REGION = re.compile(r"^(?P<region>[\u4e00-\u9fff]{2,16}(?:省|自治区|市|州|盟|地区|县|旗|区|师))(?=\d{4}年|关于|[\u4e00-\u9fff]*?\d{4}年)")
+_YEAR = re.compile(r"(20\d{2})\s*年")
+
+
+@dataclass(slots=True)
+class Line:
+    orig: str
+    norm: str
+    style: str | None = None
+    num: int | None = None
+    rest_at: int = 0  # where the text after the marker starts
+    group: tuple[str, int | None] | None = None  # (title, declared count) for a group heading
+    role: str = ""  # "item", "group", "body", "framing"
+
+
+@dataclass(slots=True)
+class _Draft:
+    no: int | None
+    title: str | None
+    orig: str
+    norm: str
+    body: list[Line] = field(default_factory=list)
+    departments: list[str] = field(default_factory=list)
+    extra_targets: list[Target] = field(default_factory=list)
+
+
+def _marker_number(text: str) -> int | None:
+    if text in _CIRCLED:
+        return _CIRCLED.index(text) + 1
+    value = to_number(text)
+    if value is None or not float(value).is_integer() or value < 0:
+        return None
+    return int(value)
+
+
+def _classify(line: Line) -> None:
+    norm = line.norm
+    decl = GROUP_DECL.match(norm)
+    if decl and (decl.group("num") is None or not decl.group("num").isdigit() or len(norm) < 30):
+        count_text = decl.group("cnt") or decl.group("cnt2")
+        title = decl.group("title").strip(" ,:")
+        if not re.search(r"\d", title) or decl.group("num"):
+            line.group = (title, _marker_number(count_text) if count_text else None)
+            line.style = "group"
+            line.num = _marker_number(decl.group("num")) if decl.group("num") else None
+            return
+    for style, pattern in _LINE_STYLES:
+        m = pattern.match(norm)
+        if m:
+            num = _marker_number(m.group("num"))
+            if num is None or num == 0:
+                continue
+            line.style, line.num, line.rest_at = style, num, m.start("rest")
+            return
+
+
+def _split_inline(line: Line) -> list[Line]:
+    """一是…二是…, (1)…(2)…, ①…②… run together in one paragraph become one line each."""
+    best: list[tuple[int, int]] = []
+    for style, pattern in _INLINE.items():
+        hits = [(m.start(), _marker_number(m.group("num")) or 0) for m in pattern.finditer(line.norm)]
+        chain: list[tuple[int, int]] = []
+        expected = 1
+        for pos, num in hits:
+            if num == expected:
+                chain.append((pos, num))
+                expected += 1
+        if len(chain) >= 2 and len(chain) > len(best):
+            best = chain
+            best_style = style
+    if not best:
+        return [line]
+    out: list[Line] = []
+    if best[0][0] > 0:
+        out.append(Line(line.orig[: best[0][0]].strip(), line.norm[: best[0][0]].strip()))
+    bounds = [pos for pos, _ in best] + [len(line.norm)]
+    for (pos, _num), end in zip(best, bounds[1:], strict=False):
+        piece = Line(line.orig[pos:end].strip(), line.norm[pos:end].strip())
+        _classify(piece)
+        if piece.style != best_style:  # keep the marker we split on
+            pattern = _LINE_STYLES[[s for s, _ in _LINE_STYLES].index(best_style)][1]
+            m = pattern.match(piece.norm)
+            if m:
+                piece.style, piece.num, piece.rest_at = best_style, _marker_number(m.group("num")), m.start("rest")
+        out.append(piece)
+    return out
+
+
+def _runs(lines: list[Line], style: str) -> int:
+    """How many lines of a style sit in runs of consecutive numbers (restarts at 1 allowed)."""
+    total = 0
+    run = 0
+    prev = None
+    for line in lines:
+        if line.style != style:
+            continue
+        if prev is not None and line.num == prev + 1:
+            run += 1
+        else:
+            if run >= 2:
+                total += run
+            run = 1
+        prev = line.num
+    if run >= 2:
+        total += run
+    return total
+
+
+def _title_like(line: Line) -> bool:
+    text = line.norm[line.rest_at :]
+    return 0 < len(text) <= 24 and not re.search(r"[。;,]$", text) and not find_quantities(text)
+
+
+def _is_framing_tail(line: Line) -> bool:
+    return bool(FRAMING_TAIL.match(line.norm)) or len(line.norm) < 6
+
+
+def _header(lines: list[Line]) -> tuple[str, str | None, int | None, str | None, int]:
+    """Title, region, year, status, and how many leading lines are the document head."""
+    title = ""
+    status = None
+    used = 0
+    for index, line in enumerate(lines[:4]):
+        if STATUS_LINE.match(line.norm):
+            status = "draft" if "征求意见" in line.norm or "草案" in line.norm or "讨论" in line.norm else None
+            used = index + 1
+            continue
+        if not title and line.style is None and len(line.norm) <= 80 and not line.norm.endswith("。"):
+            title = line.orig
+            used = index + 1
+            if "征求意见稿" in line.norm:
+                status = "draft"
+            continue
+        break
+    head_text = analysis_copy(title)
+    year_match = _YEAR.search(head_text)
+    year = int(year_match.group(1)) if year_match else None
+    if year is None:
+        for line in lines[:12]:
+            m = _YEAR.search(line.norm)
+            if m:
+                year = int(m.group(1))
+                break
+    region_match = _REGION.match(head_text)
+    region = title[: region_match.end("region")] if region_match else None
+    if status is None and any("征求意见稿" in line.norm for line in lines[:5]):
+        status = "draft"
+    return title, region, year, status, used
+
+
+def _drafts_from_lines(lines: list[Line], warnings: list[str]) -> list[tuple[Line | None, list[_Draft]]]:
+    styles = {line.style for line in lines if line.style and line.style != "group"}
+    scores = {style: _runs(lines, style) for style in styles}
+    item_style = max(scores, key=lambda s: (scores[s], s != "cn")) if scores else None
+    if item_style is not None and scores[item_style] < 2:
+        item_style = None
+    has_groups = any(line.style == "group" for line in lines)
+
+    if item_style is None and not has_groups:
+        return []
+    for line in lines:
+        if line.style == item_style:
+            line.role = "item"
+        elif line.style == "group" or (line.style == "cn" and item_style not in (None, "cn")):
+            line.role = "group"
+            if line.group is None:
+                line.group = (line.norm[line.rest_at :].strip(" :"), None)
+    if item_style == "cn" or item_style is None:
+        # 一、 lines may be groups holding unnumbered items, or items themselves
+        pass
+    # short section lines (交通出行方面) between items are groups
+    first = next((i for i, ln in enumerate(lines) if ln.role in ("item", "group")), None)
+    if first is None:
+        return []
+    last_item = max((i for i, ln in enumerate(lines) if ln.role == "item"), default=None)
+    for i, line in enumerate(lines):
+        if not line.role and SECTION_HEADING.match(line.norm) and i < (last_item or 0) and i + 1 < len(lines):
+            if lines[i + 1].role == "item" or (i + 1 < len(lines) and lines[i + 1].role == "" and False):
+                line.role = "group"
+                line.group = (line.orig.rstrip(":："), None)
+    # a section heading just before the first item starts the list
+    first = next(i for i, ln in enumerate(lines) if ln.role in ("item", "group"))
+    groups: list[tuple[Line | None, list[_Draft]]] = []
+    current: list[_Draft] = []
+    current_group: Line | None = None
+    title_body = None  # do items carry a body in the following paragraphs?
+    unnumbered_under_groups = item_style is None
+    for i in range(first, len(lines)):
+        line = lines[i]
+        if line.role == "group":
+            if current or current_group is not None:
+                groups.append((current_group, current))
+            current_group, current = line, []
+            continue
+        if line.role == "item":
+            rest_orig = line.orig[line.rest_at :].strip()
+            rest_norm = line.norm[line.rest_at :].strip()
+            draft = _Draft(line.num, None, rest_orig, rest_norm)
+            if title_body is None:
+                title_body = _title_like(line) and i + 1 < len(lines) and lines[i + 1].role == ""
+            if title_body and _title_like(line):
+                draft.title = rest_orig.rstrip("。.")
+                draft.orig, draft.norm = "", ""
+            else:
+                m = re.match(r"^(?P<t>[^,;。:!?]{2,16})[。.](?=\S)", rest_norm)
+                if m and len(rest_norm) > m.end() + 4:
+                    draft.title = rest_orig[: m.end("t")]
+            current.append(draft)
+            continue
+        # an unnumbered paragraph: an item's body, an item of its own under a group, or framing
+        if unnumbered_under_groups and current_group is not None:
+            if _is_framing_tail(line) or INTRO_END.search(line.norm):
+                continue
+            current.append(_Draft(None, None, line.orig, line.norm))
+            continue
+        if current:
+            is_last_stretch = last_item is None or i > last_item
+            draft = current[-1]
+            if is_last_stretch and (_is_framing_tail(line) or not (draft.title and not draft.orig)):
+                # after the list: framing, unless the last item is still waiting for its body
+                if not (draft.title and not draft.orig):
+                    break
+                if _is_framing_tail(line):
+                    break
+            if draft.title and not draft.orig:
+                draft.orig, draft.norm = line.orig, line.norm
+            elif draft.title and title_body:
+                draft.body.append(line)
+            elif not is_last_stretch:
+                draft.body.append(line)
+            elif SECTION_HEADING.match(line.norm):
+                break
+    if current or current_group is not None:
+        groups.append((current_group, current))
+    return groups
+
+
+def _fallback_paragraphs(lines: list[Line]) -> list[_Draft]:
+    """No numbered list: one pledge per paragraph, or one paragraph split on ；."""
+    candidates = []
+    for line in lines:
+        if line.role or INTRO_END.search(line.norm) or _is_framing_tail(line) or len(line.norm) < 8:
+            continue
+        if not find_quantities(line.norm) and not re.match(
+            r"^(?:新建|建设|实施|开展|提供|为|完成|推进|改造|新增|建成|免费|发放|提高|扩大|支持|落实|继续|加快|持续|推动|组织|开通|打造|新改|减免|对)",
+            line.norm,
+        ):
+            continue
+        candidates.append(line)
+    if len(candidates) == 1:
+        line = candidates[0]
+        parts = [m for m in re.finditer(r"[^;]+", line.norm)]
+        if len(parts) >= 3:
+            head = re.match(r"^[^:]*:", line.norm)
+            drafts = []
+            for part in parts:
+                start, end = part.start(), part.end()
+                if head and start < head.end():
+                    start = head.end()
+                seg_orig = line.orig[start:end].strip().rstrip("。.")
+                seg_norm = line.norm[start:end].strip().rstrip("。.")
+                if seg_norm:
+                    drafts.append(_Draft(None, None, seg_orig, seg_norm))
+            return drafts
+    return [_Draft(None, None, line.orig, line.norm) for line in candidates]
+
+
+_COLUMN_ROLES = (
+    ("no", re.compile(r"^序号|^编号|^序$")),
+    ("lead", re.compile(r"牵头(?:单位|部门)|主办单位|责任单位|责任部门")),
+    ("support", re.compile(r"配合(?:单位|部门)|协办|参与单位|协同")),
+    ("invest", re.compile(r"投资|资金|金额|预算")),
+    ("content", re.compile(r"建设内容|主要内容|目标任务|内容|任务|目标|规模|实事")),
+    ("name", re.compile(r"项目名称|名称|项目|事项")),
+)
+_ORG = re.compile(r"(?:局|委|办|院|中心|厅|部|会|公司|政府|管委会|所|站|队|社|署|处|街道|镇|乡|园|集团)$")
+_MONEY_UNIT = re.compile(r"(亿元|万元|元)")
+
+
+def _table_roles(header: list[str]) -> dict[str, int]:
+    roles: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        cell_norm = analysis_copy(cell).replace(" ", "")
+        for role, pattern in _COLUMN_ROLES:
+            if pattern.search(cell_norm):
+                if role == "lead" and "lead" in roles and "support" not in roles:
+                    roles["support"] = index
+                elif role not in roles:
+                    roles[role] = index
+                break
+    return roles
+
+
+def _read_table(table: Table, actions: list[tuple[str | None, int | None, list[_Draft]]]) -> str | None:
+    """Rows of a plan table become items; a merged category row starts an action. Returns a title row."""
+    rows = table.rows
+    header_at = None
+    for index, row in enumerate(rows[:8]):
+        roles = _table_roles(row)
+        if ("content" in roles or "name" in roles) and len(roles) >= 2:
+            header_at = index
+            break
+    if header_at is None:
+        return None
+    header = rows[header_at]
+    roles = _table_roles(header)
+    title = None
+    for row in rows[:header_at]:
+        values = [c for c in row if c]
+        if values and len(set(values)) == 1:
+            title = values[0]
+    invest_mult = 1.0
+    if "invest" in roles:
+        unit = _MONEY_UNIT.search(analysis_copy(header[roles["invest"]]))
+        invest_mult = {"亿元": 1e8, "万元": 1e4}.get(unit.group(1), 1.0) if unit else 1e4
+    if not actions:
+        actions.append((None, None, []))
+    previous_no = None
+    for row in rows[header_at + 1 :]:
+        values = [c for c in row if c]
+        if not values:
+            continue
+        if row == header:
+            continue  # a header repeated on every page
+        distinct = set(values)
+        no_cell = row[roles["no"]] if "no" in roles and roles["no"] < len(row) else ""
+        no_value = _marker_number(analysis_copy(no_cell).strip(" .、")) if no_cell else None
+        if len(distinct) == 1 and (len(row) > 2 and len(values) > 1 or no_value is None and len(values) == 1):
+            heading = values[0]
+            heading_norm = analysis_copy(heading)
+            if len(heading_norm) <= 40 and not find_quantities(heading_norm):
+                m = GROUP_DECL.match(heading_norm)
+                count = None
+                name = re.sub(rf"^[{_CN}]+\s*[、.]\s*", "", heading).strip()
+                if m:
+                    count_text = m.group("cnt") or m.group("cnt2")
+                    count = _marker_number(count_text) if count_text else None
+                    name = heading[m.start("title") : m.end("title")]
+                if actions and not actions[-1][2] and actions[-1][0] is None:
+                    actions[-1] = (name, count, [])
+                else:
+                    actions.append((name, count, []))
+                continue
+
+        def cell(role: str, row: list[str] = row) -> str:
+            index = roles.get(role)
+            return row[index] if index is not None and index < len(row) else ""
+
+        content = cell("content")
+        lead = cell("lead")
+        if lead and not _ORG.search(analysis_copy(lead).strip()) and re.search(r"\d", lead):
+            content = f"{content}；{lead}" if content else lead
+            lead = ""
+        drafts = actions[-1][2]
+        continuation = (no_value is None and not no_cell) or (no_value is not None and no_value == previous_no)
+        if continuation and not drafts:
+            continuation = False
+        if no_value is None and no_cell and drafts and "no" in roles:
+            # a short row whose cells shifted left (merged cells lost): its first cell continues the item
+            continuation = True
+            content = no_cell
+        if continuation:
+            draft = drafts[-1]
+            if content and content not in draft.orig:
+                draft.orig = f"{draft.orig}；{content}" if draft.orig else content
+                draft.norm = analysis_copy(draft.orig)
+            for name in split_departments(lead) + split_departments(cell("support")):
+                if name not in draft.departments:
+                    draft.departments.append(name)
+            continue
+        name_cell = cell("name")
+        text = content or name_cell
+        if not text:
+            continue
+        draft = _Draft(no_value, name_cell if content and name_cell else None, text, analysis_copy(text))
+        draft.departments = [n for n in split_departments(lead) + split_departments(cell("support")) if n]
+        invest = cell("invest")
+        if invest:
+            m = re.search(r"\d+(?:\.\d+)?", analysis_copy(invest))
+            if m:
+                value = float(m.group(0)) * invest_mult
+                unit_in_cell = _MONEY_UNIT.search(analysis_copy(invest))
+                if unit_in_cell:
+                    value = float(m.group(0)) * {"亿元": 1e8, "万元": 1e4, "元": 1}[unit_in_cell.group(1)]
+                draft.extra_targets.append(
+                    Target(kind="quantity", subject="投资", op="=", value=clean_number(value), unit="元",
+                           source=invest)
+                )
+        drafts.append(draft)
+        previous_no = no_value
+    return title
+
+
+def _build_item(draft: _Draft, no: int) -> Item:
+    text = draft.orig.strip()
+    norm = draft.norm.strip() if draft.norm else analysis_copy(text)
+    if draft.body:
+        text = "\n".join([text, *(line.orig for line in draft.body)]).strip()
+        norm = analysis_copy(text)
+    if not text and draft.title:
+        text = draft.title
+        norm = analysis_copy(text)
+    targets, standards, locations, departments = extract(text, norm)
+    targets.extend(draft.extra_targets)
+    for name in draft.departments:
+        if name not in departments:
+            departments.append(name)
+    if not any(t.kind == "quantity" for t in targets):
+        targets.insert(0, milestone(text, draft.title))
+    return Item(
+        no=no,
+        title=draft.title,
+        text=text,
+        targets=targets,
+        standards=standards,
+        locations=locations,
+        departments=departments,
+    )
+
+
+def _check_subtotals(item: Item, warnings: list[str]) -> None:
+    norm = analysis_copy(item.text)
+    for sentence in re.finditer(r"[^。]+", norm):
+        s = sentence.group(0)
+        at = s.find("其中")
+        if at < 0:
+            continue
+        found = find_quantities(s)
+        before = [f for f in found if f.start < at]
+        after = [f for f in found if f.start >= at and f.op == "="]
+        if len(after) < 2:
+            continue
+        unit = after[0].unit
+        parts = [f.value for f in after if f.unit == unit]
+        if len(parts) < 2:
+            continue
+        candidates = [f.value for f in before if f.unit == unit]
+        if not candidates:
+            continue
+        total = sum(parts)
+        if not any(abs(total - c) <= max(1e-6, abs(c) * 1e-9) for c in candidates):
+            warnings.append(
+                f"item {item.no}: the parts after 其中 add up to {clean_number(total)}{unit}, "
+                f"not {clean_number(candidates[-1])}{unit}"
+            )
+
+
+def _document_from_blocks(blocks: list[Block]) -> PlanDocument:
+    warnings: list[str] = []
+    lines: list[Line] = []
+    table_actions: list[tuple[str | None, int | None, list[_Draft]]] = []
+    table_title = None
+    for block in blocks:
+        if isinstance(block, Table):
+            found_title = _read_table(block, table_actions)
+            table_title = table_title or found_title
+            if not table_actions or not any(d for _, _, d in table_actions):
+                # not a plan table: read its cells as paragraphs
+                for row in block.rows:
+                    text = " ".join(dict.fromkeys(c for c in row if c))
+                    if text:
+                        line = Line(text, analysis_copy(text))
+                        _classify(line)
+                        lines.append(line)
+            continue
+        line = Line(block.text, analysis_copy(block.text))
+        _classify(line)
+        if line.style is None or line.style in ("cn", "ar"):
+            pieces = _split_inline(line)
+            if len(pieces) > 1:
+                lines.extend(pieces)
+                continue
+        lines.append(line)
+
+    title, region, year, status, used = _header(lines)
+    if not title and table_title:
+        title = table_title
+        norm_title = analysis_copy(title)
+        year_match = _YEAR.search(norm_title)
+        year = year or (int(year_match.group(1)) if year_match else None)
+        region_match = _REGION.match(norm_title)
+        region = region or (title[: region_match.end("region")] if region_match else None)
+    body = lines[used:]
+
+    raw_actions: list[tuple[str | None, int | None, list[_Draft]]] = []
+    if table_actions and any(d for _, _, d in table_actions):
+        raw_actions = table_actions
+    else:
+        groups = _drafts_from_lines(body, warnings)
+        if groups and any(drafts for _, drafts in groups):
+            for group_line, drafts in groups:
+                if group_line is None:
+                    raw_actions.append((None, None, drafts))
+                else:
+                    assert group_line.group is not None
+                    raw_actions.append((group_line.group[0], group_line.group[1], drafts))
+        else:
+            drafts = _fallback_paragraphs(body)
+            if drafts:
+                raw_actions = [(None, None, drafts)]
+    raw_actions = [a for a in raw_actions if a[2] or a[0]]
+    if not any(drafts for _, _, drafts in raw_actions):
+        raise DocumentError("no plan found: the document lists no numbered items or pledges")
+
+    actions: list[Action] = []
+    running = 0
+    seen: set[int] = set()
+    previous: int | None = None
+    for index, (group_title, declared, drafts) in enumerate(raw_actions, start=1):
+        action = Action(no=index, title=group_title, declared_item_count=declared)
+        for draft in drafts:
+            running += 1
+            no = draft.no if draft.no is not None else running
+            if draft.no is not None:
+                if no in seen and not (previous is not None and no == 1):
+                    warnings.append(f"item number {no} appears more than once")
+                elif previous is not None and no > previous + 1:
+                    missing = ", ".join(str(n) for n in range(previous + 1, no))
+                    warnings.append(f"numbering skips from {previous} to {no} (missing {missing})")
+                previous = no
+                seen.add(no)
+            item = _build_item(draft, no)
+            _check_subtotals(item, warnings)
+            action.items.append(item)
+        if declared is not None and declared != len(action.items):
+            warnings.append(
+                f"action {index} ({group_title}) declares {declared} items but lists {len(action.items)}"
+            )
+        actions.append(action)
+    return PlanDocument(title=title, region=region, year=year, status=status, actions=actions, warnings=warnings)
+
+
+def parse_blocks(blocks: list[Block]) -> PlanDocument:
+    try:
+        return _document_from_blocks(blocks)
+    except DocumentError:
+        raise
+    except RecursionError as exc:  # pragma: no cover - pathological nesting
+        raise DocumentError("the document is too deeply nested to read") from exc
+
+
+def parse_text(text: str) -> PlanDocument:
+    """Read a plan from already-decoded text."""
+    from minsheng.documents.readers import text_blocks
+
+    if not isinstance(text, str):
+        raise DocumentError("the text to parse must be a string")
+    if len(text) > MAX_BYTES:
+        raise DocumentError("the text is larger than the 20 MB limit")
+    return parse_blocks(text_blocks(text))
+
+
+def parse_bytes(data: bytes, filename: str = "") -> PlanDocument:
+    """Read a plan from the bytes of a file; ``filename`` only breaks ties on the format."""
+    return parse_blocks(read_blocks(data, filename))
+
+
+def parse_file(path: str | os.PathLike[str]) -> PlanDocument:
+    """Read a plan from a file on disk."""
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_BYTES:
+            raise DocumentError(f"the file is larger than the {MAX_BYTES // (1024 * 1024)} MB limit")
+        if os.path.isdir(path):
+            raise DocumentError(f"{os.fspath(path)} is a folder, not a file")
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError as exc:
+        raise DocumentError(f"no such file: {os.fspath(path)}") from exc
+    except IsADirectoryError as exc:
+        raise DocumentError(f"{os.fspath(path)} is a folder, not a file") from exc
+    except OSError as exc:
+        raise DocumentError(f"cannot read {os.fspath(path)}: {exc.strerror or exc}") from exc
+    return parse_bytes(data, os.path.basename(os.fspath(path)))
