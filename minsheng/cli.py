@@ -77,8 +77,11 @@ def render_text(document, out: TextIO) -> None:  # noqa: ANN001 - PlanDocument, 
             out.write(f"  ! {w}\n")
 
 
-def parse_command(argv: Sequence[str], out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def parse_command(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
     from minsheng.documents import DocumentError, parse_file
+
+    out = out or sys.stdout
+    err = err or sys.stderr
 
     parser = argparse.ArgumentParser(
         prog="minsheng parse", description="Read a plan document and print its items and quantities."

@@ -52,7 +52,6 @@ FRAMING_TAIL = re.compile(
 )
 INTRO_END = re.compile(r"[:]\s*$")
 _TITLE_WORDS = re.compile(r"民生|实事|为民|惠民|项目|事项|清单|行动|工程|计划|方案|通知")
-_REGION = re.compile(r"^(?P<region>[\u4e00-\u9fff]{2,16}(?:省|自治区|市|州|盟|地区|县|旗|区|师))(?=\d{4}年|关于|[\u4e00-\u9fff]*?\d{4}年)")
 _YEAR = re.compile(r"(20\d{2})\s*年")
 
 
@@ -92,7 +91,7 @@ def _classify(line: Line) -> None:
     decl = GROUP_DECL.match(norm)
     if decl and (decl.group("num") is None or not decl.group("num").isdigit() or len(norm) < 30):
         count_text = decl.group("cnt") or decl.group("cnt2")
-        title = decl.group("title").strip(" ,:")
+        title = line.orig[decl.start("title") : decl.end("title")].strip(" ,:，：")
         if not re.search(r"\d", title) or decl.group("num"):
             line.group = (title, _marker_number(count_text) if count_text else None)
             line.style = "group"
@@ -189,17 +188,53 @@ def _header(lines: list[Line]) -> tuple[str, str | None, int | None, str | None,
     head_text = analysis_copy(title)
     year_match = _YEAR.search(head_text)
     year = int(year_match.group(1)) if year_match else None
+    first_marked = next((i for i, ln in enumerate(lines) if ln.style), min(len(lines), 12))
+    head_lines = lines[: max(first_marked, used)]
     if year is None:
-        for line in lines[:12]:
+        for line in head_lines:
             m = _YEAR.search(line.norm)
             if m:
                 year = int(m.group(1))
                 break
-    region_match = _REGION.match(head_text)
-    region = title[: region_match.end("region")] if region_match else None
-    if status is None and any("征求意见稿" in line.norm for line in lines[:5]):
-        status = "draft"
+    region = _region(title, head_text)
+    if region is None:
+        for line in head_lines:
+            for m in re.finditer(r"《([^》]+)》", line.norm):
+                region = region or _region(line.orig[m.start(1) : m.end(1)], m.group(1))
+            region = region or _region(line.orig, line.norm)
+            if region:
+                break
+    framing = " ".join(line.norm for line in head_lines)
+    if status is None:
+        if _DRAFT_WORDS.search(framing):
+            status = "draft"
+        elif _FINAL_WORDS.search(framing):
+            status = "final"
     return title, region, year, status, used
+
+
+_REGION_SUFFIX = "省市州盟县旗区师"
+_REGION_STOP = re.compile(r"政府|办公|关于|印发|人民|委员|领导|小组|网站|发布|今年|明年|民生|实事|我|将|的|在")
+_DRAFT_WORDS = re.compile(r"征求意见稿|草案|讨论稿|公开征求意见|征求意见")
+_FINAL_WORDS = re.compile(r"票决|表决|审议通过|会议通过|通过了|审定|印发|公布|确定|出炉|发布|实施方案|正式")
+
+
+def _region(orig: str, norm: str) -> str | None:
+    """The issuing government at the head of a line: the longest run of characters ending in 市/县/区…"""
+    lead = re.match(r"^[\d\s]*(?:[件项个]\s*)?[!,:.、]?\s*", norm)
+    start = lead.end() if lead else 0
+    run = re.match(r"[\u4e00-\u9fff]+", norm[start:])
+    if not run:
+        return None
+    best = None
+    text = run.group(0)
+    for end in range(2, min(len(text), 16) + 1):
+        candidate = text[:end]
+        if candidate[-1] in _REGION_SUFFIX and not _REGION_STOP.search(candidate):
+            best = end
+    if best is None or best < 2:
+        return None
+    return orig[start : start + best]
 
 
 def _drafts_from_lines(lines: list[Line], warnings: list[str]) -> list[tuple[Line | None, list[_Draft]]]:
@@ -218,7 +253,7 @@ def _drafts_from_lines(lines: list[Line], warnings: list[str]) -> list[tuple[Lin
         elif line.style == "group" or (line.style == "cn" and item_style not in (None, "cn")):
             line.role = "group"
             if line.group is None:
-                line.group = (line.norm[line.rest_at :].strip(" :"), None)
+                line.group = (line.orig[line.rest_at :].strip(" :："), None)
     if item_style == "cn" or item_style is None:
         # 一、 lines may be groups holding unnumbered items, or items themselves
         pass
@@ -329,6 +364,8 @@ _COLUMN_ROLES = (
 )
 _ORG = re.compile(r"(?:局|委|办|院|中心|厅|部|会|公司|政府|管委会|所|站|队|社|署|处|街道|镇|乡|园|集团)$")
 _MONEY_UNIT = re.compile(r"(亿元|万元|元)")
+_CJK_CELL = re.compile(r"[\u4e00-\u9fff]")
+_PROGRESS_CELL = re.compile(r"^(?:持续推进中?|已完成|完成|推进中|正在推进|未启动|已启动|—|-)$")
 
 
 def _table_roles(header: list[str]) -> dict[str, int]:
@@ -382,6 +419,8 @@ def _read_table(table: Table, actions: list[tuple[str | None, int | None, list[_
         if len(distinct) == 1 and (len(row) > 2 and len(values) > 1 or no_value is None and len(values) == 1):
             heading = values[0]
             heading_norm = analysis_copy(heading)
+            if re.match(r"^(?:说明|注|备注|附注|附件|数据来源|填报|制表)", heading_norm) or heading_norm.endswith("。"):
+                continue
             if len(heading_norm) <= 40 and not find_quantities(heading_norm):
                 m = GROUP_DECL.match(heading_norm)
                 count = None
@@ -403,16 +442,21 @@ def _read_table(table: Table, actions: list[tuple[str | None, int | None, list[_
         content = cell("content")
         lead = cell("lead")
         if lead and not _ORG.search(analysis_copy(lead).strip()) and re.search(r"\d", lead):
+            # the row has more cells than the header (a sub-column): the lead department moved right
             content = f"{content}；{lead}" if content else lead
-            lead = ""
+            lead_at = roles["lead"]
+            lead = next((c for c in row[lead_at + 1 :] if c and _ORG.search(analysis_copy(c).strip())), "")
         drafts = actions[-1][2]
         continuation = (no_value is None and not no_cell) or (no_value is not None and no_value == previous_no)
         if continuation and not drafts:
             continuation = False
         if no_value is None and no_cell and drafts and "no" in roles:
-            # a short row whose cells shifted left (merged cells lost): its first cell continues the item
+            # a short row whose cells shifted left (merged cells lost): its text cells continue the item
             continuation = True
-            content = no_cell
+            texts = [c for c in row if c and _CJK_CELL.search(c)]
+            orgs = [c for c in texts if _ORG.search(analysis_copy(c).strip()) and len(c) <= 12]
+            content = "；".join(c for c in texts if c not in orgs and not _PROGRESS_CELL.match(c))
+            lead = "、".join(orgs)
         if continuation:
             draft = drafts[-1]
             if content and content not in draft.orig:
@@ -532,8 +576,9 @@ def _document_from_blocks(blocks: list[Block]) -> PlanDocument:
         norm_title = analysis_copy(title)
         year_match = _YEAR.search(norm_title)
         year = year or (int(year_match.group(1)) if year_match else None)
-        region_match = _REGION.match(norm_title)
-        region = region or (title[: region_match.end("region")] if region_match else None)
+        region = region or _region(title, norm_title)
+        if status is None and _FINAL_WORDS.search(norm_title):
+            status = "final"
     body = lines[used:]
 
     raw_actions: list[tuple[str | None, int | None, list[_Draft]]] = []

@@ -21,8 +21,8 @@ from minsheng.documents.numbers import MULTIPLIERS, clean_number, to_number
 UNITS = sorted(
     """平方公里 平方米 立方米 万千瓦 千瓦时 千瓦 千米 公里 延米 米 公顷 亩 吨 公斤 千克
     人次 名 人 户 个 所 家 座 处 条 辆 套 张 间 栋 幢 台 架 场次 场 批次 批 件 项 颗 例 天 次 期 班 支 只 头
-    棵 株 盏 口 眼 部 册 本 份 类 床 单 宗 笔 门 站 路 艘 趟 班次 车次 棵次 户次 家次 校 园 村 街 片
-    个百分点 元""".split(),
+    棵 株 盏 口 眼 部 册 本 份 类 床 单 宗 笔 门 站 路 艘 趟 班次 车次 棵次 户次 家次
+    个百分点 分钟 元""".split(),
     key=len,
     reverse=True,
 )
@@ -36,7 +36,11 @@ QUANTITY = re.compile(
     rf"(?:(?P<u1>{_UNIT}|%)?(?P<sep>-|~|至|到)(?P<b>{_NUM})(?P<bm>万|亿)?)?"
     rf"(?P<unit>{_UNIT}|%)(?:\([\u4e00-\u9fff]{{1,3}}\))?(?P<post>以上|以下|以内|左右|余)?"
 )
-PERCENT_WORDS = re.compile(r"百分之(?P<a>[零〇一二两三四五六七八九十百点]+)")
+# 13.3万常住人口: people counted in 万 with no measure word
+PEOPLE = re.compile(
+    rf"(?P<a>{_AR})(?P<am>万|亿)(?=(?:常住|户籍|城乡|农村|城镇|困难)?(?:人口|群众|居民|市民|职工|农民|学生|儿童|老年人|妇女))"
+)
+PERCENT_WORDS = re.compile(r"百分之(?P<a>[零〇一二两三四五六七八九十百点]+)(?P<post>以上|以下|以内|左右)?")
 # a bare amount per head where the document dropped 元: 按照1500/人的标准
 BARE_RATE = re.compile(rf"(?P<a>{_AR})(?P<am>万)?/(?P<per>人|户|月|年|名|次)")
 
@@ -59,9 +63,11 @@ _MASKS = [
         r"\d{3,4}-\d{7,8}|1\d{10}",
         r"(?:\d+|[一二两三四五六七八九十]+)[团师]",
         r"[一二三四五六七八九十]+连",
-        r"一(.)一(.)",
-        r"一(?:件事|次性|站式|网通办|体化|批|系列|些|线|流|起|道|同|律|致|直|定|般|带一路|对一|把手|刻钟)",
-        r"[两二三四五六七八九十]+(?:癌|病|率|险|证|类人员|中|化|级|星|甲|乙|期工程)",
+        r"(?<![零〇一二两三四五六七八九十百千万亿\d])一([^零〇一二两三四五六七八九十百千万亿点余多\d])一([^零〇一二两三四五六七八九十百千万亿点余多\d])",
+        r"(?<![零〇一二两三四五六七八九十百千万亿\d])一(?:件事|次性|站式|网通办|体化|批|系列|些|线|流|起|道|同|律|致|直|定|般|带一路|对一|把手|刻钟)",
+        r"(?<![零〇一二两三四五六七八九十百千万亿\d])[两二三四五六七八九十]+(?:癌|病|率|险|证|类人员|中|化|级|星|甲|乙|期)",
+        r"(?<![零〇一二两三四五六七八九十百千万亿\d])[一二两三四五六七八九十]+村",
+        r"(?<![零〇一二两三四五六七八九十百千万亿\d])二次(?=[\u4e00-\u9fff])(?!以上)",
         r"\d+分钟[^\s,;。]{0,6}圈",
         r"(?:\d+|[一二两三四五六七八九十]+)公里(?:充分就业|就业圈|生活圈|服务圈)",
         r"每(?:个|人)?[一二两三四五六七八九十\d]+剂",
@@ -78,8 +84,8 @@ _GE_BEFORE = ("不少于", "不低于", "至少有", "至少", "超过", "多于
 _LE_BEFORE = ("不超过", "不高于", "不大于", "控制在", "低于", "少于", "以内")
 _APPROX_BEFORE = ("大约", "约", "近", "左右")
 _CLAUSE_END = re.compile(r"[,;。:!?\n]")
-_RATE_CLAUSE = re.compile(r"标准|每人|每户|每名|每个|每颗|每只|每头|每亩|每位|人均|户均|/人|/户|/月|/年|补助|补贴|津贴|资助")
-_PER = re.compile(r"每(?:人|户|名|位|颗|只|头|亩|例|件|个|张|床)|人均|户均|/(?:人|户|名)")
+_RATE_CLAUSE = re.compile(r"标准|每(?:人|户|名|个|颗|只|头|亩|位|餐|次|台|辆|套|间|平方米|吨)|人均|户均|/人|/户|/月|/年")
+_PER = re.compile(r"每(?:人|户|名|位|颗|只|头|亩|例|件|个|张|床|餐|次|台|辆|套|间|平方米|公里|千米|吨|册)|人均|户均|/(?:人|户|名)")
 _PER_MAP = {"名": "人", "位": "人", "人均": "人", "户均": "户"}
 _MONTH = re.compile(r"每月|月人均|月均|/月|按月|每人每月|月补助")
 _YEAR = re.compile(r"每年|年人均|年均|/年|每人每年|按年")
@@ -98,15 +104,21 @@ _DEPT_NOTE = re.compile(
     r"[(（]\s*(?:牵头|责任|主办)(?:单位|部门)\s*[:：]\s*([^)）]+?)\s*(?:[)）]|$)|"
     r"(?:牵头|责任|主办)(?:单位|部门)\s*[:：]\s*([^,;。)）\n]+)"
 )
+_ORG_NAME = r"[\u4e00-\u9fff]{1,12}?(?:分局|局|委|办|院|中心|厅|部|会|公司|政府|管委会|所|站|队|社|署|处)"
 _DEPT_INLINE = re.compile(
-    r"([\u4e00-\u9fff]{1,10}?(?:局|委|办|院|中心|厅|部|会|公司|政府|管委会|所|站|队|社|署|处))(?:负责)?牵头"
+    rf"((?:{_ORG_NAME}[、和及与])*{_ORG_NAME})(?:共同|联合|负责)?(?:牵头|配合|协助|协办|参与实施|参与)"
 )
 _DEPT_SPLIT = re.compile(r"[、,，;；/\s]+")
 _PLACE = re.compile(
     r"(?:\d{1,3}|[一二三四五六七八九十]{1,3})团(?!结|队|员|委|体|购|场|组|建)|"
     r"(?<![各全该本])[一二三四五六七八九十]{1,3}连(?![队续接锁])|"
-    r"(?:(?![及和与的在为对向等个各全结])[\u4e00-\u9fff]){2,4}?(?:社区|街道|乡|镇|村)(?![民委级组庄落容貌晚])"
+    r"(?:(?![及和与的在为对向等个各全结])[\u4e00-\u9fff]){2,4}?(?:社区|街道|乡|镇|村)(?![民委级组庄落容貌晚])|"
+    r"(?:(?![及和与的在为对向等个各全沿])[\u4e00-\u9fff]){2}(?:县|区)(?![域城级委政直属内外])"
 )
+_PLACE_VERBS = re.compile(r"^(?:其中|包括|实施|建设|推进|完成|改造|提升|新建|打造|开展|覆盖|支持|位于|在|为|对|向|将|于|是|到)+")
+_PLACE_TAIL_STOP = ("城区", "辖区", "园区", "景区", "小区", "片区", "山区", "市区", "新区", "校区", "老区", "矿区",
+                    "街区", "城县", "山区县", "地区", "展区", "院区", "厂区", "湾区", "灾区", "库区", "保护区", "示范区",
+                    "开发区", "功能区", "试验区", "先行区", "管理区", "服务区", "商业区", "住宅区")
 _PLACE_STOP = re.compile(r"^(?:城市|城乡|城镇|农村|乡村|各|全|所在|每个|示范|和美|美丽|村居|本|全市|有条件的|偏远|边远|行政|"
                          r"嵌入式|重点|中心|特色|小|新|老旧|宜居|文明|智慧|平安|幸福|困难)")
 
@@ -120,6 +132,7 @@ class Found:
     unit: str
     op: str
     money: bool
+    unit_at: int = -1  # where the unit is printed, so the printed (maybe Traditional) form is kept
 
 
 def _mask(norm: str) -> list[bool]:
@@ -131,13 +144,24 @@ def _mask(norm: str) -> list[bool]:
     return masked
 
 
-def _op_before(norm: str, start: int, clause_start: int) -> str | None:
+_OP_WORDS = sorted(
+    [(w, ">=") for w in _GE_BEFORE] + [(w, "<=") for w in _LE_BEFORE] + [(w, "~") for w in _APPROX_BEFORE],
+    key=lambda pair: len(pair[0]),
+    reverse=True,
+)
+
+
+def _op_word_before(norm: str, start: int, clause_start: int) -> tuple[str, str] | None:
     before = norm[max(clause_start, start - 4) : start]
-    for words, op in ((_GE_BEFORE, ">="), (_LE_BEFORE, "<="), (_APPROX_BEFORE, "~")):
-        for word in words:
-            if before.endswith(word):
-                return op
+    for word, op in _OP_WORDS:
+        if before.endswith(word):
+            return word, op
     return None
+
+
+def _op_before(norm: str, start: int, clause_start: int) -> str | None:
+    found = _op_word_before(norm, start, clause_start)
+    return found[1] if found else None
 
 
 def _clause_bounds(norm: str, start: int, end: int) -> tuple[int, int]:
@@ -198,13 +222,25 @@ def find_quantities(norm: str, masked: list[bool] | None = None) -> list[Found]:
             continue  # 一 alone reads as "a" (一批, 一项工作) unless a comparator makes it a count
         if unit == "元" and m.group("am"):
             pass  # 万元 / 亿元: the multiplier is already applied; money is in yuan
-        found.append(Found(start, end, a, value_max, unit, op, unit == "元"))
+        found.append(Found(start, end, a, value_max, unit, op, unit == "元", m.start("unit")))
+    for m in PEOPLE.finditer(norm):
+        if any(masked[m.start() : m.end()]) or (m.start() > 0 and norm[m.start() - 1].isdigit()):
+            continue
+        value = to_number(m.group("a"))
+        if value is not None:
+            value *= MULTIPLIERS[m.group("am")]
+            clause_start, _ = _clause_bounds(norm, m.start(), m.end())
+            op = _op_before(norm, m.start(), clause_start) or "="
+            found.append(Found(m.start(), m.end(), value, None, "人", op, False))
     for m in PERCENT_WORDS.finditer(norm):
         if any(masked[m.start() : m.end()]):
             continue
         value = to_number(m.group("a"))
         if value is not None:
-            found.append(Found(m.start(), m.end(), value, None, "%", "=", False))
+            clause_start, _ = _clause_bounds(norm, m.start(), m.end())
+            post = {"以上": ">=", "以下": "<=", "以内": "<=", "左右": "~"}.get(m.group("post") or "")
+            op = post or _op_before(norm, m.start(), clause_start) or "="
+            found.append(Found(m.start(), m.end(), value, None, "%", op, False))
     for m in BARE_RATE.finditer(norm):
         if any(masked[m.start() : m.end()]) or any(f.start <= m.start() < f.end for f in found):
             continue
@@ -296,8 +332,8 @@ def _period_before(norm: str, clause_start: int, pos: int, pattern_month: re.Pat
     return "月" if (max(month) if month else -1) > (max(year) if year else -1) else "年"
 
 
-def _per_before(norm: str, clause_start: int, pos: int, after_end: int) -> str | None:
-    after = norm[pos:after_end]
+def _per_before(norm: str, clause_start: int, pos: int, end: int, after_end: int) -> str | None:
+    after = norm[end:after_end]
     m_after = re.match(r"[^,;。、]{0,2}?/(人|户|名|颗|个)", after)
     if m_after:
         return _PER_MAP.get(m_after.group(1), m_after.group(1))
@@ -333,7 +369,7 @@ def extract(orig: str, norm: str | None = None) -> tuple[list[Target], list[Stan
             if nxt is not None and nxt.money and _RAISE.match(norm[q.end : nxt.start]):
                 previous, amount, current = q.value, nxt.value, nxt
                 skip.add(index + 1)
-            per = _per_before(norm, clause_start, current.start, clause_end)
+            per = _per_before(norm, clause_start, current.start, current.end, clause_end)
             period = _period_before(norm, clause_start, current.start, _MONTH, _YEAR)
             if re.match(r"[^,;。、]{0,2}?/月", norm[current.end : clause_end]):
                 period = "月"
@@ -365,11 +401,9 @@ def extract(orig: str, norm: str | None = None) -> tuple[list[Target], list[Stan
         elif _TARGET_YEAR.search(window):
             period = "年"
         source_start = q.start
-        op_word = norm[max(clause_start, q.start - 4) : q.start]
-        for word in (*_GE_BEFORE, *_LE_BEFORE, *_APPROX_BEFORE):
-            if op_word.endswith(word):
-                source_start = q.start - len(word)
-                break
+        op_word = _op_word_before(norm, q.start, clause_start)
+        if op_word is not None:
+            source_start = q.start - len(op_word[0])
         targets.append(
             Target(
                 kind="quantity",
@@ -377,7 +411,7 @@ def extract(orig: str, norm: str | None = None) -> tuple[list[Target], list[Stan
                 op=q.op,  # type: ignore[arg-type]
                 value=clean_number(q.value),
                 value_max=clean_number(q.value_max) if q.value_max is not None else None,
-                unit=q.unit,
+                unit=orig[q.unit_at : q.unit_at + len(q.unit)] if q.unit_at >= 0 else q.unit,
                 period=period,
                 source=orig[source_start : q.end],
             )
@@ -397,13 +431,19 @@ def places(orig: str, norm: str, masked: list[bool] | None = None) -> list[str]:
         name_norm = m.group(0)
         if masked is not None and any(masked[m.start() : m.end()]) and not re.match(r"\d|[一二三四五六七八九十]", name_norm):
             continue
+        lead = _PLACE_VERBS.match(name_norm)
+        start = m.start() + (lead.end() if lead else 0)
+        name_norm = norm[start : m.end()]
+        if len(name_norm) < 3 or name_norm.endswith(_PLACE_TAIL_STOP) or name_norm[-1] in "县区" and len(name_norm) > 4:
+            if not re.match(r"\d|[一二三四五六七八九十]", name_norm):
+                continue
         if _PLACE_STOP.match(name_norm) or any(
             name_norm.endswith(s) for s in ("农村", "乡村", "城乡", "村镇", "乡镇", "城镇", "小镇")
         ):
             continue
         if re.search(r"[的了和与及在为对向等个所家]", name_norm[:-2] if len(name_norm) > 2 else ""):
             continue
-        name = orig[m.start() : m.end()]
+        name = orig[start : m.end()]
         if name not in out:
             out.append(name)
     return out
@@ -419,10 +459,11 @@ def departments(orig: str, norm: str) -> list[str]:
             if name and name not in out:
                 out.append(name)
     for m in _DEPT_INLINE.finditer(norm):
-        name = orig[m.start(1) : m.end(1)]
-        name = re.sub(r"^(?:由|并由|请|负责|各)", "", name)
-        if name and name not in out:
-            out.append(name)
+        raw = orig[m.start(1) : m.end(1)]
+        for name in re.split(r"[、和及与]", raw):
+            name = re.sub(r"^(?:由|并由|请|负责|各)", "", name)
+            if name and name not in out:
+                out.append(name)
     return out
 
 
