@@ -22,7 +22,7 @@ from minsheng.documents.errors import DocumentError
 from minsheng.documents.model import Action, Item, PlanDocument, Target
 from minsheng.documents.normalize import analysis_copy
 from minsheng.documents.numbers import MULTIPLIERS, clean_number, to_number
-from minsheng.documents.quantities import extract, find_quantities, milestone, split_departments
+from minsheng.documents.quantities import UNITS, extract, find_quantities, milestone, split_departments
 from minsheng.documents.readers import MAX_BYTES, Block, Paragraph, Table, read_blocks
 
 _CN = "一二三四五六七八九十"
@@ -489,6 +489,85 @@ def _read_table(table: Table, actions: list[tuple[str | None, int | None, list[_
     return title
 
 
+_FLAT_HEADER = re.compile(
+    r"序号\s*(?:项目名称|项目|事项名称|实事名称|名称)(?:\s*(?:主要内容|建设内容|目标任务|实施内容|内容|"
+    r"[\u4e00-\u9fff]{0,4}分管领导|责任领导|牵头单位|牵头部门|配合单位|责任单位|完成时限|备注|投资[^\u4e00-\u9fff]{0,6}))+"
+)
+_FLAT_NOT_AFTER = re.compile(
+    r"(?:" + "|".join(sorted(UNITS + ["年", "月", "日", "号", "岁", "倍", "万", "亿", "千", "百", "余", "多", "届"], key=len, reverse=True)) + r")"
+)
+_FLAT_ORG = re.compile(r"[\u4e00-\u9fff]{2}(?:局|委|办)(?![\u4e00-\u9fff]{0,1}[长])")
+_FLAT_TITLE_END = re.compile(r"(?:实施|完成|落实|推进|新建|开展|提升|为全|全区|全市|全县|对|建设|组织|深化|打造)")
+
+
+def _flattened_table(lines: list[Line]) -> list[_Draft] | None:
+    """A table whose cells ran together on extraction (序号项目名称主要内容…1增加教育资源供给实施…2…).
+
+    Page-break markers (1、 2、 at line starts) and repeated headers are dropped; the items are found as
+    the chain 1, 2, 3 … of bare numbers followed by a character that is not a unit."""
+    start = next((i for i, ln in enumerate(lines) if _FLAT_HEADER.search(ln.norm)), None)
+    if start is None:
+        return None
+    orig_parts, norm_parts = [], []
+    for index, line in enumerate(lines[start:]):
+        cut = 0
+        marker = re.match(r"^\d{1,3}、", line.norm)
+        if marker and index > 0 or marker and _FLAT_HEADER.search(line.norm[marker.end() :]):
+            cut = marker.end()
+        orig_parts.append(line.orig[cut:])
+        norm_parts.append(line.norm[cut:])
+    orig, norm = "".join(orig_parts), "".join(norm_parts)
+    # blank out the header wherever it repeats, keeping offsets
+    keep = list(range(len(norm)))
+    for m in _FLAT_HEADER.finditer(norm):
+        for i in range(m.start(), m.end()):
+            keep[i] = -1
+    body_at = _FLAT_HEADER.search(norm).end()  # type: ignore[union-attr]
+    positions: list[int] = []
+    pos = body_at
+    k = 1
+    while True:
+        pattern = re.compile(rf"(?<![\d.]){k}(?![\d.%])(?=[\u4e00-\u9fff])")
+        found = None
+        for m in pattern.finditer(norm, pos):
+            if keep[m.start()] == -1 or _FLAT_NOT_AFTER.match(norm, m.end()):
+                continue
+            found = m
+            break
+        if found is None:
+            break
+        positions.append(found.start())
+        pos = found.end() + 4
+        k += 1
+    if len(positions) < 2:
+        return None
+    drafts = []
+    bounds = positions[1:] + [len(norm)]
+    for number, (begin, end) in enumerate(zip(positions, bounds, strict=False), start=1):
+        text_start = begin + len(str(number))
+        keep_idx = [i for i in range(text_start, end) if keep[i] != -1]
+        seg_orig = "".join(orig[i] for i in keep_idx)
+        seg_norm = "".join(norm[i] for i in keep_idx)
+        title_end = _FLAT_TITLE_END.search(seg_norm, 3)
+        title = seg_orig[: title_end.start()] if title_end and title_end.start() <= 16 else None
+        draft = _Draft(number, title, seg_orig, seg_norm)
+        tail_at = seg_norm.rfind("。")
+        tail = seg_norm[tail_at + 1 :] if tail_at >= 0 else ""
+        for org in _FLAT_ORG.finditer(tail):
+            name = seg_orig[tail_at + 1 + org.start() : tail_at + 1 + org.end()]
+            if name not in draft.departments:
+                draft.departments.append(name)
+        for sentence in re.finditer(r"[^。]+。", seg_norm):
+            # a sub-row: the lead department of the next part sits right after a full stop
+            org = _FLAT_ORG.search(seg_norm, sentence.end(), sentence.end() + 8)
+            if org:
+                name = seg_orig[org.start() : org.end()]
+                if name not in draft.departments:
+                    draft.departments.append(name)
+        drafts.append(draft)
+    return drafts
+
+
 def _build_item(draft: _Draft, no: int) -> Item:
     text = draft.orig.strip()
     norm = draft.norm.strip() if draft.norm else analysis_copy(text)
@@ -584,6 +663,8 @@ def _document_from_blocks(blocks: list[Block]) -> PlanDocument:
     raw_actions: list[tuple[str | None, int | None, list[_Draft]]] = []
     if table_actions and any(d for _, _, d in table_actions):
         raw_actions = table_actions
+    elif (flat := _flattened_table(body)) is not None:
+        raw_actions = [(None, None, flat)]
     else:
         groups = _drafts_from_lines(body, warnings)
         if groups and any(drafts for _, drafts in groups):
