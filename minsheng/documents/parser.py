@@ -596,6 +596,8 @@ def _build_item(draft: _Draft, no: int) -> Item:
 
 
 def _check_subtotals(item: Item, warnings: list[str]) -> None:
+    if "其中" not in item.text:
+        return
     norm = analysis_copy(item.text)
     for sentence in re.finditer(r"[^。]+", norm):
         s = sentence.group(0)

@@ -13,7 +13,9 @@ All matching runs on the analysis copy (see :mod:`normalize`); spans cut the pri
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 
 from minsheng.documents.model import Standard, Target
 from minsheng.documents.numbers import MULTIPLIERS, clean_number, to_number
@@ -44,41 +46,40 @@ PERCENT_WORDS = re.compile(r"百分之(?P<a>[零〇一二两三四五六七八�
 # a bare amount per head where the document dropped 元: 按照1500/人的标准
 BARE_RATE = re.compile(rf"(?P<a>{_AR})(?P<am>万)?/(?P<per>人|户|月|年|名|次)")
 
-_MASKS = [
-    re.compile(p)
-    for p in (
-        r"“[^”]{0,40}”",
-        r"‘[^’]{0,40}’",
-        r'"[^"]{0,40}"',
-        r"《[^》]{0,60}》",
-        r"\[\d{4}\]\s*\d+号",  # 〔2023〕22号 (brackets normalised)
-        r"\d{4}(?:\s*[-~至到]\s*\d{4})?\s*年(?:度)?(?:\d{1,2}月)?(?:\d{1,2}日)?",
-        r"\d{1,2}月(?:\d{1,2}日|底|份|前|末|初|中旬|上旬|下旬)",
-        r"\d{1,2}月\d{1,2}日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}:\d{2}(?::\d{2})?",
-        r"(?:\d+|[一二两三四五六七八九十]+)(?:\s*[-~至到]\s*(?:\d+|[一二三四五六七八九十]+))?\s*(?:周)?岁(?:及|或)?(?:以上|以下|以内|左右)?",
-        r"第[\d零〇一二两三四五六七八九十百]+",
-        r"[A-Za-z]+-?\d+[A-Za-z\d-]*",
-        r"\d+[A-Za-z]+",
-        r"\d+号(?:线|楼|院|房|地块|路|门|桥)?",
-        r"\d{3,4}-\d{7,8}|1\d{10}",
-        r"(?:\d+|[一二两三四五六七八九十]+)[团师]",
-        r"[一二三四五六七八九十]+连",
-        r"(?<![零〇一二两三四五六七八九十百千万亿\d])一([^零〇一二两三四五六七八九十百千万亿点余多\d])一([^零〇一二两三四五六七八九十百千万亿点余多\d])",
-        r"(?<![零〇一二两三四五六七八九十百千万亿\d])一(?:件事|次性|站式|网通办|体化|批|系列|些|线|流|起|道|同|律|致|直|定|般|带一路|对一|把手|刻钟)",
-        r"(?<![零〇一二两三四五六七八九十百千万亿\d])[两二三四五六七八九十]+(?:癌|病|率|险|证|类人员|中|化|级|星|甲|乙|期)",
-        r"(?<![零〇一二两三四五六七八九十百千万亿\d])[一二两三四五六七八九十]+村",
-        r"(?<![零〇一二两三四五六七八九十百千万亿\d])二次(?=[\u4e00-\u9fff])(?!以上)",
-        r"\d+分钟[^\s,;。]{0,6}圈",
-        r"(?:\d+|[一二两三四五六七八九十]+)公里(?:充分就业|就业圈|生活圈|服务圈)",
-        r"每(?:个|人)?[一二两三四五六七八九十\d]+剂",
-        r"每(?:个\S{1,4}?)?(?:月|年|周|季度|季|天|日|星期|学期)[^,;。:]{0,8}?(?:至少|不少于|不低于)?[\d一二两三四五六七八九十]+(?:次|场|期|回|轮)",
-        r"\((?:每|一)(?:年|月|周|季度|天)[^)]{0,8}\)",
-        r"\((?:牵头|责任|配合|主办|协办)(?:单位|部门)[^)]*\)?",
-        r"(?:\d+|[一二三四五六七八九十]+)(?:级|星级|A级)",
-        r"\d+\+\d+",
-        r"(?:\d+|[一二两三四五六七八九十]+)个(?:确保|重点|一)",
-    )
+# (pattern, characters one of which must be in the text for the pattern to matter): masks are the hot path
+_MASK_SOURCES: list[tuple[str, str]] = [
+    (r"“[^”]{0,40}”", '“'),
+    (r"‘[^’]{0,40}’", '‘'),
+    (r'"[^"]{0,40}"', '"'),
+    (r"《[^》]{0,60}》", '《'),
+    (r"\[\d{4}\]\s*\d+号", '号'),  # 〔2023〕22号 (brackets normalised)
+    (r"\d{4}(?:\s*[-~至到]\s*\d{4})?\s*年(?:度)?(?:\d{1,2}月)?(?:\d{1,2}日)?", '年'),
+    (r"\d{1,2}月(?:\d{1,2}日|底|份|前|末|初|中旬|上旬|下旬)", '月'),
+    (r"\d{1,2}月\d{1,2}日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}:\d{2}(?::\d{2})?", '月:'),
+    (r"(?:\d+|[一二两三四五六七八九十]+)(?:\s*[-~至到]\s*(?:\d+|[一二三四五六七八九十]+))?\s*(?:周)?岁(?:及|或)?(?:以上|以下|以内|左右)?", '岁'),
+    (r"第[\d零〇一二两三四五六七八九十百]+", '第'),
+    (r"[A-Za-z]+-?\d+[A-Za-z\d-]*", ''),
+    (r"\d+[A-Za-z]+", ''),
+    (r"\d+号(?:线|楼|院|房|地块|路|门|桥)?", '号'),
+    (r"\d{3,4}-\d{7,8}|1\d{10}", '-1'),
+    (r"(?:\d+|[一二两三四五六七八九十]+)[团师]", '团师'),
+    (r"[一二三四五六七八九十]+连", '连'),
+    (r"(?<![零〇一二两三四五六七八九十百千万亿\d])一([^零〇一二两三四五六七八九十百千万亿点余多\d])一([^零〇一二两三四五六七八九十百千万亿点余多\d])", '一'),
+    (r"(?<![零〇一二两三四五六七八九十百千万亿\d])一(?:件事|次性|站式|网通办|体化|批|系列|些|线|流|起|道|同|律|致|直|定|般|带一路|对一|把手|刻钟)", '一'),
+    (r"(?<![零〇一二两三四五六七八九十百千万亿\d])[两二三四五六七八九十]+(?:癌|病|率|险|证|类人员|中|化|级|星|甲|乙|期)", '两二三四五六七八九十'),
+    (r"(?<![零〇一二两三四五六七八九十百千万亿\d])[一二两三四五六七八九十]+村", '村'),
+    (r"(?<![零〇一二两三四五六七八九十百千万亿\d])二次(?=[\u4e00-\u9fff])(?!以上)", '二'),
+    (r"\d+分钟[^\s,;。]{0,6}圈", '圈'),
+    (r"(?:\d+|[一二两三四五六七八九十]+)公里(?:充分就业|就业圈|生活圈|服务圈)", '公里'),
+    (r"每(?:个|人)?[一二两三四五六七八九十\d]+剂", '剂'),
+    (r"每(?:个\S{1,4}?)?(?:月|年|周|季度|季|天|日|星期|学期)[^,;。:]{0,8}?(?:至少|不少于|不低于)?[\d一二两三四五六七八九十]+(?:次|场|期|回|轮)", '每'),
+    (r"\((?:每|一)(?:年|月|周|季度|天)[^)]{0,8}\)", '('),
+    (r"\((?:牵头|责任|配合|主办|协办)(?:单位|部门)[^)]*\)?", '('),
+    (r"(?:\d+|[一二三四五六七八九十]+)(?:级|星级|A级)", '级'),
+    (r"\d+\+\d+", '+'),
+    (r"(?:\d+|[一二两三四五六七八九十]+)个(?:确保|重点|一)", '个'),
 ]
+_MASKS = [(re.compile(pattern), needs) for pattern, needs in _MASK_SOURCES]
 
 _GE_BEFORE = ("不少于", "不低于", "至少有", "至少", "超过", "多于", "高于", "大于", "逾", "以上达")
 _LE_BEFORE = ("不超过", "不高于", "不大于", "控制在", "低于", "少于", "以内")
@@ -135,13 +136,26 @@ class Found:
     unit_at: int = -1  # where the unit is printed, so the printed (maybe Traditional) form is kept
 
 
-def _mask(norm: str) -> list[bool]:
-    masked = [False] * len(norm)
-    for pattern in _MASKS:
-        for m in pattern.finditer(norm):
-            for i in range(m.start(), m.end()):
-                masked[i] = True
-    return masked
+class Mask:
+    """Which characters of the analysis copy cannot be part of a quantity."""
+
+    __slots__ = ("flags",)
+
+    def __init__(self, norm: str) -> None:
+        self.flags = bytearray(len(norm))
+        present = set(norm)
+        for pattern, needs in _MASKS:
+            if needs and present.isdisjoint(needs):
+                continue
+            for m in pattern.finditer(norm):
+                self.flags[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+
+    def hit(self, start: int, end: int) -> bool:
+        return self.flags.find(1, start, end) != -1
+
+
+def _mask(norm: str) -> Mask:
+    return Mask(norm)
 
 
 _OP_WORDS = sorted(
@@ -151,12 +165,13 @@ _OP_WORDS = sorted(
 )
 
 
+_OP_OF = dict(_OP_WORDS)
+_OP_WORD_AT_END = re.compile("(?:" + "|".join(re.escape(w) for w, _ in _OP_WORDS) + ")$")
+
+
 def _op_word_before(norm: str, start: int, clause_start: int) -> tuple[str, str] | None:
-    before = norm[max(clause_start, start - 4) : start]
-    for word, op in _OP_WORDS:
-        if before.endswith(word):
-            return word, op
-    return None
+    m = _OP_WORD_AT_END.search(norm, max(clause_start, start - 4), start)
+    return (m.group(0), _OP_OF[m.group(0)]) if m else None
 
 
 def _op_before(norm: str, start: int, clause_start: int) -> str | None:
@@ -164,22 +179,30 @@ def _op_before(norm: str, start: int, clause_start: int) -> str | None:
     return found[1] if found else None
 
 
+_CLAUSE_CHARS = frozenset(",;。:!?\n")
+
+
+@lru_cache(maxsize=256)
+def _clause_ends(norm: str) -> list[int]:
+    return [m.start() for m in _CLAUSE_END.finditer(norm)]
+
+
 def _clause_bounds(norm: str, start: int, end: int) -> tuple[int, int]:
-    left = start
-    while left > 0 and not _CLAUSE_END.match(norm[left - 1]):
-        left -= 1
-    right = end
-    while right < len(norm) and not _CLAUSE_END.match(norm[right]):
-        right += 1
+    """The clause (between , ; 。 : ! ? or line ends) that holds ``norm[start:end]``."""
+    ends = _clause_ends(norm)
+    i = bisect_left(ends, start)
+    left = ends[i - 1] + 1 if i > 0 else 0
+    j = bisect_left(ends, end)
+    right = ends[j] if j < len(ends) else len(norm)
     return left, right
 
 
-def find_quantities(norm: str, masked: list[bool] | None = None) -> list[Found]:
+def find_quantities(norm: str, masked: Mask | None = None) -> list[Found]:
     masked = _mask(norm) if masked is None else masked
     found: list[Found] = []
     for m in QUANTITY.finditer(norm):
         start, end = m.start(), m.end()
-        if any(masked[start:end]):
+        if masked.hit(start, end):
             # a masked prefix (e.g. a year) may hide a real quantity further on; retry after the mask
             continue
         a_text = m.group("a")
@@ -224,7 +247,7 @@ def find_quantities(norm: str, masked: list[bool] | None = None) -> list[Found]:
             pass  # 万元 / 亿元: the multiplier is already applied; money is in yuan
         found.append(Found(start, end, a, value_max, unit, op, unit == "元", m.start("unit")))
     for m in PEOPLE.finditer(norm):
-        if any(masked[m.start() : m.end()]) or (m.start() > 0 and norm[m.start() - 1].isdigit()):
+        if masked.hit(m.start(), m.end()) or (m.start() > 0 and norm[m.start() - 1].isdigit()):
             continue
         value = to_number(m.group("a"))
         if value is not None:
@@ -233,7 +256,7 @@ def find_quantities(norm: str, masked: list[bool] | None = None) -> list[Found]:
             op = _op_before(norm, m.start(), clause_start) or "="
             found.append(Found(m.start(), m.end(), value, None, "人", op, False))
     for m in PERCENT_WORDS.finditer(norm):
-        if any(masked[m.start() : m.end()]):
+        if masked.hit(m.start(), m.end()):
             continue
         value = to_number(m.group("a"))
         if value is not None:
@@ -242,7 +265,7 @@ def find_quantities(norm: str, masked: list[bool] | None = None) -> list[Found]:
             op = post or _op_before(norm, m.start(), clause_start) or "="
             found.append(Found(m.start(), m.end(), value, None, "%", op, False))
     for m in BARE_RATE.finditer(norm):
-        if any(masked[m.start() : m.end()]) or any(f.start <= m.start() < f.end for f in found):
+        if masked.hit(m.start(), m.end()) or any(f.start <= m.start() < f.end for f in found):
             continue
         clause_start, clause_end = _clause_bounds(norm, m.start(), m.end())
         if "标准" in norm[clause_start:clause_end] or "补" in norm[clause_start:clause_end]:
@@ -425,11 +448,13 @@ def milestone(orig: str, title: str | None) -> Target:
     return Target(kind="milestone", subject=subject, op="=", value=None, unit=None, source=orig.strip())
 
 
-def places(orig: str, norm: str, masked: list[bool] | None = None) -> list[str]:
+def places(orig: str, norm: str, masked: Mask | None = None) -> list[str]:
     out: list[str] = []
+    if not any(ch in norm for ch in "团连社街乡镇村县区"):
+        return out
     for m in _PLACE.finditer(norm):
         name_norm = m.group(0)
-        if masked is not None and any(masked[m.start() : m.end()]) and not re.match(r"\d|[一二三四五六七八九十]", name_norm):
+        if masked is not None and masked.hit(m.start(), m.end()) and not re.match(r"\d|[一二三四五六七八九十]", name_norm):
             continue
         lead = _PLACE_VERBS.match(name_norm)
         start = m.start() + (lead.end() if lead else 0)
@@ -451,6 +476,8 @@ def places(orig: str, norm: str, masked: list[bool] | None = None) -> list[str]:
 
 def departments(orig: str, norm: str) -> list[str]:
     out: list[str] = []
+    if not any(word in norm for word in ("单位", "部门", "牵头", "配合", "协助", "协办", "参与")):
+        return out
     for m in _DEPT_NOTE.finditer(norm):
         group = 1 if m.group(1) is not None else 2
         raw = orig[m.start(group) : m.end(group)]

@@ -32,6 +32,7 @@ class Table:
 Block = Paragraph | Table
 
 _BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
+_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ue000-\uf8ff\ufffd]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -89,8 +90,7 @@ def _looks_like_text(text: str) -> bool:
     if not text.strip():
         return True
     sample = text[:20000]
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\r\n\f") or 0xE000 <= ord(ch) <= 0xF8FF)
-    return bad <= len(sample) * 0.01
+    return len(_BAD_CHARS.findall(sample)) <= len(sample) * 0.01
 
 
 def text_blocks(text: str) -> list[Block]:
