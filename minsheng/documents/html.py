@@ -8,22 +8,57 @@ from bs4 import BeautifulSoup, Tag
 
 from minsheng.documents.readers import Block, Paragraph, Table, clean_line
 
-_CLUTTER_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg",
-                 "button", "select", "input", "template")
+_CLUTTER_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "iframe",
+    "svg",
+    "button",
+    "select",
+    "input",
+    "template",
+)
 _CLUTTER_WORDS = re.compile(
     r"(^|[\s_-])(nav|navbar|menu|breadcrumb|crumb|footer|foot|sidebar|side|share|copyright|header|topbar|"
     r"banner|toolbar|related|recommend|comment|login|search|ad|ads|advert|qrcode|friendlink|links)([\s_-]|$)",
     re.I,
 )
-_BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "blockquote",
-               "pre", "dd", "dt", "tr", "br", "td", "th", "main", "center"}
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "blockquote",
+    "pre",
+    "dd",
+    "dt",
+    "tr",
+    "br",
+    "td",
+    "th",
+    "main",
+    "center",
+}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _is_clutter(tag: Tag) -> bool:
     if tag.name in _CLUTTER_TAGS:
         return True
-    attrs = " ".join([tag.get("id") or "", *(tag.get("class") or [])]) if tag.attrs else ""
+    attrs = " ".join([str(tag.get("id") or ""), *(str(c) for c in tag.get("class") or [])]) if tag.attrs else ""
     return bool(attrs and _CLUTTER_WORDS.search(attrs))
 
 
@@ -48,7 +83,7 @@ def _lines(node: Tag, out: list[Block], buffer: list[str]) -> None:
                     for cell in tr.find_all(["td", "th"]):
                         text = clean_line(cell.get_text(" "))
                         try:
-                            span = max(1, min(64, int(cell.get("colspan", 1))))
+                            span = max(1, min(64, int(str(cell.get("colspan") or 1))))
                         except (TypeError, ValueError):
                             span = 1
                         cells.extend([text] * span)

@@ -15,7 +15,7 @@ _PUNCT = {
     "﹐": ",", "﹔": ";", "﹕": ":", "､": "、", "·": "·", "＂": '"',
     "「": "“", "」": "”", "『": "“", "』": "”",
 }  # fmt: skip
-_TABLE = {ord(k): v for k, v in _PUNCT.items()}
+_TABLE: dict[int, str | int] = {ord(k): v for k, v in _PUNCT.items()}
 _TABLE.update({cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in _PUNCT})
 
 

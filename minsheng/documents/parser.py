@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from minsheng.documents.errors import DocumentError
 from minsheng.documents.model import Action, Item, PlanDocument, Target
 from minsheng.documents.normalize import analysis_copy
-from minsheng.documents.numbers import MULTIPLIERS, clean_number, to_number
+from minsheng.documents.numbers import clean_number, to_number
 from minsheng.documents.quantities import UNITS, extract, find_quantities, milestone, split_departments
-from minsheng.documents.readers import MAX_BYTES, Block, Paragraph, Table, read_blocks
+from minsheng.documents.readers import MAX_BYTES, Block, Table, read_blocks
 
 _CN = "一二三四五六七八九十"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -134,7 +134,11 @@ def _split_inline(line: Line) -> list[Line]:
             pattern = _LINE_STYLES[[s for s, _ in _LINE_STYLES].index(best_style)][1]
             m = pattern.match(piece.norm)
             if m:
-                piece.style, piece.num, piece.rest_at = best_style, _marker_number(m.group("num")), m.start("rest")
+                piece.style, piece.num, piece.rest_at = (
+                    best_style,
+                    _marker_number(m.group("num")),
+                    m.start("rest"),
+                )
         out.append(piece)
     return out
 
@@ -175,7 +179,9 @@ def _header(lines: list[Line]) -> tuple[str, str | None, int | None, str | None,
     used = 0
     for index, line in enumerate(lines[:4]):
         if STATUS_LINE.match(line.norm):
-            status = "draft" if "征求意见" in line.norm or "草案" in line.norm or "讨论" in line.norm else None
+            status = (
+                "draft" if "征求意见" in line.norm or "草案" in line.norm or "讨论" in line.norm else None
+            )
             used = index + 1
             continue
         if not title and line.style is None and len(line.norm) <= 80 and not line.norm.endswith("。"):
@@ -214,7 +220,9 @@ def _header(lines: list[Line]) -> tuple[str, str | None, int | None, str | None,
 
 
 _REGION_SUFFIX = "省市州盟县旗区师"
-_REGION_STOP = re.compile(r"政府|办公|关于|印发|人民|委员|领导|小组|网站|发布|今年|明年|民生|实事|我|将|的|在")
+_REGION_STOP = re.compile(
+    r"政府|办公|关于|印发|人民|委员|领导|小组|网站|发布|今年|明年|民生|实事|我|将|的|在"
+)
 _DRAFT_WORDS = re.compile(r"征求意见稿|草案|讨论稿|公开征求意见|征求意见")
 _FINAL_WORDS = re.compile(r"票决|表决|审议通过|会议通过|通过了|审定|印发|公布|确定|出炉|发布|实施方案|正式")
 
@@ -419,7 +427,9 @@ def _read_table(table: Table, actions: list[tuple[str | None, int | None, list[_
         if len(distinct) == 1 and (len(row) > 2 and len(values) > 1 or no_value is None and len(values) == 1):
             heading = values[0]
             heading_norm = analysis_copy(heading)
-            if re.match(r"^(?:说明|注|备注|附注|附件|数据来源|填报|制表)", heading_norm) or heading_norm.endswith("。"):
+            if re.match(
+                r"^(?:说明|注|备注|附注|附件|数据来源|填报|制表)", heading_norm
+            ) or heading_norm.endswith("。"):
                 continue
             if len(heading_norm) <= 40 and not find_quantities(heading_norm):
                 m = GROUP_DECL.match(heading_norm)
@@ -447,7 +457,9 @@ def _read_table(table: Table, actions: list[tuple[str | None, int | None, list[_
             lead_at = roles["lead"]
             lead = next((c for c in row[lead_at + 1 :] if c and _ORG.search(analysis_copy(c).strip())), "")
         drafts = actions[-1][2]
-        continuation = (no_value is None and not no_cell) or (no_value is not None and no_value == previous_no)
+        continuation = (no_value is None and not no_cell) or (
+            no_value is not None and no_value == previous_no
+        )
         if continuation and not drafts:
             continuation = False
         if no_value is None and no_cell and drafts and "no" in roles:
@@ -481,8 +493,14 @@ def _read_table(table: Table, actions: list[tuple[str | None, int | None, list[_
                 if unit_in_cell:
                     value = float(m.group(0)) * {"亿元": 1e8, "万元": 1e4, "元": 1}[unit_in_cell.group(1)]
                 draft.extra_targets.append(
-                    Target(kind="quantity", subject="投资", op="=", value=clean_number(value), unit="元",
-                           source=invest)
+                    Target(
+                        kind="quantity",
+                        subject="投资",
+                        op="=",
+                        value=clean_number(value),
+                        unit="元",
+                        source=invest,
+                    )
                 )
         drafts.append(draft)
         previous_no = no_value
@@ -494,10 +512,20 @@ _FLAT_HEADER = re.compile(
     r"[\u4e00-\u9fff]{0,4}分管领导|责任领导|牵头单位|牵头部门|配合单位|责任单位|完成时限|备注|投资[^\u4e00-\u9fff]{0,6}))+"
 )
 _FLAT_NOT_AFTER = re.compile(
-    r"(?:" + "|".join(sorted(UNITS + ["年", "月", "日", "号", "岁", "倍", "万", "亿", "千", "百", "余", "多", "届"], key=len, reverse=True)) + r")"
+    r"(?:"
+    + "|".join(
+        sorted(
+            UNITS + ["年", "月", "日", "号", "岁", "倍", "万", "亿", "千", "百", "余", "多", "届"],
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")"
 )
 _FLAT_ORG = re.compile(r"[\u4e00-\u9fff]{2}(?:局|委|办)(?![\u4e00-\u9fff]{0,1}[长])")
-_FLAT_TITLE_END = re.compile(r"(?:实施|完成|落实|推进|新建|开展|提升|为全|全区|全市|全县|对|建设|组织|深化|打造)")
+_FLAT_TITLE_END = re.compile(
+    r"(?:实施|完成|落实|推进|新建|开展|提升|为全|全区|全市|全县|对|建设|组织|深化|打造)"
+)
 
 
 def _flattened_table(lines: list[Line]) -> list[_Draft] | None:
@@ -559,9 +587,9 @@ def _flattened_table(lines: list[Line]) -> list[_Draft] | None:
                 draft.departments.append(name)
         for sentence in re.finditer(r"[^。]+。", seg_norm):
             # a sub-row: the lead department of the next part sits right after a full stop
-            org = _FLAT_ORG.search(seg_norm, sentence.end(), sentence.end() + 8)
-            if org:
-                name = seg_orig[org.start() : org.end()]
+            lead = _FLAT_ORG.search(seg_norm, sentence.end(), sentence.end() + 8)
+            if lead:
+                name = seg_orig[lead.start() : lead.end()]
                 if name not in draft.departments:
                     draft.departments.append(name)
         drafts.append(draft)
@@ -709,7 +737,14 @@ def _document_from_blocks(blocks: list[Block]) -> PlanDocument:
                 f"action {index} ({group_title}) declares {declared} items but lists {len(action.items)}"
             )
         actions.append(action)
-    return PlanDocument(title=title, region=region, year=year, status=status, actions=actions, warnings=warnings)
+    return PlanDocument(
+        title=title,
+        region=region,
+        year=year,
+        status="draft" if status == "draft" else "final" if status == "final" else None,
+        actions=actions,
+        warnings=warnings,
+    )
 
 
 def parse_blocks(blocks: list[Block]) -> PlanDocument:

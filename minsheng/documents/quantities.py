@@ -48,36 +48,51 @@ BARE_RATE = re.compile(rf"(?P<a>{_AR})(?P<am>万)?/(?P<per>人|户|月|年|名|�
 
 # (pattern, characters one of which must be in the text for the pattern to matter): masks are the hot path
 _MASK_SOURCES: list[tuple[str, str]] = [
-    (r"“[^”]{0,40}”", '“'),
-    (r"‘[^’]{0,40}’", '‘'),
+    (r"“[^”]{0,40}”", "“"),
+    (r"‘[^’]{0,40}’", "‘"),
     (r'"[^"]{0,40}"', '"'),
-    (r"《[^》]{0,60}》", '《'),
-    (r"\[\d{4}\]\s*\d+号", '号'),  # 〔2023〕22号 (brackets normalised)
-    (r"\d{4}(?:\s*[-~至到]\s*\d{4})?\s*年(?:度)?(?:\d{1,2}月)?(?:\d{1,2}日)?", '年'),
-    (r"\d{1,2}月(?:\d{1,2}日|底|份|前|末|初|中旬|上旬|下旬)", '月'),
-    (r"\d{1,2}月\d{1,2}日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}:\d{2}(?::\d{2})?", '月:'),
-    (r"(?:\d+|[一二两三四五六七八九十]+)(?:\s*[-~至到]\s*(?:\d+|[一二三四五六七八九十]+))?\s*(?:周)?岁(?:及|或)?(?:以上|以下|以内|左右)?", '岁'),
-    (r"第[\d零〇一二两三四五六七八九十百]+", '第'),
-    (r"[A-Za-z]+-?\d+[A-Za-z\d-]*", ''),
-    (r"\d+[A-Za-z]+", ''),
-    (r"\d+号(?:线|楼|院|房|地块|路|门|桥)?", '号'),
-    (r"\d{3,4}-\d{7,8}|1\d{10}", '-1'),
-    (r"(?:\d+|[一二两三四五六七八九十]+)[团师]", '团师'),
-    (r"[一二三四五六七八九十]+连", '连'),
-    (r"(?<![零〇一二两三四五六七八九十百千万亿\d])一([^零〇一二两三四五六七八九十百千万亿点余多\d])一([^零〇一二两三四五六七八九十百千万亿点余多\d])", '一'),
-    (r"(?<![零〇一二两三四五六七八九十百千万亿\d])一(?:件事|次性|站式|网通办|体化|批|系列|些|线|流|起|道|同|律|致|直|定|般|带一路|对一|把手|刻钟)", '一'),
-    (r"(?<![零〇一二两三四五六七八九十百千万亿\d])[两二三四五六七八九十]+(?:癌|病|率|险|证|类人员|中|化|级|星|甲|乙|期)", '两二三四五六七八九十'),
-    (r"(?<![零〇一二两三四五六七八九十百千万亿\d])[一二两三四五六七八九十]+村", '村'),
-    (r"(?<![零〇一二两三四五六七八九十百千万亿\d])二次(?=[\u4e00-\u9fff])(?!以上)", '二'),
-    (r"\d+分钟[^\s,;。]{0,6}圈", '圈'),
-    (r"(?:\d+|[一二两三四五六七八九十]+)公里(?:充分就业|就业圈|生活圈|服务圈)", '公里'),
-    (r"每(?:个|人)?[一二两三四五六七八九十\d]+剂", '剂'),
-    (r"每(?:个\S{1,4}?)?(?:月|年|周|季度|季|天|日|星期|学期)[^,;。:]{0,8}?(?:至少|不少于|不低于)?[\d一二两三四五六七八九十]+(?:次|场|期|回|轮)", '每'),
-    (r"\((?:每|一)(?:年|月|周|季度|天)[^)]{0,8}\)", '('),
-    (r"\((?:牵头|责任|配合|主办|协办)(?:单位|部门)[^)]*\)?", '('),
-    (r"(?:\d+|[一二三四五六七八九十]+)(?:级|星级|A级)", '级'),
-    (r"\d+\+\d+", '+'),
-    (r"(?:\d+|[一二两三四五六七八九十]+)个(?:确保|重点|一)", '个'),
+    (r"《[^》]{0,60}》", "《"),
+    (r"\[\d{4}\]\s*\d+号", "号"),  # 〔2023〕22号 (brackets normalised)
+    (r"\d{4}(?:\s*[-~至到]\s*\d{4})?\s*年(?:度)?(?:\d{1,2}月)?(?:\d{1,2}日)?", "年"),
+    (r"\d{1,2}月(?:\d{1,2}日|底|份|前|末|初|中旬|上旬|下旬)", "月"),
+    (r"\d{1,2}月\d{1,2}日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}:\d{2}(?::\d{2})?", "月:"),
+    (
+        r"(?:\d+|[一二两三四五六七八九十]+)(?:\s*[-~至到]\s*(?:\d+|[一二三四五六七八九十]+))?\s*(?:周)?岁(?:及|或)?(?:以上|以下|以内|左右)?",
+        "岁",
+    ),
+    (r"第[\d零〇一二两三四五六七八九十百]+", "第"),
+    (r"[A-Za-z]+-?\d+[A-Za-z\d-]*", ""),
+    (r"\d+[A-Za-z]+", ""),
+    (r"\d+号(?:线|楼|院|房|地块|路|门|桥)?", "号"),
+    (r"\d{3,4}-\d{7,8}|1\d{10}", "-1"),
+    (r"(?:\d+|[一二两三四五六七八九十]+)[团师]", "团师"),
+    (r"[一二三四五六七八九十]+连", "连"),
+    (
+        r"(?<![零〇一二两三四五六七八九十百千万亿\d])一([^零〇一二两三四五六七八九十百千万亿点余多\d])一([^零〇一二两三四五六七八九十百千万亿点余多\d])",
+        "一",
+    ),
+    (
+        r"(?<![零〇一二两三四五六七八九十百千万亿\d])一(?:件事|次性|站式|网通办|体化|批|系列|些|线|流|起|道|同|律|致|直|定|般|带一路|对一|把手|刻钟)",
+        "一",
+    ),
+    (
+        r"(?<![零〇一二两三四五六七八九十百千万亿\d])[两二三四五六七八九十]+(?:癌|病|率|险|证|类人员|中|化|级|星|甲|乙|期)",
+        "两二三四五六七八九十",
+    ),
+    (r"(?<![零〇一二两三四五六七八九十百千万亿\d])[一二两三四五六七八九十]+村", "村"),
+    (r"(?<![零〇一二两三四五六七八九十百千万亿\d])二次(?=[\u4e00-\u9fff])(?!以上)", "二"),
+    (r"\d+分钟[^\s,;。]{0,6}圈", "圈"),
+    (r"(?:\d+|[一二两三四五六七八九十]+)公里(?:充分就业|就业圈|生活圈|服务圈)", "公里"),
+    (r"每(?:个|人)?[一二两三四五六七八九十\d]+剂", "剂"),
+    (
+        r"每(?:个\S{1,4}?)?(?:月|年|周|季度|季|天|日|星期|学期)[^,;。:]{0,8}?(?:至少|不少于|不低于)?[\d一二两三四五六七八九十]+(?:次|场|期|回|轮)",
+        "每",
+    ),
+    (r"\((?:每|一)(?:年|月|周|季度|天)[^)]{0,8}\)", "("),
+    (r"\((?:牵头|责任|配合|主办|协办)(?:单位|部门)[^)]*\)?", "("),
+    (r"(?:\d+|[一二三四五六七八九十]+)(?:级|星级|A级)", "级"),
+    (r"\d+\+\d+", "+"),
+    (r"(?:\d+|[一二两三四五六七八九十]+)个(?:确保|重点|一)", "个"),
 ]
 _MASKS = [(re.compile(pattern), needs) for pattern, needs in _MASK_SOURCES]
 
@@ -85,8 +100,12 @@ _GE_BEFORE = ("不少于", "不低于", "至少有", "至少", "超过", "多于
 _LE_BEFORE = ("不超过", "不高于", "不大于", "控制在", "低于", "少于", "以内")
 _APPROX_BEFORE = ("大约", "约", "近", "左右")
 _CLAUSE_END = re.compile(r"[,;。:!?\n]")
-_RATE_CLAUSE = re.compile(r"标准|每(?:人|户|名|个|颗|只|头|亩|位|餐|次|台|辆|套|间|平方米|吨)|人均|户均|/人|/户|/月|/年")
-_PER = re.compile(r"每(?:人|户|名|位|颗|只|头|亩|例|件|个|张|床|餐|次|台|辆|套|间|平方米|公里|千米|吨|册)|人均|户均|/(?:人|户|名)")
+_RATE_CLAUSE = re.compile(
+    r"标准|每(?:人|户|名|个|颗|只|头|亩|位|餐|次|台|辆|套|间|平方米|吨)|人均|户均|/人|/户|/月|/年"
+)
+_PER = re.compile(
+    r"每(?:人|户|名|位|颗|只|头|亩|例|件|个|张|床|餐|次|台|辆|套|间|平方米|公里|千米|吨|册)|人均|户均|/(?:人|户|名)"
+)
 _PER_MAP = {"名": "人", "位": "人", "人均": "人", "户均": "户"}
 _MONTH = re.compile(r"每月|月人均|月均|/月|按月|每人每月|月补助")
 _YEAR = re.compile(r"每年|年人均|年均|/年|每人每年|按年")
@@ -116,12 +135,47 @@ _PLACE = re.compile(
     r"(?:(?![及和与的在为对向等个各全结])[\u4e00-\u9fff]){2,4}?(?:社区|街道|乡|镇|村)(?![民委级组庄落容貌晚])|"
     r"(?:(?![及和与的在为对向等个各全沿])[\u4e00-\u9fff]){2}(?:县|区)(?![域城级委政直属内外])"
 )
-_PLACE_VERBS = re.compile(r"^(?:其中|包括|实施|建设|推进|完成|改造|提升|新建|打造|开展|覆盖|支持|位于|在|为|对|向|将|于|是|到)+")
-_PLACE_TAIL_STOP = ("城区", "辖区", "园区", "景区", "小区", "片区", "山区", "市区", "新区", "校区", "老区", "矿区",
-                    "街区", "城县", "山区县", "地区", "展区", "院区", "厂区", "湾区", "灾区", "库区", "保护区", "示范区",
-                    "开发区", "功能区", "试验区", "先行区", "管理区", "服务区", "商业区", "住宅区")
-_PLACE_STOP = re.compile(r"^(?:城市|城乡|城镇|农村|乡村|各|全|所在|每个|示范|和美|美丽|村居|本|全市|有条件的|偏远|边远|行政|"
-                         r"嵌入式|重点|中心|特色|小|新|老旧|宜居|文明|智慧|平安|幸福|困难)")
+_PLACE_VERBS = re.compile(
+    r"^(?:其中|包括|实施|建设|推进|完成|改造|提升|新建|打造|开展|覆盖|支持|位于|在|为|对|向|将|于|是|到)+"
+)
+_PLACE_TAIL_STOP = (
+    "城区",
+    "辖区",
+    "园区",
+    "景区",
+    "小区",
+    "片区",
+    "山区",
+    "市区",
+    "新区",
+    "校区",
+    "老区",
+    "矿区",
+    "街区",
+    "城县",
+    "山区县",
+    "地区",
+    "展区",
+    "院区",
+    "厂区",
+    "湾区",
+    "灾区",
+    "库区",
+    "保护区",
+    "示范区",
+    "开发区",
+    "功能区",
+    "试验区",
+    "先行区",
+    "管理区",
+    "服务区",
+    "商业区",
+    "住宅区",
+)
+_PLACE_STOP = re.compile(
+    r"^(?:城市|城乡|城镇|农村|乡村|各|全|所在|每个|示范|和美|美丽|村居|本|全市|有条件的|偏远|边远|行政|"
+    r"嵌入式|重点|中心|特色|小|新|老旧|宜居|文明|智慧|平安|幸福|困难)"
+)
 
 
 @dataclass(slots=True)
@@ -270,8 +324,17 @@ def find_quantities(norm: str, masked: Mask | None = None) -> list[Found]:
         clause_start, clause_end = _clause_bounds(norm, m.start(), m.end())
         if "标准" in norm[clause_start:clause_end] or "补" in norm[clause_start:clause_end]:
             value = float(m.group("a").replace(",", "")) * (10_000 if m.group("am") else 1)
-            found.append(Found(m.start(), m.start() + len(m.group("a")) + len(m.group("am") or ""), value, None,
-                               "元", "=", True))
+            found.append(
+                Found(
+                    m.start(),
+                    m.start() + len(m.group("a")) + len(m.group("am") or ""),
+                    value,
+                    None,
+                    "元",
+                    "=",
+                    True,
+                )
+            )
     found.sort(key=lambda f: f.start)
     _inherit_enumerated_ops(norm, found)
     return found
@@ -282,7 +345,9 @@ def _inherit_enumerated_ops(norm: str, found: list[Found]) -> None:
     for prev, cur in zip(found, found[1:], strict=False):
         if cur.op == "=" and prev.op in (">=", "<=", "~") and prev.unit == cur.unit:
             between = norm[prev.end : cur.start]
-            if between in ("、", ",", "和", "及") and not any(w in norm[cur.start - 4 : cur.start] for w in ("约",)):
+            if between in ("、", ",", "和", "及") and not any(
+                w in norm[cur.start - 4 : cur.start] for w in ("约",)
+            ):
                 cur.op = prev.op
 
 
@@ -309,7 +374,9 @@ def _subject(orig: str, norm: str, found: Found, clause_start: int, clause_end: 
         raw_norm = norm[clause_start + head : offset_end]
         skip = len(raw_norm) - len(_VERBS.sub("", raw_norm))
         subject = raw[skip:]
-        subject = re.sub(r"(?:的|为|达|达到|有|共|累计|实现|不少于|不低于|至少|超过|约|近|达到)+$", "", subject)
+        subject = re.sub(
+            r"(?:的|为|达|达到|有|共|累计|实现|不少于|不低于|至少|超过|约|近|达到)+$", "", subject
+        )
         subject = subject.strip(" “”\"'")
         if len(subject) >= 2:
             return subject[-16:]
@@ -345,8 +412,9 @@ def _standard_subject(orig: str, norm: str, clause_start: int, clause_end: int, 
     return m2.group(1) if m2 else "标准"
 
 
-def _period_before(norm: str, clause_start: int, pos: int, pattern_month: re.Pattern[str],
-                   pattern_year: re.Pattern[str]) -> str | None:
+def _period_before(
+    norm: str, clause_start: int, pos: int, pattern_month: re.Pattern[str], pattern_year: re.Pattern[str]
+) -> str | None:
     window = norm[clause_start:pos]
     month = [m.end() for m in pattern_month.finditer(window)]
     year = [m.end() for m in pattern_year.finditer(window)]
@@ -400,8 +468,8 @@ def extract(orig: str, norm: str | None = None) -> tuple[list[Target], list[Stan
                 period = "年"
             source_start = q.start
             per_m = None
-            for per_m in _PER.finditer(norm[clause_start : q.start]):
-                pass
+            for candidate in _PER.finditer(norm[clause_start : q.start]):
+                per_m = candidate
             if per_m is not None and q.start - (clause_start + per_m.start()) <= 12:
                 source_start = clause_start + per_m.start()
             standards.append(
@@ -454,12 +522,21 @@ def places(orig: str, norm: str, masked: Mask | None = None) -> list[str]:
         return out
     for m in _PLACE.finditer(norm):
         name_norm = m.group(0)
-        if masked is not None and masked.hit(m.start(), m.end()) and not re.match(r"\d|[一二三四五六七八九十]", name_norm):
+        if (
+            masked is not None
+            and masked.hit(m.start(), m.end())
+            and not re.match(r"\d|[一二三四五六七八九十]", name_norm)
+        ):
             continue
         lead = _PLACE_VERBS.match(name_norm)
         start = m.start() + (lead.end() if lead else 0)
         name_norm = norm[start : m.end()]
-        if len(name_norm) < 3 or name_norm.endswith(_PLACE_TAIL_STOP) or name_norm[-1] in "县区" and len(name_norm) > 4:
+        if (
+            len(name_norm) < 3
+            or name_norm.endswith(_PLACE_TAIL_STOP)
+            or name_norm[-1] in "县区"
+            and len(name_norm) > 4
+        ):
             if not re.match(r"\d|[一二三四五六七八九十]", name_norm):
                 continue
         if _PLACE_STOP.match(name_norm) or any(

@@ -52,7 +52,9 @@ def read_blocks(data: bytes, filename: str = "") -> list[Block]:
     if data[:4] == b"PK\x03\x04":
         return _read_zip(data, suffix)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise DocumentError("old binary Word/Excel files (.doc/.xls) are not supported; save as .docx or .xlsx")
+        raise DocumentError(
+            "old binary Word/Excel files (.doc/.xls) are not supported; save as .docx or .xlsx"
+        )
     if data[:5] == b"%PDF-":
         raise DocumentError("PDF files are not supported; use .docx, .xlsx, .txt or .html")
     if suffix in ("docx", "xlsx"):
@@ -122,7 +124,11 @@ def _check_zip(archive: zipfile.ZipFile) -> None:
     total = 0
     for info in infos:
         total += info.file_size
-        if info.compress_size and info.file_size / info.compress_size > MAX_ZIP_RATIO and info.file_size > 1_000_000:
+        if (
+            info.compress_size
+            and info.file_size / info.compress_size > MAX_ZIP_RATIO
+            and info.file_size > 1_000_000
+        ):
             raise DocumentError("the file expands to far more than its size (a zip bomb?); refused")
     if total > MAX_UNZIPPED_BYTES:
         raise DocumentError("the file expands to more than 200 MB; refused")
@@ -147,5 +153,7 @@ def _read_zip(data: bytes, suffix: str) -> list[Block]:
     except DocumentError:
         raise
     except Exception as exc:  # noqa: BLE001 - any failure inside a corrupt office file
-        raise DocumentError(f"the file is a damaged .{suffix or 'docx/xlsx'} document ({type(exc).__name__})") from exc
+        raise DocumentError(
+            f"the file is a damaged .{suffix or 'docx/xlsx'} document ({type(exc).__name__})"
+        ) from exc
     raise DocumentError("the archive is neither a .docx nor a .xlsx document")

@@ -17,12 +17,28 @@ def _num(value: Any) -> Any:
 
 def target_key(t: Any) -> tuple:
     get = t.get if isinstance(t, dict) else lambda k, d=None: getattr(t, k, d)
-    return ("T", get("kind"), get("op"), _num(get("value")), _num(get("value_max")), get("unit"), get("period"))
+    return (
+        "T",
+        get("kind"),
+        get("op"),
+        _num(get("value")),
+        _num(get("value_max")),
+        get("unit"),
+        get("period"),
+    )
 
 
 def standard_key(s: Any) -> tuple:
     get = s.get if isinstance(s, dict) else lambda k, d=None: getattr(s, k, d)
-    return ("S", get("op"), _num(get("amount")), _num(get("amount_max")), get("per"), get("period"), _num(get("previous")))
+    return (
+        "S",
+        get("op"),
+        _num(get("amount")),
+        _num(get("amount_max")),
+        get("per"),
+        get("period"),
+        _num(get("previous")),
+    )
 
 
 @dataclass
@@ -72,15 +88,19 @@ def compare(expected: dict[str, Any], document: PlanDocument, *, strict_structur
             score.fn += sum(1 for t in exp["targets"] if t["kind"] == "quantity") + len(exp["standards"])
             continue
         score.items_found += 1
-        if exp.get("text_contains") and exp["text_contains"] not in item.text and exp["text_contains"] not in (
-            item.title or ""
+        if (
+            exp.get("text_contains")
+            and exp["text_contains"] not in item.text
+            and exp["text_contains"] not in (item.title or "")
         ):
             score.problems.append(f"{name}: item {exp['no']} text lacks {exp['text_contains']!r}")
         want = Counter(
-            [target_key(t) for t in exp["targets"] if t["kind"] == "quantity"] + [standard_key(s) for s in exp["standards"]]
+            [target_key(t) for t in exp["targets"] if t["kind"] == "quantity"]
+            + [standard_key(s) for s in exp["standards"]]
         )
         got = Counter(
-            [target_key(t) for t in item.targets if t.kind == "quantity"] + [standard_key(s) for s in item.standards]
+            [target_key(t) for t in item.targets if t.kind == "quantity"]
+            + [standard_key(s) for s in item.standards]
         )
         tp = sum((want & got).values())
         score.tp += tp
@@ -97,7 +117,9 @@ def compare(expected: dict[str, Any], document: PlanDocument, *, strict_structur
         # sources: the reader's span must contain the fixture's minimal span
         sources = [t.source for t in item.targets] + [s.source for s in item.standards]
         for t in exp["targets"] + exp["standards"]:
-            if t.get("source") and not any(t["source"] in s or s in t["source"] and len(s) >= 2 for s in sources):
+            if t.get("source") and not any(
+                t["source"] in s or s in t["source"] and len(s) >= 2 for s in sources
+            ):
                 score.problems.append(f"{name}: item {exp['no']} no source covers {t['source']!r}")
         cells = [t.source for t in item.targets if t.subject == "投资"]  # a table cell, not the text
         for s in sources:
@@ -119,5 +141,7 @@ def compare(expected: dict[str, Any], document: PlanDocument, *, strict_structur
             if key in expected and expected[key] is not None and getattr(document, key) != expected[key]:
                 score.problems.append(f"{name}: {key} {getattr(document, key)!r} != {expected[key]!r}")
         if expected.get("complete", True) and len(document.warnings) != expected.get("warnings", 0):
-            score.problems.append(f"{name}: warnings {document.warnings} (expected {expected.get('warnings', 0)})")
+            score.problems.append(
+                f"{name}: warnings {document.warnings} (expected {expected.get('warnings', 0)})"
+            )
     return score

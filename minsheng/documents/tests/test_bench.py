@@ -34,8 +34,10 @@ def test_bench_seed_parse(suffix):
 
 
 def test_bench_corpus_documents_per_second():
-    files = [HERE / "corpus" / json.loads(p.read_text(encoding="utf-8"))["file"]
-             for p in sorted((HERE / "corpus").glob("*.expected.json"))]
+    files = [
+        HERE / "corpus" / json.loads(p.read_text(encoding="utf-8"))["file"]
+        for p in sorted((HERE / "corpus").glob("*.expected.json"))
+    ]
     blobs = [(f.read_bytes(), f.name) for f in files]
     for data, name in blobs:
         parse_bytes(data, name)
@@ -45,8 +47,10 @@ def test_bench_corpus_documents_per_second():
         for data, name in blobs:
             parse_bytes(data, name)
     elapsed = time.perf_counter() - start
-    print(f"\nBENCH corpus: {len(blobs) * rounds / elapsed:.0f} documents/s over {len(blobs)} documents "
-          f"({elapsed / rounds * 1000:.1f} ms per pass, formats: {sorted({n.rsplit('.', 1)[1] for _, n in blobs})})")
+    print(
+        f"\nBENCH corpus: {len(blobs) * rounds / elapsed:.0f} documents/s over {len(blobs)} documents "
+        f"({elapsed / rounds * 1000:.1f} ms per pass, formats: {sorted({n.rsplit('.', 1)[1] for _, n in blobs})})"
+    )
 
 
 def test_bench_seed_from_disk():

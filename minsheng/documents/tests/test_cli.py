@@ -11,8 +11,10 @@ from minsheng.cli import main
 from minsheng.documents.tests.conftest import HERE
 
 SCHEMA = json.loads((HERE.parent / "plan-document.schema.json").read_text(encoding="utf-8"))
-CORPUS_FILES = [HERE / "corpus" / json.loads(p.read_text(encoding="utf-8"))["file"]
-                for p in sorted((HERE / "corpus").glob("*.expected.json"))]
+CORPUS_FILES = [
+    HERE / "corpus" / json.loads(p.read_text(encoding="utf-8"))["file"]
+    for p in sorted((HERE / "corpus").glob("*.expected.json"))
+]
 
 
 def test_json_output_validates_against_the_contract(seed_docx, capsys):
@@ -30,11 +32,37 @@ def test_every_corpus_document_validates_against_the_contract(capsys):
 
 
 def test_schema_rejects_a_broken_document():
-    broken = {"schema_version": "1", "title": "x", "year": 2025, "status": "draft", "actions": [
-        {"no": 1, "title": None, "declared_item_count": None, "items": [
-            {"no": 1, "text": "x", "standards": [], "targets": [{"kind": "quantity", "subject": "x", "op": "≥",
-                                                                   "value": 1, "unit": "个", "source": "1个"}]}]}],
-              "warnings": []}
+    broken = {
+        "schema_version": "1",
+        "title": "x",
+        "year": 2025,
+        "status": "draft",
+        "actions": [
+            {
+                "no": 1,
+                "title": None,
+                "declared_item_count": None,
+                "items": [
+                    {
+                        "no": 1,
+                        "text": "x",
+                        "standards": [],
+                        "targets": [
+                            {
+                                "kind": "quantity",
+                                "subject": "x",
+                                "op": "≥",
+                                "value": 1,
+                                "unit": "个",
+                                "source": "1个",
+                            }
+                        ],
+                    }
+                ],
+            }
+        ],
+        "warnings": [],
+    }
     try:
         jsonschema.validate(broken, SCHEMA)
     except jsonschema.ValidationError:
@@ -53,7 +81,10 @@ def test_text_output_is_a_readable_table(seed_txt, capsys):
 def test_installed_command_runs_without_django_settings(seed_txt):
     result = subprocess.run(
         [sys.executable, "-m", "minsheng.cli", "parse", str(seed_txt), "--format", "json"],
-        capture_output=True, text=True, check=False, env={"PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": "/usr/bin:/bin"},
         cwd=Path(__file__).parents[3],
     )
     assert result.returncode == 0, result.stderr

@@ -13,7 +13,9 @@ from minsheng.documents.tests.compare import Score, compare, load_expected
 from minsheng.documents.tests.conftest import HERE, SHARED_PLANS
 
 EXPECTED = sorted((HERE / "devset").glob("*.expected.json"))
-pytestmark = pytest.mark.skipif(not SHARED_PLANS.is_dir(), reason="../shared/data/plans is not beside the checkout")
+pytestmark = pytest.mark.skipif(
+    not SHARED_PLANS.is_dir(), reason="../shared/data/plans is not beside the checkout"
+)
 
 
 def _document_text(name: str) -> str:
@@ -35,4 +37,6 @@ def score_devset() -> tuple[Score, dict[str, Score]]:
 def test_devset_quantity_f1_and_items_found():
     total, per_file = score_devset()
     assert total.f1 >= 0.95, total.problems
-    assert total.items_found == total.items_expected, {k: v.problems for k, v in per_file.items() if v.problems}
+    assert total.items_found == total.items_expected, {
+        k: v.problems for k, v in per_file.items() if v.problems
+    }

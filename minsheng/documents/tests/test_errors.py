@@ -28,7 +28,11 @@ BAD_INPUTS = {
     "pdf": (b"%PDF-1.7\n...", "plan.pdf", "PDF"),
     "old word": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "plan.doc", ".doc"),
     "truncated docx": (b"PK\x03\x04" + b"\x01" * 200, "plan.docx", "damaged"),
-    "docx without text": (_zip({"[Content_Types].xml": b"<x/>", "word/document.xml": b"<not xml"}), "plan.docx", "damaged"),
+    "docx without text": (
+        _zip({"[Content_Types].xml": b"<x/>", "word/document.xml": b"<not xml"}),
+        "plan.docx",
+        "damaged",
+    ),
     "xlsx garbage": (_zip({"xl/workbook.xml": b"<<<"}), "plan.xlsx", "damaged"),
     "other zip": (_zip({"hello.txt": b"hi"}), "plan.docx", "neither"),
     "zip bomb": (_zip({"word/document.xml": b"\x00" * (60 * 1024 * 1024)}), "plan.docx", "zip bomb"),

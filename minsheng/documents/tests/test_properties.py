@@ -10,8 +10,25 @@ from minsheng.documents import DocumentError, parse_bytes, parse_text
 from minsheng.documents.quantities import extract
 
 PLAN_ALPHABET = st.sampled_from(
-    list("一二三四五六七八九十百千万亿两零余约以上下不少于低至-—~、，。；;:：()（）①②③是项个名人元%0123456789 .\n")
-    + ["行动(4项)", "按照每人", "的标准", "其中", "“", "”", "第", "岁", "年", "号", "团", "千米", "万元", "批次"]
+    list(
+        "一二三四五六七八九十百千万亿两零余约以上下不少于低至-—~、，。；;:：()（）①②③是项个名人元%0123456789 .\n"
+    )
+    + [
+        "行动(4项)",
+        "按照每人",
+        "的标准",
+        "其中",
+        "“",
+        "”",
+        "第",
+        "岁",
+        "年",
+        "号",
+        "团",
+        "千米",
+        "万元",
+        "批次",
+    ]
 )
 
 
@@ -47,7 +64,9 @@ def test_arbitrary_bytes_never_raise_anything_else(data, name):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.integers(min_value=2, max_value=99_999_999), st.sampled_from(["个", "名", "所", "千米", "批次", "户"]))
+@given(
+    st.integers(min_value=2, max_value=99_999_999), st.sampled_from(["个", "名", "所", "千米", "批次", "户"])
+)
 def test_numbers_in_chinese_or_arabic_read_back(number, unit):
     spellings = [str(number), f"{number:,}"]
     if unit != "千米":  # 两千米 is 2000 米 in Chinese: a Chinese numeral before 千米 is ambiguous
