@@ -58,7 +58,9 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 def _is_clutter(tag: Tag) -> bool:
     if tag.name in _CLUTTER_TAGS:
         return True
-    attrs = " ".join([str(tag.get("id") or ""), *(str(c) for c in tag.get("class") or [])]) if tag.attrs else ""
+    attrs = (
+        " ".join([str(tag.get("id") or ""), *(str(c) for c in tag.get("class") or [])]) if tag.attrs else ""
+    )
     return bool(attrs and _CLUTTER_WORDS.search(attrs))
 
 

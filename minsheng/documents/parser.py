@@ -168,7 +168,15 @@ def _title_like(line: Line) -> bool:
     return 0 < len(text) <= 24 and not re.search(r"[。;,]$", text) and not find_quantities(text)
 
 
+LABEL_LINE = re.compile(
+    r"^(?:项目名称|建设内容|建设规模|主要内容|实施内容|目标任务|计划投资|总投资|投资|资金来源|责任单位|牵头单位|"
+    r"配合单位|实施单位|实施地点|建设地点|完成时限|完成时间|受益群众|惠及)\s*[:]"
+)
+
+
 def _is_framing_tail(line: Line) -> bool:
+    if LABEL_LINE.match(line.norm):
+        return False
     return bool(FRAMING_TAIL.match(line.norm)) or len(line.norm) < 6
 
 
@@ -210,7 +218,7 @@ def _header(lines: list[Line]) -> tuple[str, str | None, int | None, str | None,
             region = region or _region(line.orig, line.norm)
             if region:
                 break
-    framing = " ".join(line.norm for line in head_lines)
+    framing = " ".join(line.norm for line in lines[: max(len(head_lines), used) + 6])
     if status is None:
         if _DRAFT_WORDS.search(framing):
             status = "draft"
@@ -229,7 +237,7 @@ _FINAL_WORDS = re.compile(r"票决|表决|审议通过|会议通过|通过了|�
 
 def _region(orig: str, norm: str) -> str | None:
     """The issuing government at the head of a line: the longest run of characters ending in 市/县/区…"""
-    lead = re.match(r"^[\d\s]*(?:[件项个]\s*)?[!,:.、]?\s*", norm)
+    lead = re.match(r"^(?:[\u4e00-\u9fff]{1,4}[!|]|[\d\s]*(?:[件项个]\s*)?)[!,:.、]?\s*(?:\d{4}\s*年)?", norm)
     start = lead.end() if lead else 0
     run = re.match(r"[\u4e00-\u9fff]+", norm[start:])
     if not run:
@@ -245,6 +253,45 @@ def _region(orig: str, norm: str) -> str | None:
     return orig[start : start + best]
 
 
+def _heading_like(text: str) -> bool:
+    text = text.strip()
+    return 0 < len(text) <= 24 and not re.search(r"[。;,]", text) and not find_quantities(text)
+
+
+def _next_role(lines: list[Line], i: int) -> str | None:
+    """The role of the next line that is an item or a group, skipping nothing else."""
+    return lines[i + 1].role if i + 1 < len(lines) else None
+
+
+def _keep_one_run(lines: list[Line]) -> None:
+    """Numbering that restarts with no heading between starts another list (notes under a table, a table
+    of hotlines): keep the longest run of items and demote the others."""
+    runs: list[list[Line]] = [[]]
+    prev: Line | None = None
+    heading_since = False
+    for line in lines:
+        if line.role == "item":
+            restart = (
+                prev is not None and line.num is not None and prev.num is not None and line.num <= prev.num
+            )
+            if restart and not heading_since:
+                runs.append([])
+            runs[-1].append(line)
+            prev, heading_since = line, False
+        elif (
+            line.role == "group"
+            or (line.style is not None and _heading_like(line.norm[line.rest_at :]))
+            or SECTION_HEADING.match(line.norm)
+        ):
+            heading_since = True
+    if len(runs) > 1:
+        keep = max(runs, key=len)
+        for run in runs:
+            if run is not keep:
+                for line in run:
+                    line.role = ""
+
+
 def _drafts_from_lines(lines: list[Line], warnings: list[str]) -> list[tuple[Line | None, list[_Draft]]]:
     styles = {line.style for line in lines if line.style and line.style != "group"}
     scores = {style: _runs(lines, style) for style in styles}
@@ -258,23 +305,30 @@ def _drafts_from_lines(lines: list[Line], warnings: list[str]) -> list[tuple[Lin
     for line in lines:
         if line.style == item_style:
             line.role = "item"
-        elif line.style == "group" or (line.style == "cn" and item_style not in (None, "cn")):
+        elif line.style == "group":
             line.role = "group"
-            if line.group is None:
-                line.group = (line.orig[line.rest_at :].strip(" :："), None)
-    if item_style == "cn" or item_style is None:
-        # 一、 lines may be groups holding unnumbered items, or items themselves
-        pass
-    # short section lines (交通出行方面) between items are groups
-    first = next((i for i, ln in enumerate(lines) if ln.role in ("item", "group")), None)
-    if first is None:
+    _keep_one_run(lines)
+    item_at = [i for i, ln in enumerate(lines) if ln.role == "item"]
+    if not item_at and not has_groups:
         return []
-    last_item = max((i for i, ln in enumerate(lines) if ln.role == "item"), default=None)
+    first_item = item_at[0] if item_at else 0
+    last_item = item_at[-1] if item_at else None
+    # other marked lines (一、 (一) over 1.) and short 交通出行方面 lines, up to the last item, are groups
     for i, line in enumerate(lines):
-        if not line.role and SECTION_HEADING.match(line.norm) and i < (last_item or 0) and i + 1 < len(lines):
-            if lines[i + 1].role == "item" or (i + 1 < len(lines) and lines[i + 1].role == "" and False):
-                line.role = "group"
-                line.group = (line.orig.rstrip(":："), None)
+        if line.role or (last_item is not None and i > last_item):
+            continue
+        marked_heading = (
+            line.style is not None
+            and line.style != item_style
+            and item_style is not None
+            and _heading_like(line.norm[line.rest_at :])
+        )
+        if marked_heading and (i > first_item or _next_role(lines, i) == "item"):
+            line.role = "group"
+            line.group = (line.orig[line.rest_at :].strip(" :："), None)
+        elif line.style is None and SECTION_HEADING.match(line.norm) and _next_role(lines, i) == "item":
+            line.role = "group"
+            line.group = (line.orig.rstrip(":："), None)
     # a section heading just before the first item starts the list
     first = next(i for i, ln in enumerate(lines) if ln.role in ("item", "group"))
     groups: list[tuple[Line | None, list[_Draft]]] = []
@@ -296,7 +350,7 @@ def _drafts_from_lines(lines: list[Line], warnings: list[str]) -> list[tuple[Lin
             if title_body is None:
                 title_body = _title_like(line) and i + 1 < len(lines) and lines[i + 1].role == ""
             if title_body and _title_like(line):
-                draft.title = rest_orig.rstrip("。.")
+                draft.title = re.sub(r"^(?:项目名称|名称|项目)\s*[:：]\s*", "", rest_orig.rstrip("。."))
                 draft.orig, draft.norm = "", ""
             else:
                 m = re.match(r"^(?P<t>[^,;。:!?]{2,16})[。.](?=\S)", rest_norm)
@@ -311,22 +365,15 @@ def _drafts_from_lines(lines: list[Line], warnings: list[str]) -> list[tuple[Lin
             current.append(_Draft(None, None, line.orig, line.norm))
             continue
         if current:
-            is_last_stretch = last_item is None or i > last_item
             draft = current[-1]
-            if is_last_stretch and (_is_framing_tail(line) or not (draft.title and not draft.orig)):
-                # after the list: framing, unless the last item is still waiting for its body
-                if not (draft.title and not draft.orig):
-                    break
-                if _is_framing_tail(line):
-                    break
-            if draft.title and not draft.orig:
+            waiting = bool(draft.title and not draft.orig)  # a title line waiting for its text
+            after_list = last_item is None or i > last_item
+            if after_list and not LABEL_LINE.match(line.norm) and (not waiting or _is_framing_tail(line)):
+                break  # after the last item: framing (a closing remark, a signature, a footer)
+            if waiting:
                 draft.orig, draft.norm = line.orig, line.norm
-            elif draft.title and title_body:
+            else:
                 draft.body.append(line)
-            elif not is_last_stretch:
-                draft.body.append(line)
-            elif SECTION_HEADING.match(line.norm):
-                break
     if current or current_group is not None:
         groups.append((current_group, current))
     return groups
@@ -344,6 +391,13 @@ def _fallback_paragraphs(lines: list[Line]) -> list[_Draft]:
         ):
             continue
         candidates.append(line)
+    # a whole list in one paragraph separated by ；: the paragraph with far more clauses than any other
+    by_clauses = sorted(candidates, key=lambda ln: ln.norm.count(";"), reverse=True)
+    if by_clauses:
+        most = by_clauses[0].norm.count(";")
+        runner_up = by_clauses[1].norm.count(";") if len(by_clauses) > 1 else 0
+        if len(candidates) == 1 and most >= 2 or most >= 4 and runner_up * 2 < most:
+            candidates = [by_clauses[0]]
     if len(candidates) == 1:
         line = candidates[0]
         parts = [m for m in re.finditer(r"[^;]+", line.norm)]
@@ -364,6 +418,7 @@ def _fallback_paragraphs(lines: list[Line]) -> list[_Draft]:
 
 _COLUMN_ROLES = (
     ("no", re.compile(r"^序号|^编号|^序$")),
+    ("category", re.compile(r"^(?:类别|类型|领域|方面|板块|分类|项目类别)$")),
     ("lead", re.compile(r"牵头(?:单位|部门)|主办单位|责任单位|责任部门")),
     ("support", re.compile(r"配合(?:单位|部门)|协办|参与单位|协同")),
     ("invest", re.compile(r"投资|资金|金额|预算")),
@@ -415,6 +470,7 @@ def _read_table(table: Table, actions: list[tuple[str | None, int | None, list[_
     if not actions:
         actions.append((None, None, []))
     previous_no = None
+    current_category = None
     for row in rows[header_at + 1 :]:
         values = [c for c in row if c]
         if not values:
@@ -448,6 +504,14 @@ def _read_table(table: Table, actions: list[tuple[str | None, int | None, list[_
         def cell(role: str, row: list[str] = row) -> str:
             index = roles.get(role)
             return row[index] if index is not None and index < len(row) else ""
+
+        category = cell("category")
+        if category and category != current_category and no_value is not None:
+            current_category = category
+            if actions and not actions[-1][2] and actions[-1][0] is None:
+                actions[-1] = (category, None, [])
+            else:
+                actions.append((category, None, []))
 
         content = cell("content")
         lead = cell("lead")
@@ -713,22 +777,31 @@ def _document_from_blocks(blocks: list[Block]) -> PlanDocument:
         raise DocumentError("no plan found: the document lists no numbered items or pledges")
 
     actions: list[Action] = []
+    # numbering that restarts in each group (（一）教育方面 1. 2. 3. （二）… 1. 2.) is renumbered 1..N
+    restarts_per_group = any(drafts and drafts[0].no == 1 for _, _, drafts in raw_actions[1:]) and any(
+        len(drafts) > 0 for _, _, drafts in raw_actions[:1]
+    )
     running = 0
     seen: set[int] = set()
     previous: int | None = None
     for index, (group_title, declared, drafts) in enumerate(raw_actions, start=1):
         action = Action(no=index, title=group_title, declared_item_count=declared)
+        if restarts_per_group:
+            previous = None
         for draft in drafts:
             running += 1
-            no = draft.no if draft.no is not None else running
-            if draft.no is not None:
-                if no in seen and not (previous is not None and no == 1):
-                    warnings.append(f"item number {no} appears more than once")
-                elif previous is not None and no > previous + 1:
-                    missing = ", ".join(str(n) for n in range(previous + 1, no))
-                    warnings.append(f"numbering skips from {previous} to {no} (missing {missing})")
-                previous = no
-                seen.add(no)
+            printed = draft.no
+            no = running if printed is None or restarts_per_group else printed
+            if printed is not None:
+                if not restarts_per_group and printed in seen:
+                    warnings.append(f"item number {printed} appears more than once")
+                elif previous is not None and printed > previous + 1:
+                    missing = ", ".join(str(n) for n in range(previous + 1, printed))
+                    warnings.append(f"numbering skips from {previous} to {printed} (missing {missing})")
+                elif previous is not None and printed <= previous:
+                    warnings.append(f"item number {printed} appears more than once")
+                previous = printed
+                seen.add(printed)
             item = _build_item(draft, no)
             _check_subtotals(item, warnings)
             action.items.append(item)

@@ -23,7 +23,7 @@ from minsheng.documents.numbers import MULTIPLIERS, clean_number, to_number
 UNITS = sorted(
     """平方公里 平方米 立方米 万千瓦 千瓦时 千瓦 千米 公里 延米 米 公顷 亩 吨 公斤 千克
     人次 名 人 户 个 所 家 座 处 条 辆 套 张 间 栋 幢 台 架 场次 场 批次 批 件 项 颗 例 天 次 期 班 支 只 头
-    棵 株 盏 口 眼 部 册 本 份 类 床 单 宗 笔 门 站 路 艘 趟 班次 车次 棵次 户次 家次
+    棵 株 盏 口 眼 部 册 本 份 类 床 单 宗 笔 门 站 艘 趟 片 班次 车次 棵次 户次 家次
     个百分点 分钟 元""".split(),
     key=len,
     reverse=True,
@@ -101,12 +101,14 @@ _LE_BEFORE = ("不超过", "不高于", "不大于", "控制在", "低于", "少
 _APPROX_BEFORE = ("大约", "约", "近", "左右")
 _CLAUSE_END = re.compile(r"[,;。:!?\n]")
 _RATE_CLAUSE = re.compile(
-    r"标准|每(?:人|户|名|个|颗|只|头|亩|位|餐|次|台|辆|套|间|平方米|吨)|人均|户均|/人|/户|/月|/年"
+    r"标准|每(?:人|户|名|个|颗|只|头|亩|位|生|餐|次|台|辆|套|间|处|所|座|村|平方米|吨)|人均|户均|生均|/人|/户|/月|/年"
 )
 _PER = re.compile(
-    r"每(?:人|户|名|位|颗|只|头|亩|例|件|个|张|床|餐|次|台|辆|套|间|平方米|公里|千米|吨|册)|人均|户均|/(?:人|户|名)"
+    r"每个(?P<noun>(?!月|年|季度|人|周)[\u4e00-\u9fff]{2})(?=每|补|奖|发|给|按|\d|不|的|标准|资助|[,;。])|"
+    r"每(?:人|户|名|位|生|颗|只|头|亩|例|件|个|张|床|餐|次|台|辆|套|间|处|所|座|村|平方米|公里|千米|吨|册)|"
+    r"人均|户均|生均|/(?:人|户|名|生)"
 )
-_PER_MAP = {"名": "人", "位": "人", "人均": "人", "户均": "户"}
+_PER_MAP = {"名": "人", "位": "人", "人均": "人", "户均": "户", "生均": "生"}
 _MONTH = re.compile(r"每月|月人均|月均|/月|按月|每人每月|月补助")
 _YEAR = re.compile(r"每年|年人均|年均|/年|每人每年|按年")
 _RAISE = re.compile(r"^(?:提高|提升|上调|增加|增|调整|提)(?:至|到|为)")
@@ -425,17 +427,20 @@ def _period_before(
 
 def _per_before(norm: str, clause_start: int, pos: int, end: int, after_end: int) -> str | None:
     after = norm[end:after_end]
-    m_after = re.match(r"[^,;。、]{0,2}?/(人|户|名|颗|个)", after)
+    m_after = re.match(r"[^,;。、]{0,2}?/(人|户|名|颗|个|生)", after)
     if m_after:
         return _PER_MAP.get(m_after.group(1), m_after.group(1))
-    window = norm[clause_start:pos]
     last = None
-    for m in _PER.finditer(window):
-        last = m.group(0)
+    for m in _PER.finditer(norm, clause_start, end):
+        if m.start() >= pos:
+            break
+        last = m
     if last is None:
         return None
-    key = last.lstrip("每/")
-    return _PER_MAP.get(last, _PER_MAP.get(key, key))
+    if last.group("noun"):
+        return last.group("noun")
+    key = last.group(0).lstrip("每/")
+    return _PER_MAP.get(last.group(0), _PER_MAP.get(key, key))
 
 
 def extract(orig: str, norm: str | None = None) -> tuple[list[Target], list[Standard], list[str], list[str]]:

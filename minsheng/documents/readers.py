@@ -102,8 +102,10 @@ def text_blocks(text: str) -> list[Block]:
         line = clean_line(raw)
         if not line:
             continue
-        if line.count("|") >= 2:  # a table pasted as text with | separators
-            cells = [clean_line(c) for c in line.strip("|").split("|")]
+        separator = "|" if line.count("|") >= 2 else "\t" if raw.count("\t") >= 2 else None
+        if separator:  # a table pasted as text with | or TAB separators
+            source = line if separator == "|" else raw.strip("\r\n")
+            cells = [clean_line(c) for c in source.strip("|").split(separator)]
             while cells and not cells[-1]:
                 cells.pop()
             pending_table.append(cells)
