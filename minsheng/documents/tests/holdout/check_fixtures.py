@@ -158,7 +158,7 @@ def check(path: Path) -> list[str]:
         problems.append(f"{name}: repeated item numbers")
     if sorted(n for a in exp["actions"] for n in a["item_nos"]) != sorted(nos):
         problems.append(f"{name}: actions do not cover the items exactly")
-    for item, text in zip(exp["items"], texts):
+    for item, text in zip(exp["items"], texts, strict=False):
         where = f"{name} item {item['no']}"
         if set(item) != ITEM_KEYS:
             problems.append(f"{where}: keys {sorted(set(item) ^ ITEM_KEYS)}")

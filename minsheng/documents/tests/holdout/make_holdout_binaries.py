@@ -143,7 +143,7 @@ def build_xlsx(path: Path) -> None:
             if r - 1 > start:
                 ws.merge_cells(start_row=start, start_column=2, end_row=r - 1, end_column=2)
             start = r
-    for col, width in zip("ABCDEF", (6, 12, 22, 60, 12, 24)):
+    for col, width in zip("ABCDEF", (6, 12, 22, 60, 12, 24), strict=False):
         ws.column_dimensions[col].width = width
     wb.save(path)
 
