@@ -32,7 +32,8 @@ bench: install
 	$(BIN)/pytest -m bench -p no:randomly -q -s minsheng
 
 messages: install
-	cd minsheng && ../$(BIN)/minsheng makemessages -l zh_Hans -l en && ../$(BIN)/minsheng compilemessages
+	$(BIN)/minsheng makemessages -l zh_Hans -l en --no-location --ignore='.venv/*' --ignore='minsheng/documents/*' --ignore='var/*'
+	cd minsheng && ../$(BIN)/minsheng compilemessages
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

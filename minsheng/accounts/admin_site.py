@@ -1,0 +1,18 @@
+"""The admin site, open only to the supervision office (the ``accounts.use_admin`` rule)."""
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OfficeAdminSite(admin.AdminSite):
+    site_header = _("minsheng · supervision office")
+    site_title = _("minsheng admin")
+    index_title = _("Administration")
+
+    def has_permission(self, request) -> bool:  # noqa: ANN001
+        return bool(request.user.is_active and request.user.has_perm("accounts.use_admin"))
+
+
+class OfficeAdminConfig(AdminConfig):
+    default_site = "minsheng.accounts.admin_site.OfficeAdminSite"

@@ -1,0 +1,72 @@
+"""Users with a role, and the audit trail every service write leaves."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OFFICE = "office", _("Supervision office")
+    REPORTER = "reporter", _("Department reporter")
+    DEPT_HEAD = "dept_head", _("Department head")
+    DEPUTY = "deputy", _("People's congress deputy")
+    PUBLIC = "public", _("Member of the public")
+
+
+class User(AbstractUser):
+    """A person who signs in. Their role decides what they may do; reporters and heads belong to a department."""
+
+    Role = Role
+
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.PUBLIC)
+    department = models.ForeignKey(
+        "plans.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values),
+                name="accounts_user_role_valid",
+            ),
+        ]
+
+
+class AuditEvent(models.Model):
+    """One write: who did what to which object, when, with details."""
+
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+    )
+    verb = models.CharField(_("verb"), max_length=64)
+    object_type = models.CharField(_("object type"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=64)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="accounts_audit_object_idx")]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(verb=""), name="accounts_auditevent_verb_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.verb} {self.object_type}#{self.object_id}"

@@ -1,0 +1,18 @@
+"""Who may do what with accounts, and who may use the office's admin."""
+
+import rules
+
+from minsheng.accounts.models import User
+
+
+@rules.predicate
+def is_office(user: User) -> bool:
+    return bool(user.is_authenticated and user.role == User.Role.OFFICE)
+
+
+is_office_staff = rules.is_active & rules.is_staff & is_office
+
+# The admin is the supervision office's tool.
+rules.add_perm("accounts.use_admin", is_office_staff | rules.is_superuser)
+rules.add_perm("accounts.view_auditevent", is_office_staff)
+rules.add_perm("accounts.view_user", is_office_staff)

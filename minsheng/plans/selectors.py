@@ -1,0 +1,193 @@
+"""Reads for plans. Each selector owns its queries: a page's query count does not grow with its items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from minsheng.plans.funding import ItemEstimate, TotalEstimate, item_estimate
+from minsheng.plans.models import (
+    Action,
+    Item,
+    ItemDepartment,
+    ItemRevision,
+    Plan,
+    PlanVersion,
+    Standard,
+    Target,
+)
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """A piece of an item's text; ``marked`` pieces state a target (their ``source``)."""
+
+    text: str
+    marked: bool = False
+
+
+@dataclass
+class ItemRow:
+    item: Item
+    targets: list[Target]
+    standards: list[Standard]
+    estimate: ItemEstimate
+
+
+@dataclass
+class ActionRow:
+    action: Action
+    items: list[ItemRow] = field(default_factory=list)
+    estimate: TotalEstimate = field(default_factory=TotalEstimate)
+
+
+@dataclass
+class PlanPage:
+    plan: Plan
+    actions: list[ActionRow]
+    estimate: TotalEstimate
+    versions: list[PlanVersion]
+    item_count: int
+
+
+@dataclass
+class ItemPage:
+    item: Item
+    fragments: list[Fragment]
+    targets: list[Target]
+    standards: list[Standard]
+    estimate: ItemEstimate
+    revisions: list[ItemRevision]
+
+
+def plan_list() -> QuerySet[Plan]:
+    """Every plan with its region and count of current items, by region then newest year first."""
+    return (
+        Plan.objects.select_related("region")
+        .annotate(item_count=Count("items", filter=Q(items__removed_in__isnull=True)))
+        .order_by("region__name", "-year", "id")
+    )
+
+
+def _current_targets() -> Prefetch:
+    return Prefetch(
+        "targets", queryset=Target.objects.filter(removed_in__isnull=True).order_by("position", "id")
+    )
+
+
+def _assignments() -> Prefetch:
+    return Prefetch("assignments", queryset=ItemDepartment.objects.select_related("department"))
+
+
+def _estimate(item: Item) -> ItemEstimate:
+    return item_estimate(text=item.text, targets=item.targets.all(), standards=item.standards.all())
+
+
+def plan_page_get(*, plan_id: int) -> PlanPage | None:
+    """A plan with its current actions and items, their targets, standards and funding estimates."""
+    plan = Plan.objects.select_related("region").filter(pk=plan_id).first()
+    if plan is None:
+        return None
+    items = (
+        Item.objects.filter(plan=plan, removed_in__isnull=True)
+        .order_by("no", "id")
+        .prefetch_related(_current_targets(), "standards", _assignments())
+    )
+    rows: dict[int, ActionRow] = {
+        action.pk: ActionRow(action=action)
+        for action in Action.objects.filter(plan=plan, removed_in__isnull=True).order_by("no", "id")
+    }
+    total = TotalEstimate()
+    count = 0
+    for item in items:
+        estimate = _estimate(item)
+        row = rows[item.action_id]  # a current item always sits in a current action (plan_document_import)
+        row.items.append(
+            ItemRow(
+                item=item,
+                targets=list(item.targets.all()),
+                standards=list(item.standards.all()),
+                estimate=estimate,
+            )
+        )
+        row.estimate.add(estimate)
+        total.add(estimate)
+        count += 1
+    versions = list(plan.versions.defer("content", "parsed").order_by("-number"))
+    return PlanPage(
+        plan=plan, actions=list(rows.values()), estimate=total, versions=versions, item_count=count
+    )
+
+
+def item_page_get(*, item_id: int) -> ItemPage | None:
+    """An item with its text split into highlighted fragments, its targets, standards and history."""
+    item = (
+        Item.objects.select_related("plan__region", "action", "removed_in")
+        .defer("removed_in__content", "removed_in__parsed")
+        .prefetch_related(
+            _current_targets(),
+            "standards",
+            _assignments(),
+            Prefetch(
+                "revisions",
+                queryset=ItemRevision.objects.select_related("version")
+                .defer("version__content", "version__parsed")
+                .order_by("version__number"),
+            ),
+        )
+        .filter(pk=item_id)
+        .first()
+    )
+    if item is None:
+        return None
+    targets = list(item.targets.all())
+    return ItemPage(
+        item=item,
+        fragments=text_fragments(item.text, [t.source for t in targets]),
+        targets=targets,
+        standards=list(item.standards.all()),
+        estimate=_estimate(item),
+        revisions=list(item.revisions.all()),
+    )
+
+
+def text_fragments(text: str, sources: list[str]) -> list[Fragment]:
+    """Split ``text`` so that each source span is its own marked fragment.
+
+    Sources are looked for in order, each from where the previous one was found (a text may state "10场次"
+    twice); a source that is not in the text, or that would overlap one already marked, is skipped.
+    """
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for source in sources:
+        if not source:
+            continue
+        start = _find_free(text, source, cursor, spans)
+        if start < 0:
+            start = _find_free(text, source, 0, spans)
+        if start < 0:
+            continue
+        spans.append((start, start + len(source)))
+        cursor = start + len(source)
+    spans.sort()
+    fragments: list[Fragment] = []
+    position = 0
+    for start, end in spans:
+        if start > position:
+            fragments.append(Fragment(text[position:start]))
+        fragments.append(Fragment(text[start:end], marked=True))
+        position = end
+    if position < len(text):
+        fragments.append(Fragment(text[position:]))
+    return fragments
+
+
+def _find_free(text: str, source: str, start: int, spans: list[tuple[int, int]]) -> int:
+    found = text.find(source, start)
+    while found >= 0:
+        end = found + len(source)
+        if all(end <= s or found >= e for s, e in spans):
+            return found
+        found = text.find(source, found + 1)
+    return -1

@@ -1,0 +1,560 @@
+"""Writes for plans. Importing a document is the main one: :func:`plan_import` reads a file with the document
+reader and hands the result to :func:`plan_document_import`, which creates the plan or a new version of it.
+
+Identity across versions (see docs/importing.md): an item of the new document keeps the primary key of the
+old item it matches, first by identical normalized text, then by the same action and number with similar
+text, then by very similar text anywhere. Targets are matched within an item by (kind, unit, value, source),
+then (kind, unit, subject), then (kind, unit, value). What is no longer in the document is marked
+``removed_in`` the new version, never deleted: later records (progress reports, comments) refer to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from difflib import SequenceMatcher
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils.translation import gettext as _
+
+from minsheng.accounts.services import audit_record
+from minsheng.plans.models import (
+    Action,
+    Department,
+    Item,
+    ItemDepartment,
+    ItemRevision,
+    Plan,
+    PlanVersion,
+    Region,
+    Standard,
+    Target,
+)
+
+if TYPE_CHECKING:
+    from minsheng.accounts.models import User
+    from minsheng.documents import PlanDocument
+    from minsheng.documents.model import Action as DocAction
+    from minsheng.documents.model import Item as DocItem
+    from minsheng.documents.model import Target as DocTarget
+
+# Items matched by number within the same action need at least this text similarity (0..1).
+SAME_NUMBER_SIMILARITY = 0.5
+# Items matched anywhere in the plan, ignoring numbers, need at least this similarity.
+ANYWHERE_SIMILARITY = 0.8
+# Renumbering moves numbers out of the way first so that the unique (plan, no) index never sees a clash.
+_RENUMBER_OFFSET = 1_000_000
+_FOUR_PLACES = Decimal("0.0001")
+
+
+class PlanImportError(Exception):
+    """The document cannot be imported; ``str(error)`` is a one-line message for the user."""
+
+
+@dataclass
+class ImportResult:
+    """What an import did. ``unchanged`` means the document equals the latest version and nothing was written."""
+
+    plan: Plan
+    version: PlanVersion
+    created: bool = False
+    unchanged: bool = False
+    added: list[int] = field(default_factory=list)
+    removed: list[int] = field(default_factory=list)
+    changed: list[int] = field(default_factory=list)
+    renumbered: list[tuple[int, int]] = field(default_factory=list)
+
+
+def plan_import(
+    *,
+    content: bytes,
+    filename: str,
+    region: str | None = None,
+    year: int | None = None,
+    by: User | None = None,
+) -> ImportResult:
+    """Read a plan document (``content`` of a file called ``filename``) and import it, in one transaction.
+
+    ``region`` and ``year`` default to what the document states. Raises :class:`PlanImportError` for a file
+    that cannot be read or holds no plan; the database is then untouched.
+    """
+    from minsheng.documents import DocumentError, parse_bytes
+
+    if len(content) > settings.MINSHENG_MAX_DOCUMENT_BYTES:
+        raise PlanImportError(
+            _("The file is too large (%(size)d bytes; at most %(limit)d).")
+            % {"size": len(content), "limit": settings.MINSHENG_MAX_DOCUMENT_BYTES}
+        )
+    try:
+        document = parse_bytes(content, filename)
+    except DocumentError as exc:
+        raise PlanImportError(str(exc)) from exc
+    return plan_document_import(
+        document=document, content=content, filename=filename, region=region, year=year, by=by
+    )
+
+
+def plan_document_import(
+    *,
+    document: PlanDocument,
+    region: str | None = None,
+    year: int | None = None,
+    content: bytes = b"",
+    filename: str = "",
+    by: User | None = None,
+) -> ImportResult:
+    """Import an already-read document: create the plan, or add a version to the region's plan for the year."""
+    region_name = (region or document.region or "").strip()
+    year = year or document.year
+    if not region_name:
+        raise PlanImportError(_("The document does not name its region; give one."))
+    if not year:
+        raise PlanImportError(_("The document does not state its year; give one."))
+    if not document.items:
+        raise PlanImportError(_("The document holds no items."))
+    seen: set[int] = set()
+    for item in document.items:
+        if item.no in seen:
+            raise PlanImportError(_("Item number %(no)d appears twice in the document.") % {"no": item.no})
+        seen.add(item.no)
+    parsed = document.to_dict()
+    sha256 = hashlib.sha256(content or _canonical_json(parsed).encode()).hexdigest()
+
+    with transaction.atomic():
+        region_obj = _region_get_or_create(name=region_name)
+        plan = Plan.objects.select_for_update().filter(region=region_obj, year=year).first()
+        created = plan is None
+        if plan is None:
+            plan = Plan(
+                region=region_obj,
+                year=year,
+                title=(document.title or region_name)[:300],
+                status=Plan.Status.ADOPTED if document.status == "final" else Plan.Status.DRAFT,
+            )
+            plan.full_clean()
+            plan.save()
+            previous = None
+        else:
+            previous = plan.versions.order_by("-number").first()
+            if previous is not None and (
+                previous.sha256 == sha256 or _canonical_json(previous.parsed) == _canonical_json(parsed)
+            ):
+                return ImportResult(plan=plan, version=previous, unchanged=True)
+
+        last_number = plan.versions.aggregate(last=Max("number"))["last"] or 0
+        version = PlanVersion(
+            plan=plan,
+            number=last_number + 1,
+            filename=filename[:255],
+            content=content,
+            sha256=sha256,
+            parsed=parsed,
+            created_by=by if by is not None and by.is_authenticated else None,
+        )
+        version.full_clean()
+        version.save()
+
+        result = ImportResult(plan=plan, version=version, created=created)
+        try:
+            _Sync(plan=plan, version=version, document=document, result=result).run()
+        except ValidationError as exc:
+            raise PlanImportError(
+                _("The document cannot be stored: %(problem)s") % {"problem": "; ".join(exc.messages)}
+            ) from exc
+
+        version.changes = {
+            "previous": previous.number if previous else None,
+            "added": result.added,
+            "removed": result.removed,
+            "changed": result.changed,
+            "renumbered": [list(pair) for pair in result.renumbered],
+            "warnings": list(document.warnings),
+        }
+        version.full_clean()
+        version.save(update_fields=["changes"])
+        if document.title and plan.title != document.title[:300]:
+            plan.title = document.title[:300]
+            plan.full_clean()
+            plan.save(update_fields=["title", "updated_at"])
+        audit_record(
+            actor=by,
+            verb="plan_import",
+            obj=plan,
+            details={"version": version.number, "filename": filename, "sha256": sha256, **version.changes},
+        )
+    return result
+
+
+@transaction.atomic
+def plan_status_set(*, plan: Plan, status: str, by: User | None = None) -> Plan:
+    """Move a plan to another stage of its year (solicitation, draft, consultation, voting, adopted, closed)."""
+    old = Plan.objects.values_list("status", flat=True).get(pk=plan.pk)
+    plan.status = status
+    plan.full_clean()
+    plan.save(update_fields=["status", "updated_at"])
+    audit_record(actor=by, verb="plan_status_set", obj=plan, details={"from": old, "to": status})
+    return plan
+
+
+# --- helpers -------------------------------------------------------------------------------------------
+
+
+def _canonical_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _normalize(text: str | None) -> str:
+    """Text compared for identity: compatibility forms folded, whitespace removed."""
+    folded = unicodedata.normalize("NFKC", text or "")
+    return "".join(folded.split()).lower()
+
+
+def _similarity(a: str, b: str) -> float:
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < SAME_NUMBER_SIMILARITY:
+        return 0.0
+    return matcher.ratio()
+
+
+def _decimal(value: float | None) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(_FOUR_PLACES)
+
+
+def _region_get_or_create(*, name: str) -> Region:
+    region = Region.objects.filter(name=name).first()
+    if region is None:
+        region = Region(name=name)
+        region.full_clean()
+        region.save()
+    return region
+
+
+def _target_values(target: DocTarget, position: int) -> dict[str, Any]:
+    return {
+        "position": position,
+        "kind": target.kind,
+        "subject": (target.subject or "")[:300],
+        "op": target.op,
+        "value": _decimal(target.value),
+        "value_max": _decimal(target.value_max),
+        "unit": target.unit or "",
+        "period": target.period or "",
+        "source": target.source or "",
+    }
+
+
+def _standard_rows(item: DocItem) -> list[dict[str, Any]]:
+    return [
+        {
+            "position": position,
+            "subject": (standard.subject or "")[:300],
+            "op": standard.op,
+            "amount": _decimal(standard.amount),
+            "amount_max": _decimal(standard.amount_max),
+            "per": standard.per or "",
+            "period": standard.period or "",
+            "previous": _decimal(standard.previous),
+            "source": standard.source or "",
+        }
+        for position, standard in enumerate(item.standards)
+    ]
+
+
+def _model_values(obj: Any, keys: Iterable[str]) -> dict[str, Any]:
+    return {key: getattr(obj, key) for key in keys}
+
+
+def _action_key(title: str | None, no: int) -> tuple[str, Any]:
+    return ("title", _normalize(title)) if title else ("no", no)
+
+
+class _Sync:
+    """Brings a plan's actions, items, targets, standards and assignments in line with a new document."""
+
+    def __init__(self, *, plan: Plan, version: PlanVersion, document: PlanDocument, result: ImportResult):
+        self.plan = plan
+        self.version = version
+        self.document = document
+        self.result = result
+
+    def run(self) -> None:
+        actions = self._sync_actions()
+        self._sync_items(actions)
+
+    # Actions ----------------------------------------------------------------------------------------------
+
+    def _sync_actions(self) -> list[Action]:
+        """One Action row per action of the document, in order; matched by title, else by number."""
+        old: dict[tuple[str, Any], list[Action]] = defaultdict(list)
+        for action in Action.objects.filter(plan=self.plan, removed_in=None).order_by("no"):
+            old[_action_key(action.title, action.no)].append(action)
+        rows: list[Action] = []
+        for doc_action in self.document.actions:
+            candidates = old.get(_action_key(doc_action.title, doc_action.no))
+            action = candidates.pop(0) if candidates else None
+            rows.append(action or Action(plan=self.plan, added_in=self.version))
+        # Actions gone from the document leave the current set first, and actions that change number step
+        # aside, so that renumbering never clashes with the unique (plan, no) index.
+        Action.objects.filter(pk__in=[a.pk for left in old.values() for a in left]).update(
+            removed_in=self.version
+        )
+        moving = [a.pk for a, d in zip(rows, self.document.actions, strict=True) if a.pk and a.no != d.no]
+        Action.objects.filter(pk__in=moving).update(no=F("no") + _RENUMBER_OFFSET)
+        for action, doc_action in zip(rows, self.document.actions, strict=True):
+            values = {
+                "no": doc_action.no,
+                "title": (doc_action.title or "")[:300],
+                "declared_item_count": doc_action.declared_item_count,
+            }
+            if action.pk and action.pk not in moving and _model_values(action, values) == values:
+                continue
+            for key, value in values.items():
+                setattr(action, key, value)
+            action.full_clean()
+            action.save()
+        return rows
+
+    # Items ------------------------------------------------------------------------------------------------
+
+    def _sync_items(self, actions: Sequence[Action]) -> None:
+        old_items = list(
+            Item.objects.filter(plan=self.plan, removed_in=None)
+            .select_related("action")
+            .prefetch_related("targets", "standards", "assignments__department")
+        )
+        new_items: list[tuple[Action, DocAction, DocItem]] = [
+            (action, doc_action, doc_item)
+            for action, doc_action in zip(actions, self.document.actions, strict=True)
+            for doc_item in doc_action.items
+        ]
+        matches = self._match_items(old_items, new_items)
+        matched_old = {item.pk for item in matches.values()}
+        removed = [item for item in old_items if item.pk not in matched_old]
+
+        # Free numbers: removed items leave the current set, moving items step aside.
+        Item.objects.filter(pk__in=[item.pk for item in removed]).update(removed_in=self.version)
+        for item in removed:
+            self._revision(item, ItemRevision.Kind.REMOVED)
+            self.result.removed.append(item.no)
+        moving = {old.pk for index, old in matches.items() if old.no != new_items[index][2].no}
+        Item.objects.filter(pk__in=moving).update(no=F("no") + _RENUMBER_OFFSET)
+
+        departments = self._departments(entry[2] for entry in new_items)
+        for index, (action, _doc_action, doc_item) in enumerate(new_items):
+            old = matches.get(index)
+            if old is None:
+                self._item_create(action, doc_item, departments)
+            else:
+                self._item_update(old, action, doc_item, departments, renumber=old.pk in moving)
+        self.result.added.sort()
+        self.result.removed.sort()
+        self.result.changed.sort()
+        self.result.renumbered.sort()
+
+    def _match_items(
+        self, old_items: list[Item], new_items: list[tuple[Action, DocAction, DocItem]]
+    ) -> dict[int, Item]:
+        """Index in ``new_items`` -> the old item it continues."""
+        matches: dict[int, Item] = {}
+        free = {item.pk: item for item in old_items}
+        by_text: dict[str, list[Item]] = defaultdict(list)
+        for item in old_items:
+            by_text[_normalize(item.text)].append(item)
+        # 1. Identical text (perhaps renumbered or moved to another action).
+        for index, (_action, _doc_action, doc_item) in enumerate(new_items):
+            candidates = by_text.get(_normalize(doc_item.text))
+            if candidates:
+                item = candidates.pop(0)
+                matches[index] = item
+                del free[item.pk]
+        # 2. Same action and number, similar text.
+        for index, (_action, doc_action, doc_item) in enumerate(new_items):
+            if index in matches:
+                continue
+            key = _action_key(doc_action.title, doc_action.no)
+            text = _normalize(doc_item.text)
+            for item in free.values():
+                if item.no == doc_item.no and _action_key(item.action.title, item.action.no) == key:
+                    if _similarity(_normalize(item.text), text) >= SAME_NUMBER_SIMILARITY:
+                        matches[index] = item
+                        del free[item.pk]
+                    break
+        # 3. Very similar text anywhere.
+        for index, (_action, _doc_action, doc_item) in enumerate(new_items):
+            if index in matches or not free:
+                continue
+            text = _normalize(doc_item.text)
+            best, best_score = None, ANYWHERE_SIMILARITY
+            for item in free.values():
+                score = _similarity(_normalize(item.text), text)
+                if score >= best_score:
+                    best, best_score = item, score
+            if best is not None:
+                matches[index] = best
+                del free[best.pk]
+        return matches
+
+    def _item_values(self, action: Action, doc_item: DocItem) -> dict[str, Any]:
+        return {
+            "action": action,
+            "no": doc_item.no,
+            "title": (doc_item.title or "")[:300],
+            "text": doc_item.text,
+            "locations": list(doc_item.locations),
+        }
+
+    def _item_create(self, action: Action, doc_item: DocItem, departments: dict[str, Department]) -> None:
+        item = Item(plan=self.plan, added_in=self.version, **self._item_values(action, doc_item))
+        item.full_clean()
+        item.save()
+        for position, doc_target in enumerate(doc_item.targets):
+            self._target_create(item, _target_values(doc_target, position))
+        self._standards_replace(item, _standard_rows(doc_item))
+        self._assignments_replace(item, doc_item.departments, departments)
+        self._revision(item, ItemRevision.Kind.ADDED)
+        self.result.added.append(item.no)
+
+    def _item_update(
+        self,
+        item: Item,
+        action: Action,
+        doc_item: DocItem,
+        departments: dict[str, Department],
+        *,
+        renumber: bool,
+    ) -> None:
+        old_no = item.no  # the in-memory value; the row may hold the offset number by now
+        values = self._item_values(action, doc_item)
+        changed = (
+            any(getattr(item, key) != value for key, value in values.items() if key not in ("no", "action"))
+            or item.action_id != action.pk
+        )
+        for key, value in values.items():
+            setattr(item, key, value)
+        if changed or renumber:
+            item.full_clean()
+            item.save()
+        changed |= self._targets_sync(item, doc_item.targets)
+        rows = _standard_rows(doc_item)
+        keys = list(rows[0]) if rows else []
+        if [_model_values(s, keys) for s in item.standards.all()] != rows:
+            self._standards_replace(item, rows, delete=True)
+            changed = True
+        if doc_item.departments:
+            current = [(a.department.name, a.role) for a in item.assignments.all()]
+            if current != _assignment_plan(doc_item.departments):
+                self._assignments_replace(item, doc_item.departments, departments, delete=True)
+                changed = True
+        if changed:
+            self._revision(item, ItemRevision.Kind.CHANGED)
+            self.result.changed.append(item.no)
+        elif renumber:
+            self._revision(item, ItemRevision.Kind.RENUMBERED)
+            self.result.renumbered.append((old_no, item.no))
+
+    # Targets, standards, assignments ----------------------------------------------------------------------
+
+    def _targets_sync(self, item: Item, doc_targets: Sequence[DocTarget]) -> bool:
+        """Update the item's targets in place; returns whether anything changed."""
+        old = [t for t in item.targets.all() if t.removed_in_id is None]
+        new = [_target_values(t, position) for position, t in enumerate(doc_targets)]
+        keys = (
+            lambda v: (v["kind"], v["unit"], v["value"], _normalize(v["source"])),
+            lambda v: (v["kind"], v["unit"], _normalize(v["subject"])),
+            lambda v: (v["kind"], v["unit"], v["value"]),
+        )
+        pairs: dict[int, Target] = {}
+        free = list(old)
+        for key in keys:
+            for index, values in enumerate(new):
+                if index in pairs:
+                    continue
+                wanted = key(values)
+                for target in free:
+                    if key(_model_values(target, values)) == wanted:
+                        pairs[index] = target
+                        free.remove(target)
+                        break
+        changed = False
+        for index, values in enumerate(new):
+            target = pairs.get(index)
+            if target is None:
+                self._target_create(item, values)
+                changed = True
+                continue
+            before = _model_values(target, values)
+            if before != values:
+                if {k: v for k, v in before.items() if k != "position"} != {
+                    k: v for k, v in values.items() if k != "position"
+                }:
+                    changed = True
+                for key, value in values.items():
+                    setattr(target, key, value)
+                target.full_clean()
+                target.save()
+        if free:
+            Target.objects.filter(pk__in=[t.pk for t in free]).update(removed_in=self.version)
+            changed = True
+        return changed
+
+    def _target_create(self, item: Item, values: dict[str, Any]) -> Target:
+        target = Target(item=item, added_in=self.version, **values)
+        target.full_clean()
+        target.save()
+        return target
+
+    def _standards_replace(self, item: Item, rows: list[dict[str, Any]], *, delete: bool = False) -> None:
+        if delete:
+            item.standards.all().delete()
+        standards = [Standard(item=item, **row) for row in rows]
+        for standard in standards:
+            standard.full_clean()
+        Standard.objects.bulk_create(standards)
+
+    def _departments(self, doc_items: Iterable[DocItem]) -> dict[str, Department]:
+        names = {name for doc_item in doc_items for name in doc_item.departments}
+        found = {d.name: d for d in Department.objects.filter(region=self.plan.region, name__in=names)}
+        for name in sorted(names - set(found)):
+            department = Department(region=self.plan.region, name=name)
+            department.full_clean()
+            department.save()
+            found[name] = department
+        return found
+
+    def _assignments_replace(
+        self, item: Item, names: Sequence[str], departments: dict[str, Department], *, delete: bool = False
+    ) -> None:
+        if delete:
+            item.assignments.all().delete()
+        for name, role in _assignment_plan(names):
+            assignment = ItemDepartment(item=item, department=departments[name], role=role)
+            assignment.full_clean()
+            assignment.save()
+
+    def _revision(self, item: Item, kind: str) -> None:
+        revision = ItemRevision(item=item, version=self.version, kind=kind, no=item.no, text=item.text)
+        revision.full_clean()
+        revision.save()
+
+
+def _assignment_plan(names: Sequence[str]) -> list[tuple[str, str]]:
+    """The document's departments as assignments: the first named leads, the others support."""
+    seen: list[str] = []
+    for name in names:
+        if name not in seen:
+            seen.append(name)
+    return [
+        (name, ItemDepartment.Role.LEAD if index == 0 else ItemDepartment.Role.SUPPORTING)
+        for index, name in enumerate(seen)
+    ]

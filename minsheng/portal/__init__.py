@@ -1,0 +1,1 @@
+"""Portal: the public, read-only pages. Views only; reads come from the apps' selectors."""

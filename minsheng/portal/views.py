@@ -1,0 +1,37 @@
+"""Public pages: check the rule, call one selector, render."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from minsheng.plans.selectors import item_page_get, plan_list, plan_page_get
+
+
+def _require(request: HttpRequest, perm: str, obj: object = None) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    _require(request, "plans.view_plan")
+    return render(request, "portal/home.html", {"plans": plan_list()})
+
+
+@require_safe
+def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    page = plan_page_get(plan_id=plan_id)
+    if page is None:
+        raise Http404
+    _require(request, "plans.view_plan", page.plan)
+    return render(request, "portal/plan.html", {"page": page, "plan": page.plan})
+
+
+@require_safe
+def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
+    page = item_page_get(item_id=item_id)
+    if page is None:
+        raise Http404
+    _require(request, "plans.view_item", page.item)
+    return render(request, "portal/item.html", {"page": page, "item": page.item, "plan": page.item.plan})
