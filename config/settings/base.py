@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "minsheng.accounts",
     "minsheng.plans",
+    "minsheng.delivery",
     "minsheng.portal",
 ]
 
