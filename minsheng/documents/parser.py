@@ -271,9 +271,8 @@ def _keep_one_run(lines: list[Line]) -> None:
     heading_since = False
     for line in lines:
         if line.role == "item":
-            restart = (
-                prev is not None and line.num is not None and prev.num is not None and line.num <= prev.num
-            )
+            # a list starting again at 1; a repeated or skipped number is a typo within the list
+            restart = prev is not None and line.num == 1
             if restart and not heading_since:
                 runs.append([])
             runs[-1].append(line)
@@ -810,6 +809,11 @@ def _document_from_blocks(blocks: list[Block]) -> PlanDocument:
                 f"action {index} ({group_title}) declares {declared} items but lists {len(action.items)}"
             )
         actions.append(action)
+    numbers = [item.no for action in actions for item in action.items]
+    if len(set(numbers)) != len(numbers):
+        # a number printed twice (already warned about): number the items 1..N so each has its own
+        for new_no, item in enumerate((item for action in actions for item in action.items), start=1):
+            item.no = new_no
     return PlanDocument(
         title=title,
         region=region,

@@ -49,3 +49,13 @@ def test_seed_item_26_health_check(seed_docx):
 
 def test_seed_bookmark_artefact_is_not_in_the_text(seed_txt):
     assert "[bookmark" not in parse_file(seed_txt).items[39].text
+
+
+def test_item_numbers_are_unique_even_when_the_document_repeats_one():
+    from minsheng.documents import parse_text
+
+    document = parse_text(
+        "青山县2025年民生实事\n1.新建公园2处。\n2.改造道路5公里。\n2.新增停车位300个。\n3.建设食堂4个。\n"
+    )
+    assert [item.no for item in document.items] == [1, 2, 3, 4]
+    assert any("more than once" in warning for warning in document.warnings)
