@@ -23,21 +23,29 @@ from minsheng.documents.model import Action, Item, PlanDocument, Target
 from minsheng.documents.normalize import analysis_copy
 from minsheng.documents.numbers import clean_number, to_number
 from minsheng.documents.quantities import UNITS, extract, find_quantities, milestone, split_departments
-from minsheng.documents.readers import MAX_BYTES, Block, Table, read_blocks
+from minsheng.documents.readers import _TERMINAL, MAX_BYTES, Block, Table, read_blocks
 
 _CN = "一二三四五六七八九十"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 GROUP_DECL = re.compile(
-    rf"^(?:(?P<num>[{_CN}]+|\d{{1,2}})\s*[、.]\s*)?(?P<title>.{{2,40}}?)\s*"
+    rf"^(?:(?P<num>[{_CN}]+|\d{{1,2}})\s*[、.]\s*|\(\s*(?P<pnum>[{_CN}]+)\s*\)\s*)?(?P<title>.{{2,40}}?)\s*"
     rf"(?:\(\s*(?:共\s*)?(?P<cnt>\d+|[{_CN}]+)\s*(?:项|件|个)?\s*\)|[,:]?\s*共\s*(?P<cnt2>\d+|[{_CN}]+)\s*(?:项|件|个))\s*$"
 )
 CN_DUN = re.compile(rf"^(?P<num>[{_CN}百]+)\s*[、.]\s*(?P<rest>.*)$")
-ARABIC = re.compile(r"^(?P<num>\d{1,3})(?:\s*[.、。:]\s*|\s+)(?P<rest>(?!\d)(?![年月日号%]).*)$")
+ARABIC = re.compile(r"^(?P<num>\d{1,3})(?:\s*[.、。:)]\s*|\s+)(?P<rest>(?!\d)(?![年月日号%]).*)$")
 PAREN = re.compile(rf"^\(\s*(?P<num>\d{{1,3}}|[{_CN}]+)\s*\)\s*(?P<rest>.*)$")
 CIRCLED = re.compile(rf"^(?P<num>[{_CIRCLED}])\s*(?P<rest>.*)$")
 SHI = re.compile(rf"^(?P<num>[{_CN}]+)是\s*[,:]?\s*(?P<rest>.*)$")
-_LINE_STYLES = (("paren", PAREN), ("circled", CIRCLED), ("shi", SHI), ("cn", CN_DUN), ("ar", ARABIC))
+DI = re.compile(rf"^第(?P<num>[{_CN}百]+|\d{{1,3}})(?:项|件|条|个)\s*[,:、.]?\s*(?P<rest>.*)$")
+_LINE_STYLES = (
+    ("paren", PAREN),
+    ("circled", CIRCLED),
+    ("di", DI),
+    ("shi", SHI),
+    ("cn", CN_DUN),
+    ("ar", ARABIC),
+)
 _INLINE = {
     "shi": re.compile(rf"(?:(?<=^)|(?<=[。;,:!?\s]))(?P<num>[{_CN}]+)是"),
     "paren": re.compile(r"\(\s*(?P<num>\d{1,3})\s*\)"),
@@ -52,7 +60,7 @@ FRAMING_TAIL = re.compile(
 )
 INTRO_END = re.compile(r"[:]\s*$")
 _TITLE_WORDS = re.compile(r"民生|实事|为民|惠民|项目|事项|清单|行动|工程|计划|方案|通知")
-_YEAR = re.compile(r"(20\d{2})\s*年")
+_YEAR = re.compile(r"(20\d{2}|二[〇零]二[〇零一二三四五六七八九])\s*年")
 
 
 @dataclass(slots=True)
@@ -92,10 +100,11 @@ def _classify(line: Line) -> None:
     if decl and (decl.group("num") is None or not decl.group("num").isdigit() or len(norm) < 30):
         count_text = decl.group("cnt") or decl.group("cnt2")
         title = line.orig[decl.start("title") : decl.end("title")].strip(" ,:，：")
-        if not re.search(r"\d", title) or decl.group("num"):
+        marker = decl.group("num") or decl.group("pnum")
+        if not re.search(r"\d", title) or marker:
             line.group = (title, _marker_number(count_text) if count_text else None)
             line.style = "group"
-            line.num = _marker_number(decl.group("num")) if decl.group("num") else None
+            line.num = _marker_number(marker) if marker else None
             return
     for style, pattern in _LINE_STYLES:
         m = pattern.match(norm)
@@ -201,16 +210,22 @@ def _header(lines: list[Line]) -> tuple[str, str | None, int | None, str | None,
         break
     head_text = analysis_copy(title)
     year_match = _YEAR.search(head_text)
-    year = int(year_match.group(1)) if year_match else None
+    year = _year_number(year_match.group(1)) if year_match else None
     first_marked = next((i for i, ln in enumerate(lines) if ln.style), min(len(lines), 12))
     head_lines = lines[: max(first_marked, used)]
     if year is None:
         for line in head_lines:
             m = _YEAR.search(line.norm)
             if m:
-                year = int(m.group(1))
+                year = _year_number(m.group(1))
                 break
     region = _region(title, head_text)
+    if region is None:
+        for line in head_lines:
+            m = _REGION_IN_TEXT.search(line.norm)
+            if m:
+                region = line.orig[m.start(1) : m.end(1)]
+                break
     if region is None:
         for line in head_lines:
             for m in re.finditer(r"《([^》]+)》", line.norm):
@@ -228,11 +243,22 @@ def _header(lines: list[Line]) -> tuple[str, str | None, int | None, str | None,
 
 
 _REGION_SUFFIX = "省市州盟县旗区师"
+_REGION_IN_TEXT = re.compile(
+    r"((?:(?![在于日的和与及向对为是由经据从])[\u4e00-\u9fff]){2,6}?(?:省|市|州|县|区|旗))(?:人民政府|政府|人大|第[一二三四五六七八九十\d]+届)"
+)
 _REGION_STOP = re.compile(
     r"政府|办公|关于|印发|人民|委员|领导|小组|网站|发布|今年|明年|民生|实事|我|将|的|在"
 )
 _DRAFT_WORDS = re.compile(r"征求意见稿|草案|讨论稿|公开征求意见|征求意见")
 _FINAL_WORDS = re.compile(r"票决|表决|审议通过|会议通过|通过了|审定|印发|公布|确定|出炉|发布|实施方案|正式")
+
+
+def _year_number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    return int(
+        "".join(str("〇一二三四五六七八九".index(ch)) if ch in "〇一二三四五六七八九" else "0" for ch in text)
+    )
 
 
 def _region(orig: str, norm: str) -> str | None:
@@ -247,6 +273,8 @@ def _region(orig: str, norm: str) -> str | None:
     for end in range(2, min(len(text), 16) + 1):
         candidate = text[:end]
         if candidate[-1] in _REGION_SUFFIX and not _REGION_STOP.search(candidate):
+            if text[end : end + 1] in ("长", "委") and end > 2 and text[end - 2] in _REGION_SUFFIX:
+                continue  # 清泽市市长: the 市 of 市长
             best = end
     if best is None or best < 2:
         return None
@@ -291,6 +319,29 @@ def _keep_one_run(lines: list[Line]) -> None:
                     line.role = ""
 
 
+_ANNOUNCED = re.compile(
+    rf"(\d{{1,3}}|[{_CN}]{{1,3}})\s*(?:件|项|个)[\u4e00-\u9fff“”]{{0,10}}?(?:实事|民生项目|民生工程|惠民工程)"
+)
+
+
+def _keep_announced_count(lines: list[Line]) -> None:
+    """办好以下十件实事：(一)…(十), then another numbered section: the list ends with its announced count."""
+    items = [ln for ln in lines if ln.role == "item"]
+    if not items:
+        return
+    first = lines.index(items[0])
+    announced = None
+    for line in lines[max(0, first - 3) : first]:
+        for m in _ANNOUNCED.finditer(line.norm):
+            announced = _marker_number(m.group(1))
+    if not announced or len(items) <= announced or items[announced - 1].num != announced:
+        return
+    if [ln.num for ln in items[:announced]] != list(range(1, announced + 1)):
+        return
+    for line in items[announced:]:
+        line.role = ""
+
+
 def _drafts_from_lines(lines: list[Line], warnings: list[str]) -> list[tuple[Line | None, list[_Draft]]]:
     styles = {line.style for line in lines if line.style and line.style != "group"}
     scores = {style: _runs(lines, style) for style in styles}
@@ -307,6 +358,7 @@ def _drafts_from_lines(lines: list[Line], warnings: list[str]) -> list[tuple[Lin
         elif line.style == "group":
             line.role = "group"
     _keep_one_run(lines)
+    _keep_announced_count(lines)
     item_at = [i for i, ln in enumerate(lines) if ln.role == "item"]
     if not item_at and not has_groups:
         return []
@@ -367,7 +419,19 @@ def _drafts_from_lines(lines: list[Line], warnings: list[str]) -> list[tuple[Lin
             draft = current[-1]
             waiting = bool(draft.title and not draft.orig)  # a title line waiting for its text
             after_list = last_item is None or i > last_item
-            if after_list and not LABEL_LINE.match(line.norm) and (not waiting or _is_framing_tail(line)):
+            more_body = title_body and find_quantities(line.norm) and len(draft.body) < 6
+            last_text = (draft.body[-1].norm if draft.body else draft.norm).rstrip()
+            unfinished = bool(last_text) and not last_text.endswith(
+                _TERMINAL
+            )  # a sentence cut by a page break
+            if unfinished and not _is_framing_tail(line):
+                draft.body.append(line)
+                continue
+            if (
+                after_list
+                and not LABEL_LINE.match(line.norm)
+                and (not (waiting or more_body) or _is_framing_tail(line))
+            ):
                 break  # after the last item: framing (a closing remark, a signature, a footer)
             if waiting:
                 draft.orig, draft.norm = line.orig, line.norm
@@ -663,7 +727,14 @@ def _build_item(draft: _Draft, no: int) -> Item:
     text = draft.orig.strip()
     norm = draft.norm.strip() if draft.norm else analysis_copy(text)
     if draft.body:
-        text = "\n".join([text, *(line.orig for line in draft.body)]).strip()
+        for line in draft.body:
+            # a sentence cut by a page or line break continues without a break
+            cut = (
+                text and not analysis_copy(text[-1:]).endswith(_TERMINAL) and not LABEL_LINE.match(line.norm)
+            )
+            joiner = "" if cut else "\n"
+            text = f"{text}{joiner}{line.orig}" if text else line.orig
+        text = text.strip()
         norm = analysis_copy(text)
     if not text and draft.title:
         text = draft.title
@@ -690,7 +761,7 @@ def _check_subtotals(item: Item, warnings: list[str]) -> None:
     if "其中" not in item.text:
         return
     norm = analysis_copy(item.text)
-    for sentence in re.finditer(r"[^。]+", norm):
+    for sentence in re.finditer(r"[^。;]+", norm):
         s = sentence.group(0)
         at = s.find("其中")
         if at < 0:
@@ -747,7 +818,7 @@ def _document_from_blocks(blocks: list[Block]) -> PlanDocument:
         title = table_title
         norm_title = analysis_copy(title)
         year_match = _YEAR.search(norm_title)
-        year = year or (int(year_match.group(1)) if year_match else None)
+        year = year or (_year_number(year_match.group(1)) if year_match else None)
         region = region or _region(title, norm_title)
         if status is None and _FINAL_WORDS.search(norm_title):
             status = "final"

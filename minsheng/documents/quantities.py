@@ -23,7 +23,7 @@ from minsheng.documents.numbers import MULTIPLIERS, clean_number, to_number
 UNITS = sorted(
     """平方公里 平方米 立方米 万千瓦 千瓦时 千瓦 千米 公里 延米 米 公顷 亩 吨 公斤 千克
     人次 名 人 户 个 所 家 座 处 条 辆 套 张 间 栋 幢 台 架 场次 场 批次 批 件 项 颗 例 天 次 期 班 支 只 头
-    棵 株 盏 口 眼 部 册 本 份 类 床 单 宗 笔 门 站 艘 趟 片 班次 车次 棵次 户次 家次
+    棵 株 盏 口 眼 部 册 本 份 类 床 单 宗 笔 门 站 艘 趟 片 块 枚 根 组 双 副 班次 车次 棵次 户次 家次
     个百分点 分钟 元""".split(),
     key=len,
     reverse=True,
@@ -138,7 +138,7 @@ _PLACE = re.compile(
     r"(?:(?![及和与的在为对向等个各全沿])[\u4e00-\u9fff]){2}(?:县|区)(?![域城级委政直属内外])"
 )
 _PLACE_VERBS = re.compile(
-    r"^(?:其中|包括|实施|建设|推进|完成|改造|提升|新建|打造|开展|覆盖|支持|位于|在|为|对|向|将|于|是|到)+"
+    r"^(?:其中|包括|解决|涉及|惠及|实施|建设|推进|完成|改造|提升|新建|打造|开展|覆盖|支持|位于|在|为|对|向|将|于|是|到)+"
 )
 _PLACE_TAIL_STOP = (
     "城区",
@@ -225,9 +225,20 @@ _OP_OF = dict(_OP_WORDS)
 _OP_WORD_AT_END = re.compile("(?:" + "|".join(re.escape(w) for w, _ in _OP_WORDS) + ")$")
 
 
+_RATE_WORDS_AT_END = re.compile(r"(?:每(?:人|户|名|生|位|月|年)|人均|户均|月均|年均|按|达到|达|为)+$")
+
+
 def _op_word_before(norm: str, start: int, clause_start: int) -> tuple[str, str] | None:
+    """A comparator just before a number, also across rate words: 不低于每人每月1105元."""
     m = _OP_WORD_AT_END.search(norm, max(clause_start, start - 4), start)
-    return (m.group(0), _OP_OF[m.group(0)]) if m else None
+    if m:
+        return m.group(0), _OP_OF[m.group(0)]
+    rate = _RATE_WORDS_AT_END.search(norm, max(clause_start, start - 8), start)
+    if rate and rate.start() > clause_start:
+        m = _OP_WORD_AT_END.search(norm, max(clause_start, rate.start() - 4), rate.start())
+        if m:
+            return m.group(0), _OP_OF[m.group(0)]
+    return None
 
 
 def _op_before(norm: str, start: int, clause_start: int) -> str | None:
@@ -351,6 +362,13 @@ def _inherit_enumerated_ops(norm: str, found: list[Found]) -> None:
                 w in norm[cur.start - 4 : cur.start] for w in ("约",)
             ):
                 cur.op = prev.op
+
+
+def _printed_unit(orig: str, q: Found) -> str:
+    """The unit as printed (個 stays 個), but one percent sign for all (％ is %)."""
+    if q.unit == "%" or q.unit_at < 0:
+        return q.unit
+    return orig[q.unit_at : q.unit_at + len(q.unit)]
 
 
 def _strip_subject(text: str) -> str:
@@ -507,7 +525,7 @@ def extract(orig: str, norm: str | None = None) -> tuple[list[Target], list[Stan
                 op=q.op,  # type: ignore[arg-type]
                 value=clean_number(q.value),
                 value_max=clean_number(q.value_max) if q.value_max is not None else None,
-                unit=orig[q.unit_at : q.unit_at + len(q.unit)] if q.unit_at >= 0 else q.unit,
+                unit=_printed_unit(orig, q),
                 period=period,
                 source=orig[source_start : q.end],
             )

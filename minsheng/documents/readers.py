@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
@@ -95,10 +96,56 @@ def _looks_like_text(text: str) -> bool:
     return len(_BAD_CHARS.findall(sample)) <= len(sample) * 0.01
 
 
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[/,，共]\s*共?\s*\d+\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$"
+)
+_TERMINAL = tuple("。；;！？!?：:”」）)】")
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def unwrap_lines(raw_lines: list[str]) -> list[str]:
+    """Text copied from a PDF: lines broken at a fixed width, page numbers, a running header on every page.
+
+    Detected when many lines share one length; a line of that length that does not end a sentence is
+    joined with the next one (unless the next is indented: a new paragraph). Otherwise lines pass as they are."""
+    lines = [line.rstrip() for line in raw_lines]
+    long = sorted(_display_width(line) for line in lines if len(line.strip()) >= 20)
+    if len(long) < 6:
+        return lines
+    width = long[int(len(long) * 0.75)]
+    near = sum(1 for n in long if width - 4 <= n <= width + 2)
+    if near < max(4, len(long) * 0.5):
+        return lines
+    counts: dict[str, int] = {}
+    for line in lines:
+        if line.strip():
+            counts[line.strip()] = counts.get(line.strip(), 0) + 1
+    out: list[str] = []
+    joining = False
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            continue  # blank lines in a wrapped copy are page breaks, not paragraph ends
+        if _PAGE_NUMBER.match(stripped) or (
+            counts[stripped] >= 2 and len(stripped) >= 6 and not stripped.endswith(_TERMINAL)
+        ):
+            continue  # a page number or a running header
+        indented = line[:1] in (" ", "\u3000", "\t")
+        if joining and out and not indented:
+            out[-1] += stripped
+        else:
+            out.append(line)
+        joining = _display_width(line) >= width - 4 and not stripped.endswith(_TERMINAL)
+    return out
+
+
 def text_blocks(text: str) -> list[Block]:
     blocks: list[Block] = []
     pending_table: list[list[str]] = []
-    for raw in text.splitlines():
+    for raw in unwrap_lines(text.splitlines()):
         line = clean_line(raw)
         if not line:
             continue
