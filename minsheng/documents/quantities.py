@@ -28,7 +28,30 @@ UNITS = sorted(
     key=len,
     reverse=True,
 )
-_UNIT = "|".join(map(re.escape, UNITS))
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """One regex for many words, longest first at every branch: re tries a trie far faster than a flat
+    alternation of a hundred literals."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return build(trie)
+
+
+_UNIT = _trie_pattern(UNITS)
 _AR = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CN = r"(?:[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万]*(?:点[零〇一二三四五六七八九]+)?)"
 _NUM = rf"(?:{_AR}|{_CN})"

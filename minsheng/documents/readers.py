@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
@@ -102,8 +101,14 @@ _PAGE_NUMBER = re.compile(
 _TERMINAL = tuple("。；;！？!?：:”」）)】")
 
 
+_WIDE = re.compile(
+    r"[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
+)
+
+
 def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Columns on screen: CJK and full-width characters take two."""
+    return len(text) + len(_WIDE.findall(text))
 
 
 def unwrap_lines(raw_lines: list[str]) -> list[str]:
