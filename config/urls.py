@@ -1,4 +1,5 @@
-"""The site's URLs: the public portal at the root, the office's admin under /admin/."""
+"""The site's URLs: the public portal at the root, the office's admin under /admin/, sign-in under /accounts/,
+the delivery pages (dashboard, department workspace, reports, notices) under /delivery/."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -6,5 +7,8 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("minsheng.accounts.urls")),
+    path("delivery/", include("minsheng.delivery.urls")),
+    path("participation/", include("minsheng.participation.urls")),
     path("", include("minsheng.portal.urls")),
 ]

@@ -7,6 +7,10 @@ Environment variables read here:
 - ``ALLOWED_HOSTS``: comma-separated host names.
 - ``TIME_ZONE``: default ``Asia/Shanghai``.
 - ``MINSHENG_VAR_DIR``: where the SQLite file and other run-time files live (default ``var/`` in the checkout).
+- ``EMAIL_BACKEND``: how notification emails go out (default: printed on the console); with the SMTP
+  backend, ``EMAIL_HOST``, ``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS``.
+- ``DEFAULT_FROM_EMAIL``: the sender of notification emails.
+- ``MINSHENG_SITE_URL``: the site's address, e.g. ``https://minsheng.example.gov.cn``, for links in emails.
 """
 
 from __future__ import annotations
@@ -49,10 +53,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_q",
     "rules.apps.AutodiscoverRulesConfig",
     "minsheng.accounts",
     "minsheng.plans",
     "minsheng.delivery",
+    "minsheng.participation",
     "minsheng.portal",
 ]
 
@@ -106,7 +112,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
 
 # Language and time: Chinese first, English complete.
 LANGUAGE_CODE = "zh-hans"
@@ -127,6 +135,32 @@ MEDIA_URL = "/media/"
 
 # Largest plan document accepted for import, in bytes.
 MINSHENG_MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+# Largest evidence file (photo or PDF) attached to a progress report, in bytes.
+MINSHENG_MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+# The site's address for links in notification emails (paths alone when empty).
+MINSHENG_SITE_URL = os.environ.get("MINSHENG_SITE_URL", "")
+
+# Notification emails: printed on the console unless EMAIL_BACKEND names another backend.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "minsheng@localhost")
+
+# django-q2 runs the daily reminders (``minsheng remind --install-schedule`` creates the schedule,
+# ``minsheng qcluster`` runs it); the queue lives in the database, no broker to run.
+Q_CLUSTER = {
+    "name": "minsheng",
+    "orm": "default",
+    "workers": 1,
+    "timeout": 600,
+    "retry": 1200,
+    "max_attempts": 3,
+    "catch_up": False,
+    "label": "Django Q",
+}
 
 # Content Security Policy: our own origin only, no inline scripts.
 CONTENT_SECURITY_POLICY = {

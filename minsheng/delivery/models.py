@@ -150,11 +150,14 @@ class ProgressReport(models.Model):
     target = models.ForeignKey(
         "plans.Target", verbose_name=_("target"), on_delete=models.PROTECT, related_name="progress_reports"
     )
+    # Null for a figure the office recorded itself (the Excel load) on an item no department delivers.
     department = models.ForeignKey(
         "plans.Department",
         verbose_name=_("department"),
         on_delete=models.PROTECT,
         related_name="progress_reports",
+        null=True,
+        blank=True,
     )
     period_end = models.DateField(_("as of"))
     actual = models.DecimalField(
@@ -198,6 +201,10 @@ class ProgressReport(models.Model):
             models.CheckConstraint(
                 condition=Q(published=False) | Q(status="accepted"), name="delivery_report_publish"
             ),
+            models.CheckConstraint(
+                condition=Q(stage="") | Q(stage__in=Stage.values), name="delivery_report_stage"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="delivery_report_version"),
         ]
         indexes = [models.Index(fields=["status", "period_end"], name="delivery_report_status_idx")]
 
@@ -327,10 +334,25 @@ class SupervisionNotice(models.Model):
                 condition=Q(status__in=NoticeStatus.values), name="delivery_notice_status"
             ),
             models.CheckConstraint(condition=~Q(reason=""), name="delivery_notice_reason"),
+            models.CheckConstraint(condition=~Q(demand=""), name="delivery_notice_demand"),
         ]
 
     def __str__(self) -> str:
         return f"督办 {self.item} ({self.status})"
+
+
+class NotificationKind(models.TextChoices):
+    ITEM_ASSIGNED = "item_assigned", _("Item assigned")
+    REPORT_SUBMITTED = "report_submitted", _("Report awaiting approval")
+    REPORT_APPROVED = "report_approved", _("Report awaiting acceptance")
+    REPORT_RETURNED = "report_returned", _("Report returned")
+    REPORT_ACCEPTED = "report_accepted", _("Report accepted")
+    REPORT_DUE_SOON = "report_due_soon", _("Report due soon")
+    REPORT_OVERDUE = "report_overdue", _("Report overdue")
+    NOTICE_ISSUED = "notice_issued", _("Supervision notice issued")
+    NOTICE_REPLIED = "notice_replied", _("Supervision notice answered")
+    NOTICE_CLOSED = "notice_closed", _("Supervision notice closed")
+    NOTICE_ESCALATED = "notice_escalated", _("Supervision notice escalated")
 
 
 class Notification(models.Model):
@@ -342,7 +364,9 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
     )
-    kind = models.CharField(_("kind"), max_length=32)
+    Kind = NotificationKind
+
+    kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind.choices)
     message = models.TextField(_("message"))
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -1,18 +1,78 @@
 """Reads for delivery. Each selector owns its queries; page query counts stay constant as data grows.
 
-INTERFACE (fixed; implementations to be written).
+Completion, expected share and lights are computed on read from accepted reports with
+:mod:`minsheng.delivery.schedule` (the rules are in docs/delivery.md). :func:`plan_status` runs seven queries
+whatever the number of items, targets and reports.
 """
 
 from __future__ import annotations
 
+import bisect
+import calendar
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from minsheng.delivery.schedule import Light
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from minsheng.delivery.models import (
+    Assignment,
+    Cadence,
+    DeliverySettings,
+    Evidence,
+    Notification,
+    PlannedValue,
+    ProgressReport,
+    ReportEvent,
+    ReportStatus,
+    SupervisionNotice,
+)
+from minsheng.delivery.schedule import (
+    Light,
+    Progress,
+    Schedule,
+    TargetSpec,
+    Thresholds,
+    expected_share,
+    item_progress,
+    roll_up,
+    target_completion,
+)
+from minsheng.plans.models import Department, Item, ItemDepartment, Target
 
 if TYPE_CHECKING:
-    from minsheng.plans.models import Item, Plan
+    from minsheng.accounts.models import User
+    from minsheng.plans.models import Plan
+
+LIGHT_LABELS = {
+    Light.NOT_STARTED: _("not started"),
+    Light.GREEN: _("on schedule"),
+    Light.YELLOW: _("behind"),
+    Light.RED: _("far behind"),
+    Light.DONE: _("done"),
+}
+
+# What each ReportEvent.action means, for a report's history.
+EVENT_LABELS = {
+    "create": _("drafted"),
+    "edit": _("changed"),
+    "submit": _("submitted to the department head"),
+    "approve": _("approved by the department head"),
+    "return": _("returned"),
+    "accept": _("accepted"),
+    "publish": _("published"),
+    "unpublish": _("withdrawn from the public pages"),
+    "record": _("recorded by the office"),
+    "evidence_add": _("evidence attached"),
+    "evidence_remove": _("evidence removed"),
+}
+
+# A report counts as handed in for its period once it has left the draft (submitted, approved, returned
+# by the office or accepted); only a period with none of these for a target is overdue.
+HANDED_IN = (ReportStatus.SUBMITTED, ReportStatus.APPROVED, ReportStatus.RETURNED, ReportStatus.ACCEPTED)
 
 
 @dataclass
@@ -28,6 +88,8 @@ class TargetStatus:
     stage: str  # latest accepted stage (milestone) or ""
     completion: float | None
     expected: float
+    as_of: dt.date | None = None  # the date of the latest accepted figure
+    weight: float = 1.0
 
 
 @dataclass
@@ -42,6 +104,21 @@ class ItemStatus:
     overdue: bool
     lead: str | None
     targets: list[TargetStatus] = field(default_factory=list)
+    action_id: int | None = None
+    supporting: list[str] = field(default_factory=list)
+    deadline: dt.date | None = None
+    assigned: bool = False  # the office has assigned it (an Assignment row): overdue reports count
+
+
+@dataclass
+class ActionStatus:
+    id: int
+    no: int
+    title: str
+    completion: float | None
+    expected: float
+    light: Light
+    item_ids: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -52,22 +129,518 @@ class PlanStatus:
     expected: float
     light: Light
     items: list[ItemStatus] = field(default_factory=list)
+    actions: list[ActionStatus] = field(default_factory=list)
+    public: bool = False
+
+    @property
+    def light_counts(self) -> dict[str, int]:
+        counts = {light.value: 0 for light in Light}
+        for item in self.items:
+            counts[item.light.value] += 1
+        return counts
 
 
-def plan_status(*, plan: Plan, on: dt.date, public: bool = False) -> PlanStatus:
-    """Every current item's completion, expectation and light on a date (public=True: published figures only)."""
-    raise NotImplementedError
+# --- settings and periods --------------------------------------------------------------------------------
 
 
-def item_status(*, item: Item, on: dt.date, public: bool = False) -> ItemStatus:
-    raise NotImplementedError
+def delivery_settings_get(*, plan: Plan) -> DeliverySettings:
+    """The plan's delivery settings, or the defaults (an unsaved row) where the office set none."""
+    found = DeliverySettings.objects.filter(plan=plan).first()
+    return found if found is not None else DeliverySettings(plan=plan)
+
+
+def delivery_start(*, plan: Plan, settings: DeliverySettings | None = None) -> dt.date:
+    """When delivery starts: the settings' start, else 1 January of the plan's year."""
+    if settings is not None and settings.start:
+        return settings.start
+    return dt.date(plan.year, 1, 1)
+
+
+def default_deadline(*, plan: Plan) -> dt.date:
+    return dt.date(plan.year, 12, 31)
+
+
+def thresholds_of(settings: DeliverySettings) -> Thresholds:
+    return Thresholds(yellow_gap=float(settings.yellow_gap), red_gap=float(settings.red_gap))
+
+
+def stages_of(settings: DeliverySettings) -> list[tuple[str, float]]:
+    return [(str(name), float(share)) for name, share in settings.stages]
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def period_end_for(*, cadence: str, day: dt.date) -> dt.date:
+    """The end of the reporting period (month or quarter) that ``day`` falls in."""
+    month = day.month
+    if cadence == Cadence.QUARTERLY:
+        month = ((month - 1) // 3 + 1) * 3
+    return _month_end(day.year, month)
 
 
 def period_ends(*, cadence: str, start: dt.date, until: dt.date) -> list[dt.date]:
     """The ends of the reporting periods (month or quarter ends) from start to until."""
-    raise NotImplementedError
+    step = 3 if cadence == Cadence.QUARTERLY else 1
+    ends: list[dt.date] = []
+    end = period_end_for(cadence=cadence, day=start)
+    while end <= until:
+        ends.append(end)
+        month = end.month + step
+        year = end.year + (month - 1) // 12
+        end = _month_end(year, (month - 1) % 12 + 1)
+    return ends
 
 
 def report_due_date(*, period_end: dt.date, due_day: int) -> dt.date:
     """Reports for a period are due on ``due_day`` of the month after it ends."""
-    raise NotImplementedError
+    year, month = (
+        (period_end.year + 1, 1) if period_end.month == 12 else (period_end.year, period_end.month + 1)
+    )
+    return dt.date(year, month, min(due_day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+    due: dt.date
+
+
+def reporting_periods(
+    *, cadence: str, due_day: int, start: dt.date, deadline: dt.date, until: dt.date | None = None
+) -> list[Period]:
+    """Every reporting period from ``start`` through the one holding ``deadline`` (ending by ``until``)."""
+    last = period_end_for(cadence=cadence, day=deadline)
+    if until is not None:
+        last = min(last, until)
+    periods: list[Period] = []
+    previous = start - dt.timedelta(days=1)
+    for end in period_ends(cadence=cadence, start=start, until=last):
+        periods.append(
+            Period(
+                start=previous + dt.timedelta(days=1),
+                end=end,
+                due=report_due_date(period_end=end, due_day=due_day),
+            )
+        )
+        previous = end
+    return periods
+
+
+def target_spec(target: Target) -> TargetSpec:
+    return TargetSpec(
+        kind=target.kind,
+        op=target.op,
+        value=None if target.value is None else float(target.value),
+        value_max=None if target.value_max is None else float(target.value_max),
+        unit=target.unit,
+        weight=float(target.weight),
+    )
+
+
+def item_has_money(item: Item) -> bool:
+    """Whether an item states money (a funding standard, or a target counted in 元): only then do its
+    reports carry funds spent. Uses prefetched ``standards`` and ``targets`` where present."""
+    cache = getattr(item, "_prefetched_objects_cache", {})
+    has_standard = bool(cache["standards"]) if "standards" in cache else item.standards.exists()
+    if has_standard:
+        return True
+    targets = cache["targets"] if "targets" in cache else item.targets.filter(removed_in__isnull=True)
+    return any(t.removed_in_id is None and t.unit.strip().endswith("元") for t in targets)
+
+
+# --- status ----------------------------------------------------------------------------------------------
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _item_title(item: Item) -> str:
+    return item.title or _short(item.text)
+
+
+def _status_items(
+    queryset: QuerySet[Item], *, plan: Plan, on: dt.date, public: bool, settings: DeliverySettings
+) -> list[ItemStatus]:
+    """The status of each item; four queries (items, targets, planned values, departments) plus one for
+    the reports, whatever the number of items."""
+    items: list[Item] = list(
+        queryset.filter(removed_in__isnull=True)
+        .select_related("delivery_assignment")
+        .prefetch_related(
+            Prefetch(
+                "targets",
+                queryset=Target.objects.filter(removed_in__isnull=True)
+                .order_by("position", "id")
+                .prefetch_related(
+                    Prefetch("planned_values", queryset=PlannedValue.objects.order_by("year", "month"))
+                ),
+            ),
+            Prefetch(
+                "assignments",
+                queryset=ItemDepartment.objects.select_related("department").order_by(
+                    "role", "department__name"
+                ),
+            ),
+        )
+        .order_by("no", "id")
+    )
+    target_ids = [t.pk for item in items for t in item.targets.all()]
+    statuses = (
+        [ReportStatus.ACCEPTED]
+        if public
+        else [*HANDED_IN]  # accepted figures count; the others tell whether a period was handed in
+    )
+    reports = ProgressReport.objects.filter(target_id__in=target_ids, period_end__lte=on, status__in=statuses)
+    if public:
+        reports = reports.filter(published=True)
+    latest: dict[int, dict[str, Any]] = {}
+    handed_in: dict[int, list[dt.date]] = defaultdict(list)
+    rows = reports.order_by("target_id", "period_end", "id").values_list(
+        "target_id", "period_end", "status", "actual", "stage"
+    )
+    for target_id, period_end, status, actual, stage in rows:
+        handed_in[target_id].append(period_end)
+        if status == ReportStatus.ACCEPTED:
+            latest[target_id] = {"period_end": period_end, "actual": actual, "stage": stage}
+
+    thresholds = thresholds_of(settings)
+    stages = stages_of(settings)
+    start = delivery_start(plan=plan, settings=settings)
+    result: list[ItemStatus] = []
+    for item in items:
+        assignment: Assignment | None = getattr(item, "delivery_assignment", None)
+        deadline = assignment.deadline if assignment else default_deadline(plan=plan)
+        targets = list(item.targets.all())
+        rows_for_item: list[tuple[TargetSpec, float | None, float]] = []
+        target_statuses: list[TargetStatus] = []
+        for target in targets:
+            spec = target_spec(target)
+            figure = latest.get(target.pk)
+            if figure is None:
+                completion = None
+            elif spec.kind == Target.Kind.MILESTONE:
+                completion = target_completion(spec, stage=figure["stage"] or "", stages=stages)
+            else:
+                completion = target_completion(spec, figure["actual"])
+            planned = {(pv.year, pv.month): float(pv.value) for pv in target.planned_values.all()}
+            expected = expected_share(spec, Schedule(start=start, deadline=deadline, planned=planned), on)
+            rows_for_item.append((spec, completion, expected))
+            target_statuses.append(
+                TargetStatus(
+                    id=target.pk,
+                    kind=target.kind,
+                    subject=target.subject,
+                    op=target.op,
+                    value=spec.value,
+                    value_max=spec.value_max,
+                    unit=target.unit,
+                    actual=None if figure is None or figure["actual"] is None else float(figure["actual"]),
+                    stage=figure["stage"] if figure else "",
+                    completion=completion,
+                    expected=expected,
+                    as_of=figure["period_end"] if figure else None,
+                    weight=spec.weight,
+                )
+            )
+        overdue = (
+            not public
+            and assignment is not None
+            and _overdue(
+                targets=target_statuses,
+                handed_in=handed_in,
+                cadence=assignment.cadence,
+                due_day=assignment.due_day,
+                start=start,
+                deadline=deadline,
+                on=on,
+            )
+        )
+        progress = item_progress(rows_for_item, overdue=overdue, thresholds=thresholds)
+        departments = list(item.assignments.all())
+        lead = next((a.department.name for a in departments if a.role == ItemDepartment.Role.LEAD), None)
+        result.append(
+            ItemStatus(
+                id=item.pk,
+                no=item.no,
+                title=_item_title(item),
+                completion=progress.completion,
+                expected=progress.expected,
+                light=progress.light,
+                has_quantities=any(t.kind == Target.Kind.QUANTITY for t in targets),
+                overdue=overdue,
+                lead=lead,
+                targets=target_statuses,
+                action_id=item.action_id,
+                supporting=[a.department.name for a in departments if a.role != ItemDepartment.Role.LEAD],
+                deadline=deadline,
+                assigned=assignment is not None,
+            )
+        )
+    return result
+
+
+def overdue_periods(
+    *,
+    targets: Sequence[TargetStatus],
+    handed_in: dict[int, list[dt.date]],
+    cadence: str,
+    due_day: int,
+    start: dt.date,
+    deadline: dt.date,
+    on: dt.date,
+) -> list[Period]:
+    """The periods whose due date has passed by ``on`` with no report handed in, dated within the period,
+    for some target not yet complete. ``handed_in`` maps a target id to its sorted report dates."""
+    periods = [
+        p
+        for p in reporting_periods(cadence=cadence, due_day=due_day, start=start, deadline=deadline)
+        if p.due < on
+    ]
+    late: list[Period] = []
+    for period in periods:
+        for target in targets:
+            if target.completion is not None and target.completion >= 1 - 1e-9:
+                continue
+            dates = handed_in.get(target.id, [])
+            index = bisect.bisect_left(dates, period.start)
+            if index >= len(dates) or dates[index] > period.end:
+                late.append(period)
+                break
+    return late
+
+
+def _overdue(**kwargs: Any) -> bool:
+    return bool(overdue_periods(**kwargs))
+
+
+def _plan_items(plan: Plan, department: Department | None) -> QuerySet[Item]:
+    items = Item.objects.filter(plan=plan)
+    if department is not None:
+        items = items.filter(
+            Exists(ItemDepartment.objects.filter(item=OuterRef("pk"), department=department))
+        )
+    return items
+
+
+def plan_status(
+    *, plan: Plan, on: dt.date, public: bool = False, department: Department | None = None
+) -> PlanStatus:
+    """Every current item's completion, expectation and light on a date (public=True: published figures only;
+    ``department``: only the items it delivers, lead or supporting). Seven queries whatever the size."""
+    settings = delivery_settings_get(plan=plan)
+    statuses = _status_items(
+        _plan_items(plan, department), plan=plan, on=on, public=public, settings=settings
+    )
+    thresholds = thresholds_of(settings)
+    by_action: dict[int, list[ItemStatus]] = defaultdict(list)
+    for status in statuses:
+        by_action[status.action_id or 0].append(status)
+    actions: list[ActionStatus] = []
+    action_rows = {a.pk: a for a in plan.actions.filter(pk__in=list(by_action)).order_by("no", "id")}
+    for action_id, action in action_rows.items():
+        children = by_action[action_id]
+        progress = roll_up([_progress(c) for c in children], thresholds=thresholds)
+        actions.append(
+            ActionStatus(
+                id=action_id,
+                no=action.no,
+                title=action.title,
+                completion=progress.completion,
+                expected=progress.expected,
+                light=progress.light,
+                item_ids=[c.id for c in children],
+            )
+        )
+    total = roll_up([_progress(s) for s in statuses], thresholds=thresholds)
+    return PlanStatus(
+        plan_id=plan.pk,
+        on=on,
+        completion=total.completion,
+        expected=total.expected,
+        light=total.light,
+        items=statuses,
+        actions=actions,
+        public=public,
+    )
+
+
+def _progress(status: ItemStatus) -> Progress:
+    return Progress(status.completion, status.expected, status.light)
+
+
+def item_status(*, item: Item, on: dt.date, public: bool = False) -> ItemStatus:
+    """One item's status (the same rules as :func:`plan_status`); a removed item has none to show."""
+    if item.removed_in_id is None:
+        settings = delivery_settings_get(plan=item.plan)
+        found = _status_items(
+            Item.objects.filter(pk=item.pk), plan=item.plan, on=on, public=public, settings=settings
+        )
+        if found:
+            return found[0]
+    return ItemStatus(
+        id=item.pk,
+        no=item.no,
+        title=_item_title(item),
+        completion=None,
+        expected=0.0,
+        light=Light.NOT_STARTED,
+        has_quantities=False,
+        overdue=False,
+        lead=None,
+        action_id=item.action_id,
+    )
+
+
+# --- lists for the department and the office -------------------------------------------------------------
+
+
+def items_for_department(*, department: Department, plan: Plan | None = None) -> QuerySet[Item]:
+    """The current items a department delivers (lead or supporting), with their plan, targets and departments."""
+    items = Item.objects.filter(
+        Exists(ItemDepartment.objects.filter(item=OuterRef("pk"), department=department)),
+        removed_in__isnull=True,
+    )
+    if plan is not None:
+        items = items.filter(plan=plan)
+    return (
+        items.select_related("plan", "delivery_assignment")
+        .prefetch_related(
+            Prefetch(
+                "targets", queryset=Target.objects.filter(removed_in__isnull=True).order_by("position", "id")
+            ),
+            Prefetch("assignments", queryset=ItemDepartment.objects.select_related("department")),
+        )
+        .order_by("plan_id", "no", "id")
+    )
+
+
+def _reports() -> QuerySet[ProgressReport]:
+    return ProgressReport.objects.select_related("target__item__plan", "department", "created_by")
+
+
+def reports_visible_to(*, user: User) -> QuerySet[ProgressReport]:
+    """Reports the user may see: the office all; a department member those on its department's items;
+    everyone accepted, published ones."""
+    from minsheng.delivery.rules import is_department_member, office
+
+    reports = _reports()
+    if office(user) or (user.is_active and user.is_superuser):
+        return reports
+    published = Q(status=ReportStatus.ACCEPTED, published=True)
+    if is_department_member(user):
+        own = Exists(
+            ItemDepartment.objects.filter(item=OuterRef("target__item"), department_id=user.department_id)
+        )
+        return reports.filter(own | published)
+    return reports.filter(published)
+
+
+def report_queue(*, user: User) -> QuerySet[ProgressReport]:
+    """The reports waiting for this user: a reporter's drafts and returned reports, a head's submitted ones,
+    the office's approved ones; oldest first."""
+    from minsheng.delivery.rules import is_dept_head, is_reporter, office
+
+    reports = _reports().order_by("updated_at", "id")
+    if office(user):
+        return reports.filter(status=ReportStatus.APPROVED)
+    if is_reporter(user):
+        wanted: Q = Q(status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED))
+    elif is_dept_head(user):
+        wanted = Q(status=ReportStatus.SUBMITTED)
+    else:
+        return reports.none()
+    return reports.filter(
+        wanted,
+        Exists(
+            ItemDepartment.objects.filter(item=OuterRef("target__item"), department_id=user.department_id)
+        ),
+        department_id=user.department_id,
+    )
+
+
+def report_get(*, report_id: int) -> ProgressReport | None:
+    """A report with its target, item, department, history (with who) and evidence."""
+    return (
+        _reports()
+        .prefetch_related(
+            Prefetch("events", queryset=ReportEvent.objects.select_related("by").order_by("at", "id")),
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.select_related("uploaded_by").order_by("uploaded_at", "id"),
+            ),
+        )
+        .filter(pk=report_id)
+        .first()
+    )
+
+
+def target_reports(*, target: Target, user: User) -> list[ProgressReport]:
+    """A target's reports the user may see, newest first."""
+    return list(reports_visible_to(user=user).filter(target=target).order_by("-period_end", "-id"))
+
+
+def report_actions(*, report: ProgressReport, user: User) -> frozenset[str]:
+    """The steps this user may take on this report now: a subset of edit, submit, add_evidence, approve,
+    return, accept, publish, unpublish. Views show a button for each."""
+    checks: Iterable[tuple[str, str, Iterable[str]]] = (
+        ("edit", "delivery.change_report", (ReportStatus.DRAFT, ReportStatus.RETURNED)),
+        ("submit", "delivery.submit_report", (ReportStatus.DRAFT, ReportStatus.RETURNED)),
+        ("add_evidence", "delivery.add_evidence", (ReportStatus.DRAFT, ReportStatus.RETURNED)),
+        ("approve", "delivery.approve_report", (ReportStatus.SUBMITTED,)),
+        ("accept", "delivery.accept_report", (ReportStatus.APPROVED,)),
+    )
+    actions = {
+        name for name, perm, states in checks if report.status in states and user.has_perm(perm, report)
+    }
+    if user.has_perm("delivery.return_report", report):
+        from minsheng.delivery.rules import office
+
+        office_returns = office(user) or user.is_superuser
+        if report.status == (ReportStatus.APPROVED if office_returns else ReportStatus.SUBMITTED):
+            actions.add("return")
+    if report.status == ReportStatus.ACCEPTED and user.has_perm("delivery.publish_report", report):
+        actions.add("unpublish" if report.published else "publish")
+    return frozenset(actions)
+
+
+# --- notices and notifications ---------------------------------------------------------------------------
+
+
+def _notices() -> QuerySet[SupervisionNotice]:
+    return SupervisionNotice.objects.select_related("item__plan", "department", "issued_by", "replied_by")
+
+
+def notice_list(*, user: User, status: str | None = None) -> QuerySet[SupervisionNotice]:
+    """The notices a user may see (the office all, a department its own), newest first."""
+    from minsheng.delivery.rules import is_department_member, office
+
+    notices = _notices().order_by("-issued_at", "-id")
+    if status:
+        notices = notices.filter(status=status)
+    if office(user) or (user.is_active and user.is_superuser):
+        return notices
+    if is_department_member(user):
+        return notices.filter(department_id=user.department_id)
+    return notices.none()
+
+
+def notice_get(*, notice_id: int) -> SupervisionNotice | None:
+    return _notices().filter(pk=notice_id).first()
+
+
+def notifications_for(*, user: User, unread_only: bool = False, limit: int = 50) -> list[Notification]:
+    notifications = Notification.objects.filter(user=user).order_by("-created_at", "-id")
+    if unread_only:
+        notifications = notifications.filter(read_at__isnull=True)
+    return list(notifications[:limit])
+
+
+def unread_count(*, user: User) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

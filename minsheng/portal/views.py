@@ -3,9 +3,11 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from minsheng.plans.selectors import item_page_get, plan_list, plan_page_get
+from minsheng.plans.selectors import plan_list, plan_page_get
+from minsheng.portal.selectors import item_with_progress_get
 
 
 def _require(request: HttpRequest, perm: str, obj: object = None) -> None:
@@ -30,8 +32,22 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @require_safe
 def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
-    page = item_page_get(item_id=item_id)
-    if page is None:
+    """An item with its progress: the office sees every accepted figure, everyone else published ones."""
+    _require(request, "delivery.view_public_status")
+    public = not request.user.has_perm("delivery.view_delivery_status")
+    found = item_with_progress_get(item_id=item_id, on=timezone.localdate(), public=public)
+    if found is None:
         raise Http404
+    page = found.page
     _require(request, "plans.view_item", page.item)
-    return render(request, "portal/item.html", {"page": page, "item": page.item, "plan": page.item.plan})
+    return render(
+        request,
+        "portal/item.html",
+        {
+            "page": page,
+            "progress": found,
+            "item": page.item,
+            "plan": page.item.plan,
+            "can_view_delivery": request.user.has_perm("delivery.view_item_delivery", page.item),
+        },
+    )

@@ -1,6 +1,7 @@
 """``minsheng import`` and ``minsheng demo``."""
 
 import os
+import sqlite3
 import subprocess
 import sys
 from io import StringIO
@@ -71,6 +72,20 @@ def test_demo_sets_up_a_fresh_database_with_the_seed_and_accounts(tmp_path):
     assert (tmp_path / "demo.sqlite3").exists()
     out = done.stdout
     assert "第 1 版：10 个行动，40 个事项。" in out  # the command line speaks the site's language
-    for role in ("office", "reporter", "dept_head", "deputy", "public"):
-        assert f"  {role} " in out
+    for username in ("office", "reporter", "head", "deputy", "public"):
+        assert f"  {username} " in out
     assert out.count("密码") >= 5
+    assert "示范·住建局（演示数据）" in out  # the reporter's and the head's department, labelled as demo data
+    with sqlite3.connect(tmp_path / "demo.sqlite3") as db:
+        assert db.execute("select count(*) from delivery_assignment").fetchone() == (40,)
+        departments = db.execute("select name from plans_department where name like '%演示数据%'").fetchall()
+        assert len(departments) == 8
+        members = db.execute(
+            "select u.username from accounts_user u join plans_department d on u.department_id = d.id "
+            "where d.name = '示范·住建局（演示数据）' order by u.username"
+        ).fetchall()
+        assert members == [("head",), ("reporter",)]
+        assert (
+            db.execute("select count(*) from delivery_progressreport where status = 'accepted'").fetchone()[0]
+            > 0
+        )

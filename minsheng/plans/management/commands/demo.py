@@ -1,4 +1,5 @@
-"""``minsheng demo``: a fresh demo database with the seed plan and one account per role, served locally.
+"""``minsheng demo``: a fresh demo database with the seed plan, demo departments assigned to its items (with a
+few accepted figures and a notice, all labelled as demo data) and one account per role, served locally.
 
 The demo always uses its own SQLite file, ``var/demo.sqlite3``, recreated on every run. Because the database
 is chosen when Django starts, the set-up and the server run as child processes with ``DATABASE_URL`` pointing
@@ -21,6 +22,14 @@ from django.utils.translation import gettext as _
 import minsheng
 
 SEED = Path(minsheng.__file__).resolve().parent / "demo_data" / "tiemenguan-2025-draft.docx"
+# One demo account per role.
+DEMO_USERNAMES = {
+    "office": "office",
+    "reporter": "reporter",
+    "dept_head": "head",
+    "deputy": "deputy",
+    "public": "public",
+}
 
 
 class Command(BaseCommand):
@@ -52,7 +61,7 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
         self.stdout.write(
-            _("Serving on %(url)s (the office signs in at %(url)sadmin/); Ctrl-C stops.")
+            _("Serving on %(url)s (sign in at %(url)saccounts/login/); Ctrl-C stops.")
             % {"url": f"http://127.0.0.1:{port}/"}
         )
         try:
@@ -63,6 +72,11 @@ class Command(BaseCommand):
     def _setup(self) -> None:
         from minsheng.accounts.models import User
         from minsheng.accounts.services import user_create
+        from minsheng.delivery.demo import (
+            DEMO_DEPARTMENTS,
+            demo_delivery_setup,
+            demo_department_get_or_create,
+        )
         from minsheng.plans.management.commands._import_report import report_lines
         from minsheng.plans.services import plan_import
 
@@ -70,14 +84,48 @@ class Command(BaseCommand):
         result = plan_import(content=SEED.read_bytes(), filename=SEED.name)
         for line in report_lines(result):
             self.stdout.write(line)
-        self.stdout.write("\n" + _("Demo accounts, one per role (the office can sign in at /admin/):"))
-        for role in User.Role:
-            password = secrets.token_urlsafe(9)
+        plan = result.plan
+        passwords = {role: secrets.token_urlsafe(9) for role in DEMO_USERNAMES}
+        office = user_create(
+            username=DEMO_USERNAMES[User.Role.OFFICE],
+            password=passwords[User.Role.OFFICE],
+            role=User.Role.OFFICE,
+            is_staff=True,
+        )
+        # The reporter and the head work in the first demo department (it leads the first action's items).
+        department = demo_department_get_or_create(region=plan.region, name=DEMO_DEPARTMENTS[0], by=office)
+        for role in (User.Role.REPORTER, User.Role.DEPT_HEAD, User.Role.DEPUTY, User.Role.PUBLIC):
             user_create(
-                username=role.value, password=password, role=role.value, is_staff=role == User.Role.OFFICE
+                username=DEMO_USERNAMES[role],
+                password=passwords[role],
+                role=role,
+                department=department if role in (User.Role.REPORTER, User.Role.DEPT_HEAD) else None,
+                by=office,
             )
-            self.stdout.write(
-                "  "
-                + _("%(username)s  password %(password)s  (%(role)s)")
-                % {"username": role.value.ljust(10), "password": password, "role": role.label}
+        delivery = demo_delivery_setup(plan=plan, office=office)
+        self.stdout.write(
+            "\n"
+            + _(
+                "Demo delivery data: %(departments)d demo departments assigned to %(items)d items; "
+                "%(figures)d accepted figures on items %(numbers)s; one supervision notice."
             )
+            % {
+                "departments": len(delivery.departments),
+                "items": delivery.assigned,
+                "figures": delivery.figures,
+                "numbers": ", ".join(str(no) for no in delivery.items_with_figures),
+            }
+        )
+        self.stdout.write(
+            "\n" + _("Demo accounts, one per role (sign in at /accounts/login/; the office also at /admin/):")
+        )
+        for role in User.Role:
+            username = DEMO_USERNAMES[role]
+            line = _("%(username)s  password %(password)s  (%(role)s)") % {
+                "username": username.ljust(10),
+                "password": passwords[role],
+                "role": role.label,
+            }
+            if role in (User.Role.REPORTER, User.Role.DEPT_HEAD):
+                line += " · " + department.name
+            self.stdout.write("  " + line)

@@ -1,0 +1,11 @@
+"""Sign in and sign out for everyone who is not using the admin (departments, deputies, the public)."""
+
+from django.urls import path
+
+from minsheng.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
+]

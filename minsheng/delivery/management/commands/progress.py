@@ -1,0 +1,128 @@
+"""``minsheng progress template`` writes a progress sheet; ``minsheng progress load`` loads a filled one.
+
+    minsheng progress template --plan P --out F.xlsx [--department D]
+    minsheng progress load F.xlsx --by USER [--as-of YYYY-MM-DD]
+
+The load is all or nothing: with any bad row it lists every one (row, column, why), changes nothing and
+exits with code 2. Figures loaded here are recorded as accepted by the named office user.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from minsheng.delivery.services import DeliveryError
+from minsheng.delivery.spreadsheets import (
+    SheetErrors,
+    SpreadsheetError,
+    progress_sheet_load,
+    progress_template_build,
+)
+
+BAD_INPUT = 2
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise CommandError(
+            _("“%(value)s” is not a date (write 2025-06-30).") % {"value": text}, returncode=BAD_INPUT
+        ) from exc
+
+
+class Command(BaseCommand):
+    help = "Write a progress sheet for a plan (template), or load a filled one (load)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        commands = parser.add_subparsers(dest="action", required=True, metavar="{template,load}")
+        template = commands.add_parser("template", help="write an .xlsx with one row per target")
+        template.add_argument("--plan", type=int, required=True, help="the plan's id")
+        template.add_argument("--out", required=True, help="the .xlsx file to write")
+        template.add_argument("--department", help="only this department's items (its id or name)")
+        load = commands.add_parser("load", help="load a filled sheet: all rows or none")
+        load.add_argument("file", help="the filled .xlsx")
+        load.add_argument("--by", required=True, help="the office user recording the figures")
+        load.add_argument("--as-of", dest="as_of", help="the date of rows that leave it empty (YYYY-MM-DD)")
+
+    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+        if options["action"] == "template":
+            self._template(options)
+        else:
+            self._load(options)
+
+    def _template(self, options: dict) -> None:
+        from minsheng.plans.models import Department, Plan
+
+        plan = Plan.objects.filter(pk=options["plan"]).first()
+        if plan is None:
+            raise CommandError(_("There is no plan %(id)s.") % {"id": options["plan"]}, returncode=BAD_INPUT)
+        department = None
+        if options["department"]:
+            wanted = options["department"]
+            departments = Department.objects.filter(region=plan.region)
+            department = (
+                departments.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+            ) or departments.filter(name=wanted).first()
+            if department is None:
+                raise CommandError(
+                    _("There is no department %(name)s in %(region)s.")
+                    % {"name": wanted, "region": plan.region.name},
+                    returncode=BAD_INPUT,
+                )
+        out = Path(options["out"])
+        try:
+            out.write_bytes(progress_template_build(plan=plan, department=department))
+        except OSError as exc:
+            raise CommandError(
+                _("Cannot write %(file)s: %(error)s") % {"file": out, "error": exc.strerror}
+            ) from exc
+        self.stdout.write(_("Wrote %(file)s for %(plan)s.") % {"file": out, "plan": plan.title})
+
+    def _load(self, options: dict) -> None:
+        from minsheng.accounts.models import User
+
+        user = User.objects.filter(username=options["by"], is_active=True).first()
+        if user is None:
+            raise CommandError(
+                _("There is no active user %(name)s.") % {"name": options["by"]}, returncode=BAD_INPUT
+            )
+        as_of = _date(options["as_of"]) if options["as_of"] else None
+        path = Path(options["file"])
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(
+                _("Cannot read %(file)s: %(error)s") % {"file": path, "error": exc.strerror},
+                returncode=BAD_INPUT,
+            ) from exc
+        try:
+            result = progress_sheet_load(content=content, by=user, as_of=as_of, source="spreadsheet")
+        except PermissionDenied as exc:
+            raise CommandError(
+                _("%(name)s may not record accepted figures; name a supervision office user.")
+                % {"name": user.username},
+                returncode=BAD_INPUT,
+            ) from exc
+        except (SpreadsheetError, DeliveryError) as exc:
+            message = "; ".join(exc.messages) if isinstance(exc, DeliveryError) else str(exc)
+            raise CommandError(
+                _("%(file)s: %(error)s") % {"file": path, "error": message}, returncode=BAD_INPUT
+            ) from exc
+        except SheetErrors as exc:
+            for error in exc.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                _("%(file)s: %(count)d bad rows; nothing was loaded.")
+                % {"file": path, "count": len({error.row for error in exc.errors})},
+                returncode=BAD_INPUT,
+            ) from exc
+        self.stdout.write(
+            _("Loaded %(loaded)d figures for %(plan)s (%(skipped)d rows left empty).")
+            % {"loaded": result.loaded, "plan": result.plan.title, "skipped": result.skipped}
+        )

@@ -1,0 +1,65 @@
+"""``minsheng remind [--date YYYY-MM-DD]``: send today's due-soon and overdue reminders (for cron).
+
+``minsheng remind --install-schedule`` instead creates the django-q2 schedule that does the same daily at
+07:00 (run ``minsheng qcluster`` to work it). Each reminder goes once per user, item, period and kind, so
+running this more than once a day is harmless.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minsheng.delivery.services import reminder_schedule_install, reminders_send
+
+BAD_INPUT = 2
+
+
+def parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise CommandError(
+            _("“%(value)s” is not a date (write 2025-06-30).") % {"value": text}, returncode=BAD_INPUT
+        ) from exc
+
+
+class Command(BaseCommand):
+    help = "Send due-soon and overdue report reminders (in-app and by email), or install the daily schedule."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--date", help="the day to remind for, YYYY-MM-DD (default: today)")
+        parser.add_argument(
+            "--install-schedule",
+            action="store_true",
+            help="create or update the daily django-q2 schedule instead of sending now",
+        )
+
+    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+        if options["install_schedule"]:
+            if options["date"]:
+                raise CommandError(
+                    _("--date and --install-schedule do not go together."), returncode=BAD_INPUT
+                )
+            schedule, created = reminder_schedule_install()
+            message = (
+                _("Created the daily reminder schedule; next run %(when)s.")
+                if created
+                else _("Updated the daily reminder schedule; next run %(when)s.")
+            )
+            when = timezone.localtime(schedule.next_run).strftime("%Y-%m-%d %H:%M")
+            self.stdout.write(message % {"when": when})
+            return
+        today = parse_date(options["date"]) if options["date"] else timezone.localdate()
+        counts = reminders_send(today=today)
+        self.stdout.write(
+            _("Reminders for %(date)s: %(due_soon)d due soon, %(overdue)d overdue.")
+            % {
+                "date": today.isoformat(),
+                "due_soon": counts.get("report_due_soon", 0),
+                "overdue": counts.get("report_overdue", 0),
+            }
+        )

@@ -1,0 +1,416 @@
+"""Reads for participation. Each selector owns its queries; the number of queries does not grow with the
+number of comments, suggestions or items (the tests assert it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from minsheng.participation.models import (
+    SCREENED,
+    Comment,
+    CommentStatus,
+    Flag,
+    Follow,
+    ModerationAction,
+    Notification,
+    Phase,
+    ResponseKind,
+    SensitiveWord,
+    Suggestion,
+    SuggestionStatus,
+    Support,
+    Window,
+)
+from minsheng.participation.phrases import Phrase, recurring_phrases
+from minsheng.participation.text import sensitive_matches
+from minsheng.plans.models import Item, ItemRevision, Plan
+
+# --- windows ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WindowState:
+    """Whether a plan takes suggestions or comments now, and why not.
+
+    ``state`` is ``open``, ``not_yet``, ``closed`` or ``none`` (no window, or the plan is at another stage)."""
+
+    window: Window | None
+    state: str
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "open"
+
+
+def _window_state(
+    plan: Plan, window: Window | None, phase: str, now: dt.datetime | None = None
+) -> WindowState:
+    now = now or timezone.now()
+    if window is None or plan.status != phase:
+        return WindowState(window, "none")
+    if now < window.opens_at:
+        return WindowState(window, "not_yet")
+    if now >= window.closes_at:
+        return WindowState(window, "closed")
+    return WindowState(window, "open")
+
+
+def window_state_get(*, plan: Plan, phase: str, now: dt.datetime | None = None) -> WindowState:
+    """The plan's window for ``phase`` and whether it is open (1 query)."""
+    window = Window.objects.filter(plan_id=plan.pk, phase=phase).first()
+    return _window_state(plan, window, phase, now)
+
+
+# --- suggestions ----------------------------------------------------------------------------------------
+
+
+def _suggestions() -> QuerySet[Suggestion]:
+    return Suggestion.objects.select_related("plan", "action", "merged_into", "item").annotate(
+        merged_count=Count("merged_from", distinct=True)
+    )
+
+
+def suggestion_public_list(*, plan: Plan) -> QuerySet[Suggestion]:
+    """Screened suggestions of a plan with their outcomes and merged counts (not those withheld), most
+    merged first (1 query)."""
+    return (
+        _suggestions()
+        .filter(plan_id=plan.pk, status__in=SCREENED, withheld=False)
+        .order_by("-merged_count", "-created_at", "-id")
+    )
+
+
+def suggestion_list_for_author(*, user: Any) -> QuerySet[Suggestion]:
+    """The user's own suggestions, newest first, with their outcomes (1 query)."""
+    if not user.is_authenticated:
+        return Suggestion.objects.none()
+    return _suggestions().filter(author_id=user.pk).order_by("-created_at", "-id")
+
+
+def suggestion_queue(*, plan: Plan | None = None) -> QuerySet[Suggestion]:
+    """Suggestions awaiting screening, oldest first, with their authors (1 query). ``matched_words`` holds
+    the sensitive words found when each was submitted."""
+    qs = _suggestions().select_related("author").filter(status=SuggestionStatus.SUBMITTED)
+    if plan is not None:
+        qs = qs.filter(plan_id=plan.pk)
+    return qs.order_by("created_at", "id")
+
+
+def suggestion_get(*, suggestion_id: int) -> Suggestion:
+    """One suggestion with its plan, action, author, what it was merged into, the item it became, the
+    suggestions merged into it, and its history (3 queries). Check ``participation.see_suggestion``."""
+    return (
+        _suggestions()
+        .select_related("author")
+        .prefetch_related(
+            Prefetch("merged_from", queryset=Suggestion.objects.order_by("created_at", "id")),
+            Prefetch("moderation_actions", queryset=ModerationAction.objects.select_related("by")),
+        )
+        .get(pk=suggestion_id)
+    )
+
+
+# --- items under consultation ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DiffPiece:
+    """A piece of a revised item text: ``op`` is ``equal``, ``insert`` (new words) or ``delete`` (gone)."""
+
+    text: str
+    op: str
+
+
+@dataclass
+class Change:
+    """What one version did to an item, with the text compared to the version before."""
+
+    revision: ItemRevision
+    pieces: list[DiffPiece]
+
+
+def text_diff(old: str, new: str) -> list[DiffPiece]:
+    """Character-level differences between two texts (Chinese has no spaces to split words at)."""
+    pieces: list[DiffPiece] = []
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            pieces.append(DiffPiece(new[j1:j2], "equal"))
+            continue
+        if op in ("delete", "replace"):
+            pieces.append(DiffPiece(old[i1:i2], "delete"))
+        if op in ("insert", "replace"):
+            pieces.append(DiffPiece(new[j1:j2], "insert"))
+    return pieces
+
+
+def _changes(revisions: list[ItemRevision]) -> list[Change]:
+    """What each version after the item's first did to it, compared with the text before (revisions in
+    version order). The revision that added the item is not a change."""
+    changes: list[Change] = []
+    previous: ItemRevision | None = None
+    for revision in revisions:
+        if revision.kind != ItemRevision.Kind.ADDED:
+            before = previous.text if previous is not None else None
+            if revision.kind == ItemRevision.Kind.REMOVED:
+                pieces = [DiffPiece(before if before is not None else revision.text, "delete")]
+            elif before is None:
+                pieces = [DiffPiece(revision.text, "equal")]
+            else:
+                pieces = text_diff(before, revision.text)
+            changes.append(Change(revision, pieces))
+        previous = revision
+    return changes
+
+
+@dataclass
+class ItemConsultation:
+    """An item's page during and after consultation. ``comments`` are the published ones (with their
+    responses); ``own_comments`` are the viewer's comments that are not published (held, hidden, rejected,
+    withdrawn), so that they see what became of them."""
+
+    item: Item
+    window: WindowState
+    comments: list[Comment]
+    own_comments: list[Comment]
+    support_count: int
+    viewer_supports: bool
+    viewer_follows: bool
+    viewer_flagged: set[int]
+    changes: list[Change]
+
+
+def _published_comments() -> QuerySet[Comment]:
+    return Comment.objects.filter(status=CommentStatus.PUBLISHED).select_related(
+        "author", "response", "response__revision__version"
+    )
+
+
+def item_consultation_get(*, item_id: int, viewer: Any = None) -> ItemConsultation:
+    """An item with its published comments and responses, support, what versions changed, and the viewer's
+    own comments, support, follow and flags. 5 queries for anyone, 9 for a signed-in viewer, whatever the
+    number of comments."""
+    item = Item.objects.select_related("plan", "action", "added_in", "removed_in").get(pk=item_id)
+    window = window_state_get(plan=item.plan, phase=Phase.CONSULTATION)
+    comments = list(_published_comments().filter(item_id=item.pk).order_by("created_at", "id"))
+    support_count = Support.objects.filter(item_id=item.pk).count()
+    revisions = list(
+        ItemRevision.objects.filter(item_id=item.pk)
+        .select_related("version")
+        .order_by("version__number", "id")
+    )
+    signed_in = viewer is not None and viewer.is_authenticated
+    own: list[Comment] = []
+    supports = follows = False
+    flagged: set[int] = set()
+    if signed_in:
+        own = list(
+            Comment.objects.filter(item_id=item.pk, author_id=viewer.pk)
+            .exclude(status=CommentStatus.PUBLISHED)
+            .select_related("response")
+            .order_by("created_at", "id")
+        )
+        supports = Support.objects.filter(item_id=item.pk, user_id=viewer.pk).exists()
+        follows = Follow.objects.filter(item_id=item.pk, user_id=viewer.pk).exists()
+        flagged = set(
+            Flag.objects.filter(comment__item_id=item.pk, user_id=viewer.pk).values_list(
+                "comment_id", flat=True
+            )
+        )
+    return ItemConsultation(
+        item=item,
+        window=window,
+        comments=comments,
+        own_comments=own,
+        support_count=support_count,
+        viewer_supports=supports,
+        viewer_follows=follows,
+        viewer_flagged=flagged,
+        changes=_changes(revisions),
+    )
+
+
+def plan_consultation_items(*, plan: Plan) -> QuerySet[Item]:
+    """The plan's current items with ``comment_count`` (published) and ``support_count``, for the page that
+    lists a draft's items open for comment (1 query)."""
+    comments = Comment.objects.filter(item=OuterRef("pk"), status=CommentStatus.PUBLISHED)
+    return (
+        Item.objects.filter(plan_id=plan.pk, removed_in__isnull=True)
+        .select_related("action")
+        .annotate(
+            comment_count=Count(
+                "comments", filter=Q(comments__status=CommentStatus.PUBLISHED), distinct=True
+            ),
+            support_count=Count("supports", distinct=True),
+            has_comments=Exists(comments),
+        )
+        .order_by("no", "id")
+    )
+
+
+# --- the consultation report ------------------------------------------------------------------------------
+
+NO_RESPONSE = "none"
+
+
+@dataclass
+class ReportItem:
+    item: Item
+    comments: list[Comment]
+    support_count: int
+    outcomes: dict[str, int]  # ResponseKind values and NO_RESPONSE -> count
+    phrases: list[Phrase]
+    changes: list[Change]
+
+    @property
+    def comment_count(self) -> int:
+        return len(self.comments)
+
+
+@dataclass
+class ConsultationReport:
+    """The public report on a plan's consultation: per item the published comments and the office's
+    responses, support, outcome counts, recurring phrases and what the revised versions changed."""
+
+    plan: Plan
+    window: WindowState
+    items: list[ReportItem]
+    comment_count: int
+    support_count: int
+    outcomes: dict[str, int]
+    phrases: list[Phrase]
+    commenters: int = 0
+
+
+def _outcome_counts(comments: list[Comment]) -> dict[str, int]:
+    counts = Counter(getattr(getattr(c, "response", None), "kind", NO_RESPONSE) for c in comments)
+    return {kind: counts.get(kind, 0) for kind in [*ResponseKind.values, NO_RESPONSE]}
+
+
+def consultation_report_get(*, plan_id: int, phrase_limit: int = 10) -> ConsultationReport:
+    """The consultation report for a plan (5 queries, whatever the number of items and comments). Items are
+    the current ones and any removed item that was commented on. Phrases: see phrases.py."""
+    plan = Plan.objects.select_related("region").get(pk=plan_id)
+    window = window_state_get(plan=plan, phase=Phase.CONSULTATION)
+    commented = Comment.objects.filter(item=OuterRef("pk"), status=CommentStatus.PUBLISHED)
+    items = list(
+        Item.objects.filter(plan_id=plan.pk)
+        .filter(Q(removed_in__isnull=True) | Exists(commented))
+        .select_related("action", "removed_in")
+        .annotate(support_count=Count("supports", distinct=True))
+        .prefetch_related(
+            Prefetch(
+                "revisions",
+                queryset=ItemRevision.objects.select_related("version").order_by("version__number", "id"),
+            )
+        )
+    )
+    items.sort(key=lambda i: (i.removed_in_id is not None, i.no, i.pk))
+    comments_by_item: dict[int, list[Comment]] = defaultdict(list)
+    for comment in _published_comments().filter(plan_id=plan.pk).order_by("created_at", "id"):
+        comments_by_item[comment.item_id].append(comment)
+    rows = []
+    for item in items:
+        comments = comments_by_item.get(item.pk, [])
+        rows.append(
+            ReportItem(
+                item=item,
+                comments=comments,
+                support_count=item.support_count,
+                outcomes=_outcome_counts(comments),
+                phrases=recurring_phrases([c.text for c in comments], limit=phrase_limit),
+                changes=_changes(list(item.revisions.all())),
+            )
+        )
+    every = [c for row in rows for c in row.comments]
+    return ConsultationReport(
+        plan=plan,
+        window=window,
+        items=rows,
+        comment_count=len(every),
+        support_count=sum(row.support_count for row in rows),
+        outcomes=_outcome_counts(every),
+        phrases=recurring_phrases([c.text for c in every], limit=phrase_limit),
+        commenters=len({c.author_id for c in every if c.author_id}),
+    )
+
+
+# --- moderation ------------------------------------------------------------------------------------------
+
+
+def moderation_queue(*, plan: Plan | None = None) -> QuerySet[Comment]:
+    """Comments waiting for a moderator (held or hidden), oldest first, with their item, author, the number of
+    flags not yet reviewed (``open_flags``) and all flags (``flag_count``) (1 query)."""
+    qs = (
+        Comment.objects.filter(status__in=[CommentStatus.PENDING, CommentStatus.HIDDEN])
+        .select_related("item", "plan", "author")
+        .annotate(
+            open_flags=Count("flags", filter=Q(flags__reviewed_at__isnull=True), distinct=True),
+            flag_count=Count("flags", distinct=True),
+        )
+    )
+    if plan is not None:
+        qs = qs.filter(plan_id=plan.pk)
+    return qs.order_by("created_at", "id")
+
+
+def moderation_history(
+    *, comment: Comment | None = None, suggestion: Suggestion | None = None, limit: int = 200
+) -> list[ModerationAction]:
+    """What moderators and the system did, newest first: for one comment or suggestion, or everything (1 query)."""
+    qs = ModerationAction.objects.select_related("by", "comment__item", "suggestion")
+    if comment is not None:
+        qs = qs.filter(comment_id=comment.pk)
+    if suggestion is not None:
+        qs = qs.filter(suggestion_id=suggestion.pk)
+    return list(qs.order_by("-created_at", "-id")[:limit])
+
+
+def comment_list_for_author(*, user: Any) -> QuerySet[Comment]:
+    """The user's own comments, newest first, with their item, status and response (1 query)."""
+    if not user.is_authenticated:
+        return Comment.objects.none()
+    return (
+        Comment.objects.filter(author_id=user.pk)
+        .select_related("item", "plan", "response", "response__revision__version")
+        .order_by("-created_at", "-id")
+    )
+
+
+def sensitive_words_in(*, text: str, plan: Plan | None = None) -> list[str]:
+    """The sensitive words (global, and the plan's) found in ``text`` (1 query)."""
+    words = SensitiveWord.objects.filter(Q(plan__isnull=True) | Q(plan_id=getattr(plan, "pk", None)))
+    return sensitive_matches(text, words.order_by("word").values_list("word", flat=True))
+
+
+# --- following and notifications ---------------------------------------------------------------------------
+
+
+def followed_items(*, user: Any) -> QuerySet[Item]:
+    """The items the user follows, with their plan (1 query)."""
+    if not user.is_authenticated:
+        return Item.objects.none()
+    return Item.objects.filter(follows__user_id=user.pk).select_related("plan").order_by("plan", "no", "id")
+
+
+def notification_list(*, user: Any, unread_only: bool = False, limit: int = 100) -> list[Notification]:
+    """The user's participation notifications, newest first (1 query)."""
+    if not user.is_authenticated:
+        return []
+    qs = Notification.objects.filter(user_id=user.pk)
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return list(qs.order_by("-created_at", "-id")[:limit])
+
+
+def notification_unread_count(*, user: Any) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()

@@ -1,0 +1,45 @@
+"""Template helpers of the participation pages: the section's navigation and safe local links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from minsheng.participation.models import CommentStatus, SuggestionStatus
+from minsheng.participation.selectors import notification_unread_count
+
+register = template.Library()
+
+
+@register.filter
+def local_path(url: str) -> str:
+    """A link inside the site (a path such as /participation/items/3/#changes); anything else is dropped."""
+    url = url or ""
+    return url if url.startswith("/") and not url.startswith("//") and "\\" not in url else ""
+
+
+@register.inclusion_tag("participation/_nav.html", takes_context=True)
+def participation_nav(context: dict[str, Any]) -> dict[str, Any]:
+    """Links for the signed-in person (their suggestions and comments, notifications with the unread count;
+    the office's queues), and the page's messages."""
+    request = context["request"]
+    user = request.user
+    return {
+        "request": request,
+        "user": user,
+        "is_office": user.has_perm("participation.view_moderation_queue"),
+        "unread": notification_unread_count(user=user) if user.is_authenticated else 0,
+        "messages": context.get("messages"),
+    }
+
+
+@register.filter
+def status_label(value: str) -> str:
+    """A comment's or a suggestion's status in words (moderation history keeps the bare values)."""
+    for choices in (CommentStatus, SuggestionStatus):
+        try:
+            return str(choices(value).label)
+        except ValueError:
+            continue
+    return value

@@ -1,0 +1,37 @@
+"""Reads for the public pages that combine plans and delivery."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from minsheng.delivery.page_selectors import TimelineEntry, item_timeline
+from minsheng.delivery.selectors import ItemStatus, item_status
+from minsheng.plans.selectors import ItemPage, item_page_get
+
+
+@dataclass
+class ItemWithProgress:
+    page: ItemPage
+    status: ItemStatus
+    timeline: list[TimelineEntry]
+    public: bool
+
+    @property
+    def shows_progress(self) -> bool:
+        """Whether there is anything about delivery to show: an assignment, a figure or a notice."""
+        return bool(self.status.assigned or self.timeline or self.status.completion is not None)
+
+
+def item_with_progress_get(*, item_id: int, on: dt.date, public: bool = True) -> ItemWithProgress | None:
+    """An item's page (text, targets, standards, history) with its progress on ``on`` and its timeline of
+    accepted figures, milestones and supervision notices; ``public``: published figures only."""
+    page = item_page_get(item_id=item_id)
+    if page is None:
+        return None
+    return ItemWithProgress(
+        page=page,
+        status=item_status(item=page.item, on=on, public=public),
+        timeline=item_timeline(item=page.item, public=public),
+        public=public,
+    )
