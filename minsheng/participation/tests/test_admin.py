@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.utils.translation import gettext
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from minsheng.accounts.models import AuditEvent
 from minsheng.participation import services
