@@ -53,6 +53,7 @@ from minsheng.delivery.spreadsheets import (
     progress_template_build,
     progress_template_filename,
 )
+from minsheng.plans.models import Plan
 from minsheng.plans.selectors import plan_list
 
 BAD_INPUT = 400
@@ -131,7 +132,7 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- the office: dashboard, assignment, schedules --------------------------------------------------------
 
 
-def _plan_or_404(plan_id: int):  # noqa: ANN202
+def _plan_or_404(plan_id: int) -> Plan:
     plan = pages.plan_get(plan_id=plan_id)
     if plan is None:
         raise Http404
@@ -368,27 +369,21 @@ def report_new(request: HttpRequest, target_id: int) -> HttpResponse:
         form = ReportForm(request.POST, periods=page.periods, milestone=milestone, unit=page.target.unit)
         if form.is_valid():
             data = form.cleaned_data
-            if data["period_end"] in page.existing:
-                form.add_error(
-                    "period_end", _("There is already a report for this period; open it from your workspace.")
-                )
-                status = BAD_INPUT
-            else:
-                report, status = _attempt(
-                    form,
-                    lambda: services.report_save(
-                        target=page.target,
-                        by=request.user,
-                        period_end=data["period_end"],
-                        actual=data.get("actual"),
-                        stage=data.get("stage") or "",
-                        narrative=data["narrative"],
-                        funds_spent=data["funds_spent"],
-                    ),
-                )
-                if status == 200:
-                    messages.success(request, _("The draft is saved. Attach evidence, then submit it."))
-                    return redirect("delivery:report", report.pk)
+            report, status = _attempt(
+                form,
+                lambda: services.report_save(
+                    target=page.target,
+                    by=request.user,
+                    period_end=data["period_end"],
+                    actual=data.get("actual"),
+                    stage=data.get("stage") or "",
+                    narrative=data["narrative"],
+                    funds_spent=data["funds_spent"],
+                ),
+            )
+            if status == 200:
+                messages.success(request, _("The draft is saved. Attach evidence, then submit it."))
+                return redirect("delivery:report", report.pk)
         else:
             status = BAD_INPUT
     else:

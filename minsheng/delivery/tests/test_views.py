@@ -364,7 +364,7 @@ def test_a_second_report_for_the_same_period_is_refused(client, world):
         {"period_end": AS_OF.isoformat(), "actual": "1"},
     )
     assert response.status_code == 400
-    assert "already a report for this period" in response.content.decode()
+    assert "has already reported this target as of 2025-06-30" in response.content.decode()
     assert ProgressReport.objects.count() == 1
 
 
