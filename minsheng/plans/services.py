@@ -191,7 +191,16 @@ def plan_document_import(
             obj=plan,
             details={"version": version.number, "filename": filename, "sha256": sha256, **version.changes},
         )
+        if previous is not None:
+            # followers of changed or removed items hear about it once the version is stored
+            transaction.on_commit(lambda: _followers_notify(version=version, by=by))
     return result
+
+
+def _followers_notify(*, version: PlanVersion, by: User | None) -> None:
+    from minsheng.participation.services import item_changes_notify  # participation builds on plans
+
+    item_changes_notify(version=version, by=by)
 
 
 @transaction.atomic

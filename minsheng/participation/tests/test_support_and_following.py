@@ -287,3 +287,18 @@ def test_sensitive_words_are_kept_by_the_office(world, nothing_stored):
     assert AuditEvent.objects.filter(verb__startswith="sensitive_word_").count() == 3
     with pytest.raises(ParticipationError):
         services.sensitive_word_add(word="x" * 51, by=world.office)
+
+
+def test_a_revised_import_itself_tells_the_followers(
+    consultation, seed_txt, tmp_path, django_capture_on_commit_callbacks
+):
+    """No one has to remember to call item_changes_notify: plan_import does it once the version is stored."""
+    plan, items, office = consultation
+    alice = PublicUserFactory()
+    services.item_follow(item=items[1], by=alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = _import(_revised(seed_txt, tmp_path))
+    assert 1 in result.changed
+    assert Notification.objects.filter(user=alice, kind="item_changed", item=items[1]).count() == 1
+    # telling again notifies no one twice
+    assert services.item_changes_notify(version=result.version, by=office) == 0
