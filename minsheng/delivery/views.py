@@ -555,30 +555,41 @@ def report_evidence(request: HttpRequest, report_id: int) -> HttpResponse:
     return _render_report(request, report, status=status, evidence_form=form)
 
 
-def _report_step(
+def _versioned_step(
     request: HttpRequest,
-    report_id: int,
+    obj_id: int,
     *,
+    load: Callable[[HttpRequest, int], Any],
+    render: Callable[..., HttpResponse],
+    url_name: str,
     perm: str,
     form_class: type[VersionForm],
     form_name: str,
-    call: Callable[[ProgressReport, dict], ProgressReport],
+    call: Callable[[Any, dict], Any],
     done: str,
 ) -> HttpResponse:
-    report = _report(request, report_id)
-    _require(request, perm, report)
+    """One step on a versioned record (a report or a notice): check, call the service, and on a conflict
+    show the record as it is now with the user's input rebased on its current version."""
+    obj = load(request, obj_id)
+    _require(request, perm, obj)
     form = form_class(request.POST)
     if form.is_valid():
-        _result, status = _attempt(form, lambda: call(report, form.cleaned_data))
+        _result, status = _attempt(form, lambda: call(obj, form.cleaned_data))
         if status == 200:
             messages.success(request, done)
-            return redirect("delivery:report", report.pk)
+            return redirect(url_name, obj.pk)
         if status == CONFLICT:
-            report = _report(request, report_id)
-            form = _rebased(form_class, request.POST, report.version)
+            obj = load(request, obj_id)
+            form = _rebased(form_class, request.POST, obj.version)
     else:
         status = BAD_INPUT
-    return _render_report(request, report, status=status, **{form_name: form})
+    return render(request, obj, status=status, **{form_name: form})
+
+
+def _report_step(request: HttpRequest, report_id: int, **step: Any) -> HttpResponse:
+    return _versioned_step(
+        request, report_id, load=_report, render=_render_report, url_name="delivery:report", **step
+    )
 
 
 @require_POST
@@ -774,30 +785,10 @@ def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
     return _render_notice(request, _notice(request, notice_id))
 
 
-def _notice_step(
-    request: HttpRequest,
-    notice_id: int,
-    *,
-    perm: str,
-    form_class: type[VersionForm],
-    form_name: str,
-    call: Callable[[SupervisionNotice, dict], SupervisionNotice],
-    done: str,
-) -> HttpResponse:
-    notice = _notice(request, notice_id)
-    _require(request, perm, notice)
-    form = form_class(request.POST)
-    if form.is_valid():
-        _result, status = _attempt(form, lambda: call(notice, form.cleaned_data))
-        if status == 200:
-            messages.success(request, done)
-            return redirect("delivery:notice", notice.pk)
-        if status == CONFLICT:
-            notice = _notice(request, notice_id)
-            form = _rebased(form_class, request.POST, notice.version)
-    else:
-        status = BAD_INPUT
-    return _render_notice(request, notice, status=status, **{form_name: form})
+def _notice_step(request: HttpRequest, notice_id: int, **step: Any) -> HttpResponse:
+    return _versioned_step(
+        request, notice_id, load=_notice, render=_render_notice, url_name="delivery:notice", **step
+    )
 
 
 @require_POST

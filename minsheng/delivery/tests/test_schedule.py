@@ -50,11 +50,11 @@ MILESTONE = TargetSpec("milestone", "=", None)
     ],
 )
 def test_target_completion_by_comparator(spec, actual, expected):
-    assert (
-        target_completion(spec, actual) == pytest.approx(expected)
-        if expected is not None
-        else (target_completion(spec, actual) is None)
-    )
+    completion = target_completion(spec, actual)
+    if expected is None:
+        assert completion is None
+    else:
+        assert completion == pytest.approx(expected)
 
 
 def test_negative_actual_is_refused():
