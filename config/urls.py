@@ -1,5 +1,6 @@
 """The site's URLs: the public portal at the root, the office's admin under /admin/, sign-in under /accounts/,
-the delivery pages (dashboard, department workspace, reports, notices) under /delivery/."""
+the delivery pages (dashboard, department workspace, reports, notices) under /delivery/, the public's
+suggestions and comments under /participation/, the deputies' vote and the year-end rating under /voting/."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -10,5 +11,6 @@ urlpatterns = [
     path("accounts/", include("minsheng.accounts.urls")),
     path("delivery/", include("minsheng.delivery.urls")),
     path("participation/", include("minsheng.participation.urls")),
+    path("voting/", include("minsheng.voting.urls")),
     path("", include("minsheng.portal.urls")),
 ]

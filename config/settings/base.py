@@ -36,6 +36,9 @@ def database_from_env(default_url: str) -> dict:
     config = dj_database_url.parse(url, conn_max_age=0)
     if config["ENGINE"] == "django.db.backends.sqlite3" and config["NAME"] not in ("", ":memory:"):
         Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        # Writers take the lock when their transaction begins and wait for each other (up to 20 s), instead
+        # of failing with "database is locked" when two read-then-write transactions meet (two ballots).
+        config.setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
     return config
 
 
@@ -59,6 +62,7 @@ INSTALLED_APPS = [
     "minsheng.plans",
     "minsheng.delivery",
     "minsheng.participation",
+    "minsheng.voting",
     "minsheng.portal",
 ]
 

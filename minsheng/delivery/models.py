@@ -353,6 +353,7 @@ class NotificationKind(models.TextChoices):
     NOTICE_REPLIED = "notice_replied", _("Supervision notice answered")
     NOTICE_CLOSED = "notice_closed", _("Supervision notice closed")
     NOTICE_ESCALATED = "notice_escalated", _("Supervision notice escalated")
+    RATING_FLAGGED = "rating_flagged", _("Items rated below the threshold")
 
 
 class Notification(models.Model):

@@ -422,6 +422,12 @@ def _notify_on_commit(
     transaction.on_commit(send)
 
 
+def office_notify(*, kind: str, message: Callable[[], str], url: str = "") -> None:
+    """After the current write commits, tell the supervision office (in-app and by email). Other apps use
+    this for what the office must look at (items rated below the threshold)."""
+    _notify_on_commit(_office_users, kind=kind, message=message, url=url)
+
+
 # --- settings, assignment, schedule ----------------------------------------------------------------------
 
 

@@ -214,6 +214,100 @@ def plan_status_set(*, plan: Plan, status: str, by: User | None = None) -> Plan:
     return plan
 
 
+@transaction.atomic
+def plan_items_adopt(
+    *, plan: Plan, keep: Iterable[Item], by: User | None = None, source: str, note: str = ""
+) -> PlanVersion:
+    """Adopt the plan with only the ``keep`` items (the deputies' choice): a new version of the plan in which
+    every other current item, and every action left empty, is marked removed; the plan becomes adopted.
+
+    The version's file is the adopted list as plain text, and its parsed document is the previous one
+    without the dropped items. ``source`` says what decided (``"vote"``).
+    """
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    current = list(Item.objects.filter(plan=plan, removed_in=None).select_related("action").order_by("no"))
+    keep_ids = {item.pk for item in keep}
+    unknown = keep_ids - {item.pk for item in current}
+    if unknown:
+        raise PlanImportError(_("Only current items of the plan can be adopted."))
+    if not keep_ids:
+        raise PlanImportError(_("The adopted plan must hold at least one item."))
+    previous = plan.versions.order_by("-number").first()
+    dropped = [item for item in current if item.pk not in keep_ids]
+    kept_nos = {item.no for item in current if item.pk in keep_ids}
+
+    parsed = dict(previous.parsed) if previous is not None and isinstance(previous.parsed, dict) else {}
+    actions = []
+    for action in parsed.get("actions") or []:
+        items = [entry for entry in action.get("items") or [] if entry.get("no") in kept_nos]
+        if items:
+            actions.append({**action, "items": items})
+    parsed["actions"] = actions
+    parsed["status"] = "final"
+    content = _adopted_text(plan, current, keep_ids).encode("utf-8")
+
+    version = PlanVersion(
+        plan=plan,
+        number=(previous.number if previous else 0) + 1,
+        filename=f"{plan.year}-adopted-{source}.txt"[:255],
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        parsed=parsed,
+        created_by=by if by is not None and by.is_authenticated else None,
+    )
+    version.full_clean()
+    version.save()
+    Item.objects.filter(pk__in=[item.pk for item in dropped]).update(removed_in=version)
+    for item in dropped:
+        revision = ItemRevision(
+            item=item, version=version, kind=ItemRevision.Kind.REMOVED, no=item.no, text=item.text
+        )
+        revision.full_clean()
+        revision.save()
+    empty_actions = {item.action_id for item in dropped} - {
+        item.action_id for item in current if item.pk in keep_ids
+    }
+    Action.objects.filter(pk__in=empty_actions, removed_in=None).update(removed_in=version)
+    version.changes = {
+        "previous": previous.number if previous else None,
+        "added": [],
+        "removed": sorted(item.no for item in dropped),
+        "changed": [],
+        "renumbered": [],
+        "warnings": [],
+        "source": source,
+        "note": note,
+    }
+    version.full_clean()
+    version.save(update_fields=["changes"])
+    old_status = plan.status
+    plan.status = Plan.Status.ADOPTED
+    plan.full_clean()
+    plan.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=by,
+        verb="plan_adopt",
+        obj=plan,
+        details={"version": version.number, "source": source, "from": old_status, **version.changes},
+    )
+    if dropped:
+        transaction.on_commit(lambda: _followers_notify(version=version, by=by))
+    return version
+
+
+def _adopted_text(plan: Plan, items: Sequence[Item], keep_ids: set[int]) -> str:
+    lines = [plan.title, ""]
+    action_id = None
+    for item in items:
+        if item.pk not in keep_ids:
+            continue
+        if item.action_id != action_id:
+            action_id = item.action_id
+            lines += ["", item.action.title or f"({item.action.no})"]
+        lines.append(f"{item.no}. {item.text}")
+    return "\n".join(lines).strip() + "\n"
+
+
 # --- helpers -------------------------------------------------------------------------------------------
 
 

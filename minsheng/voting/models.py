@@ -1,0 +1,287 @@
+"""The deputies' vote on the candidate items (票决) and the year-end rating of each item (评议); see
+docs/voting.md.
+
+The ballot is secret. What a deputy chose is never stored with anything that names or dates the deputy:
+
+- :class:`BallotReceipt` records *that* a deputy voted, and when; it holds nothing of the choices.
+- :class:`Candidate` holds the tally as a plain counter per candidate (``votes``). A ballot adds one to the
+  counters of the chosen candidates in a single UPDATE that rewrites *every* candidate row of the round
+  (the others get +0), so no row's last writer (PostgreSQL's ``xmin``) tells which counters a voter raised.
+  There is no ballot row, so there is no insertion order, id or timestamp to line up with the receipts.
+
+Ratings are not secret: one per person and item, changeable until the round closes.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+MAX_RATING_COMMENT_LENGTH = 500
+MAX_NOTE_LENGTH = 1000
+DEFAULT_THRESHOLD = Decimal(80)
+
+
+class RoundStatus(models.TextChoices):
+    PREPARED = "prepared", pgettext_lazy("round", "Not open yet")
+    OPEN = "open", pgettext_lazy("round", "Open")
+    CLOSED = "closed", pgettext_lazy("round", "Closed")
+
+
+class VoteRule(models.TextChoices):
+    EXACTLY = "exactly", _("Choose exactly this many")
+    AT_MOST = "at_most", _("Choose at most this many")
+
+
+class VoteRound(models.Model):
+    """The deputies' vote on a plan's candidate items: choose exactly or at most ``choose`` of them."""
+
+    Status = RoundStatus
+    Rule = VoteRule
+
+    plan = models.OneToOneField(
+        "plans.Plan", verbose_name=_("plan"), on_delete=models.CASCADE, related_name="vote_round"
+    )
+    rule = models.CharField(_("rule"), max_length=16, choices=VoteRule.choices, default=VoteRule.AT_MOST)
+    choose = models.PositiveSmallIntegerField(_("items to choose"), validators=[MinValueValidator(1)])
+    majority_required = models.BooleanField(
+        _("a chosen item needs more than half of all deputies"),
+        default=False,
+        help_text=_(
+            "When set, an item is chosen only with votes from more than half of the deputies entitled to vote."
+        ),
+    )
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=RoundStatus.choices, default=RoundStatus.PREPARED
+    )
+    ballots = models.PositiveIntegerField(_("ballots cast"), default=0)
+    eligible = models.PositiveIntegerField(_("deputies entitled to vote"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # A tie for the last places is reported at close; the office then decides, with a reason shown to all.
+    tie_places = models.PositiveSmallIntegerField(_("places left to a tie"), default=0)
+    tie_decision = models.TextField(_("how the tie was decided"), blank=True)
+    tie_decided_at = models.DateTimeField(_("tie decided"), null=True, blank=True)
+    adopted_version = models.ForeignKey(
+        "plans.PlanVersion",
+        verbose_name=_("adopted version"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.CheckConstraint(condition=Q(choose__gte=1), name="voting_voteround_choose_positive"),
+            models.CheckConstraint(condition=Q(rule__in=VoteRule.values), name="voting_voteround_rule"),
+            models.CheckConstraint(
+                condition=Q(status__in=RoundStatus.values), name="voting_voteround_status"
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")), name="voting_voteround_closes_after_opening"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self._meta.verbose_name}"
+
+    def clean(self) -> None:
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("The vote must close after it opens.")})
+
+    @property
+    def tied(self) -> bool:
+        return self.tie_places > 0 and not self.tie_decided_at
+
+
+class Candidate(models.Model):
+    """An item on the ballot, and its tally: a bare counter with no time and no voter."""
+
+    round = models.ForeignKey(
+        VoteRound, verbose_name=_("vote"), on_delete=models.CASCADE, related_name="candidates"
+    )
+    item = models.ForeignKey("plans.Item", verbose_name=_("item"), on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(_("position on the ballot"))
+    votes = models.PositiveIntegerField(_("votes"), default=0)
+    # None until the result is known: while open, and for the items of an undecided tie.
+    chosen = models.BooleanField(_("chosen"), null=True, blank=True)
+    tied = models.BooleanField(_("tied for the last places"), default=False)
+
+    class Meta:
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        ordering = ["round", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "item"], name="voting_candidate_once"),
+            models.UniqueConstraint(fields=["round", "position"], name="voting_candidate_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} · {self.item_id}"
+
+
+class BallotReceipt(models.Model):
+    """That a deputy has voted, and when. It holds nothing of what they chose (see the module's note)."""
+
+    round = models.ForeignKey(
+        VoteRound, verbose_name=_("vote"), on_delete=models.CASCADE, related_name="receipts"
+    )
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("deputy"), on_delete=models.PROTECT, related_name="+"
+    )
+    cast_at = models.DateTimeField(_("voted"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ballot receipt")
+        verbose_name_plural = _("ballot receipts")
+        ordering = ["round", "voter__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "voter"], name="voting_receipt_one_per_deputy")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} · {self.voter_id}"
+
+
+class Grade(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    BASIC = "basic", _("Basically satisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+
+class RaterGroup(models.TextChoices):
+    DEPUTY = "deputy", _("Deputies")
+    PUBLIC = "public", _("Public")
+
+
+class RatingRound(models.Model):
+    """The year-end rating of a plan's items by deputies and the public."""
+
+    Status = RoundStatus
+
+    plan = models.OneToOneField(
+        "plans.Plan", verbose_name=_("plan"), on_delete=models.CASCADE, related_name="rating_round"
+    )
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"))
+    threshold = models.DecimalField(
+        _("satisfaction threshold (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=DEFAULT_THRESHOLD,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        help_text=_(
+            "Items whose deputies' or public's satisfaction rate is below this are flagged to the office."
+        ),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=RoundStatus.choices, default=RoundStatus.PREPARED
+    )
+    opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rating round")
+        verbose_name_plural = _("rating rounds")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=RoundStatus.values), name="voting_ratinground_status"
+            ),
+            models.CheckConstraint(
+                condition=Q(threshold__gte=0, threshold__lte=100), name="voting_ratinground_threshold"
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")), name="voting_ratinground_closes_after_opening"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self._meta.verbose_name}"
+
+    def clean(self) -> None:
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("The rating must close after it opens.")})
+
+
+class Rating(models.Model):
+    """One person's rating of one item; changeable until the round closes."""
+
+    Grade = Grade
+    Group = RaterGroup
+
+    round = models.ForeignKey(
+        RatingRound, verbose_name=_("rating round"), on_delete=models.CASCADE, related_name="ratings"
+    )
+    item = models.ForeignKey(
+        "plans.Item", verbose_name=_("item"), on_delete=models.PROTECT, related_name="ratings"
+    )
+    rater = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("rated by"), on_delete=models.CASCADE, related_name="ratings"
+    )
+    group = models.CharField(_("as"), max_length=16, choices=RaterGroup.choices)
+    grade = models.CharField(_("rating"), max_length=16, choices=Grade.choices)
+    comment = models.TextField(_("comment"), blank=True, max_length=MAX_RATING_COMMENT_LENGTH)
+    created_at = models.DateTimeField(_("rated"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        ordering = ["round", "item", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "item", "rater"], name="voting_rating_one_per_person"),
+            models.CheckConstraint(condition=Q(grade__in=Grade.values), name="voting_rating_grade"),
+            models.CheckConstraint(condition=Q(group__in=RaterGroup.values), name="voting_rating_group"),
+        ]
+        indexes = [models.Index(fields=["round", "item", "group", "grade"], name="voting_rating_tally_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} · {self.grade}"
+
+
+class RatingFlag(models.Model):
+    """An item rated below the threshold when the round closed; the office may open a supervision notice."""
+
+    round = models.ForeignKey(
+        RatingRound, verbose_name=_("rating round"), on_delete=models.CASCADE, related_name="flags"
+    )
+    item = models.ForeignKey("plans.Item", verbose_name=_("item"), on_delete=models.PROTECT, related_name="+")
+    deputy_rate = models.DecimalField(
+        _("deputies' satisfaction (%)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    public_rate = models.DecimalField(
+        _("public's satisfaction (%)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    threshold = models.DecimalField(_("threshold (%)"), max_digits=5, decimal_places=2)
+    notice = models.ForeignKey(
+        "delivery.SupervisionNotice",
+        verbose_name=_("supervision notice"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("flagged"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rating flag")
+        verbose_name_plural = _("rating flags")
+        ordering = ["round", "item__no", "id"]
+        constraints = [models.UniqueConstraint(fields=["round", "item"], name="voting_ratingflag_once")]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} · {self.item_id}"

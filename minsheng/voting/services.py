@@ -1,0 +1,595 @@
+"""Writes for the vote and the rating (docs/voting.md). Every function runs in one transaction, checks
+permission through rules, validates, and records an audit event.
+
+Errors, for the views to show:
+
+- ``VotingError`` (a ValidationError subclass): bad input, a round that is not open, a second ballot, a
+  wrong number of choices. Its ``messages`` are for the user; nothing was stored.
+- ``PermissionDenied``: the user may not do this.
+
+Secrecy of the ballot (see minsheng/voting/models.py): :func:`ballot_cast` stores a receipt (who, when) and
+raises the counters of the chosen candidates in one UPDATE over all of the round's candidates. The audit
+event of a ballot names the deputy and nothing of the choice. Nothing here logs a choice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Case, Count, F, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minsheng.accounts.models import User
+from minsheng.accounts.services import audit_record
+from minsheng.participation.text import TextProblem, clean_user_text
+from minsheng.plans.models import Item, Plan
+from minsheng.plans.services import PlanImportError, plan_items_adopt
+from minsheng.voting.models import (
+    MAX_NOTE_LENGTH,
+    MAX_RATING_COMMENT_LENGTH,
+    BallotReceipt,
+    Candidate,
+    Grade,
+    RaterGroup,
+    Rating,
+    RatingFlag,
+    RatingRound,
+    RoundStatus,
+    VoteRound,
+    VoteRule,
+)
+
+
+class VotingError(ValidationError):
+    """Bad input or a step not allowed now; the message is for the user; nothing was stored."""
+
+
+# --- helpers ---------------------------------------------------------------------------------------------
+
+
+def _require(by: Any, perm: str, obj: object = None) -> None:
+    if by is None or not by.is_authenticated:
+        raise PermissionDenied(_("Sign in first."))
+    if not by.has_perm(perm, obj):
+        raise PermissionDenied(_("You may not do this."))
+
+
+def _clean(obj: models.Model, **kwargs: Any) -> None:
+    try:
+        obj.full_clean(**kwargs)
+    except ValidationError as exc:
+        raise VotingError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+
+
+def _when(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _window(opens_at: Any, closes_at: Any) -> tuple[dt.datetime, dt.datetime]:
+    errors: dict[str, list[str]] = {}
+    for field, value in (("opens_at", opens_at), ("closes_at", closes_at)):
+        if not isinstance(value, dt.datetime):
+            errors[field] = [_("Give a date and time.")]
+    if errors:
+        raise VotingError(errors)
+    if timezone.is_naive(opens_at):
+        opens_at = timezone.make_aware(opens_at)
+    if timezone.is_naive(closes_at):
+        closes_at = timezone.make_aware(closes_at)
+    if closes_at <= opens_at:
+        raise VotingError({"closes_at": [_("The closing time must be after the opening time.")]})
+    return opens_at, closes_at
+
+
+def _in_window(round_: VoteRound | RatingRound, now: dt.datetime) -> None:
+    """Refuse unless the round is open and ``now`` lies inside its window."""
+    vote = isinstance(round_, VoteRound)
+    when = {"when": _when(round_.opens_at if now < round_.opens_at else round_.closes_at)}
+    if round_.status == RoundStatus.PREPARED:
+        raise VotingError(_("The vote is not open yet.") if vote else _("The rating is not open yet."))
+    if round_.status == RoundStatus.CLOSED:
+        raise VotingError(_("The vote is closed.") if vote else _("The rating is closed."))
+    if now < round_.opens_at:
+        raise VotingError(
+            (_("The vote opens at %(when)s.") if vote else _("The rating opens at %(when)s.")) % when
+        )
+    if now >= round_.closes_at:
+        raise VotingError(
+            (_("The vote closed at %(when)s.") if vote else _("The rating closed at %(when)s.")) % when
+        )
+
+
+def _current_items(plan: Plan) -> list[Item]:
+    return list(Item.objects.filter(plan=plan, removed_in=None).order_by("no", "id"))
+
+
+def eligible_deputies() -> models.QuerySet[User]:
+    """Who may vote: every active deputy account."""
+    return User.objects.filter(is_active=True, role=User.Role.DEPUTY)
+
+
+# --- the vote ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def vote_set(
+    *,
+    plan: Plan,
+    by: User,
+    rule: str,
+    choose: Any,
+    opens_at: Any,
+    closes_at: Any,
+    majority_required: bool = False,
+) -> VoteRound:
+    """Set up (or change, before it opens) the vote on a plan in status voting."""
+    _require(by, "voting.manage_vote", plan)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != Plan.Status.VOTING:
+        raise VotingError(_("Move the plan to the voting stage first."))
+    round_ = VoteRound.objects.filter(plan=plan).first()
+    if round_ is not None and round_.status != RoundStatus.PREPARED:
+        raise VotingError(_("The vote has opened; its rules can no longer change."))
+    if rule not in VoteRule.values:
+        raise VotingError({"rule": [_("Choose exactly or at most.")]})
+    try:
+        choose = int(choose)
+    except (TypeError, ValueError):
+        raise VotingError({"choose": [_("Give a whole number.")]}) from None
+    candidates = len(_current_items(plan))
+    if choose < 1 or choose > candidates:
+        raise VotingError(
+            {
+                "choose": [
+                    _("Give a number from 1 to %(count)d (the number of candidates).") % {"count": candidates}
+                ]
+            }
+        )
+    opens_at, closes_at = _window(opens_at, closes_at)
+    created = round_ is None
+    round_ = round_ or VoteRound(plan=plan)
+    round_.rule, round_.choose, round_.majority_required = rule, choose, bool(majority_required)
+    round_.opens_at, round_.closes_at = opens_at, closes_at
+    _clean(round_)
+    round_.save()
+    audit_record(
+        actor=by,
+        verb="vote_create" if created else "vote_change",
+        obj=round_,
+        details={
+            "plan": plan.pk,
+            "rule": rule,
+            "choose": choose,
+            "majority_required": round_.majority_required,
+            "opens_at": opens_at.isoformat(),
+            "closes_at": closes_at.isoformat(),
+        },
+    )
+    return round_
+
+
+@transaction.atomic
+def vote_open(*, round: VoteRound, by: User) -> VoteRound:  # noqa: A002
+    """Open the vote: the plan's current items become the candidates on the ballot, in their order."""
+    _require(by, "voting.manage_vote", round.plan)
+    round_ = VoteRound.objects.select_for_update().select_related("plan").get(pk=round.pk)
+    if round_.status != RoundStatus.PREPARED:
+        raise VotingError(_("The vote is already open or closed."))
+    if round_.plan.status != Plan.Status.VOTING:
+        raise VotingError(_("Move the plan to the voting stage first."))
+    items = _current_items(round_.plan)
+    if round_.choose > len(items):
+        raise VotingError(
+            _(
+                "The ballot has %(count)d candidates, fewer than the %(choose)d to choose; change the vote first."
+            )
+            % {"count": len(items), "choose": round_.choose}
+        )
+    if timezone.now() >= round_.closes_at:
+        raise VotingError(_("The closing time has passed; change the vote's times first."))
+    Candidate.objects.bulk_create(
+        [Candidate(round=round_, item=item, position=index) for index, item in enumerate(items, start=1)]
+    )
+    round_.status = RoundStatus.OPEN
+    round_.opened_at = timezone.now()
+    round_.save(update_fields=["status", "opened_at"])
+    audit_record(actor=by, verb="vote_open", obj=round_, details={"candidates": len(items)})
+    return round_
+
+
+def ballot_check(*, round: VoteRound, item_ids: Iterable[Any]) -> list[int]:  # noqa: A002
+    """The candidate ids of a ballot's choices, or VotingError: unknown items, repeats, a wrong count."""
+    try:
+        wanted = [int(value) for value in item_ids]
+    except (TypeError, ValueError):
+        raise VotingError({"items": [_("The ballot holds something that is not a candidate.")]}) from None
+    if len(set(wanted)) != len(wanted):
+        raise VotingError({"items": [_("An item is chosen twice.")]})
+    candidates = dict(Candidate.objects.filter(round=round, item_id__in=wanted).values_list("item_id", "pk"))
+    if len(candidates) != len(wanted):
+        raise VotingError({"items": [_("The ballot holds something that is not a candidate.")]})
+    count = len(wanted)
+    if round.rule == VoteRule.EXACTLY and count != round.choose:
+        raise VotingError(
+            {
+                "items": [
+                    _("Choose exactly %(n)d items; you chose %(count)d.")
+                    % {"n": round.choose, "count": count}
+                ]
+            }
+        )
+    if round.rule == VoteRule.AT_MOST and count > round.choose:
+        raise VotingError(
+            {
+                "items": [
+                    _("Choose at most %(n)d items; you chose %(count)d.")
+                    % {"n": round.choose, "count": count}
+                ]
+            }
+        )
+    if count == 0:
+        raise VotingError({"items": [_("Choose at least one item.")]})
+    return [candidates[item_id] for item_id in wanted]
+
+
+def ballot_cast(
+    *, round: VoteRound, by: User, item_ids: Sequence[Any], now: dt.datetime | None = None
+) -> BallotReceipt:  # noqa: A002
+    """Cast ``by``'s one ballot choosing the items ``item_ids``. Returns the receipt (which holds no choice)."""
+    _require(by, "voting.cast_ballot", round)
+    try:
+        with transaction.atomic():
+            # The lock orders ballots against the office closing the vote.
+            round_ = VoteRound.objects.select_for_update().get(pk=round.pk)
+            _in_window(round_, now or timezone.now())
+            if BallotReceipt.objects.filter(round=round_, voter=by).exists():
+                raise VotingError(_("You have already voted. A ballot cannot be changed."))
+            chosen = ballot_check(round=round_, item_ids=item_ids)
+            receipt = BallotReceipt.objects.create(round=round_, voter=by)
+            # One statement over every candidate of the round (+1 or +0): see the module's note.
+            Candidate.objects.filter(round=round_).update(
+                votes=F("votes") + Case(When(pk__in=chosen, then=Value(1)), default=Value(0))
+            )
+            VoteRound.objects.filter(pk=round_.pk).update(ballots=F("ballots") + 1)
+            audit_record(actor=by, verb="ballot_cast", obj=round_, details={})
+    except IntegrityError:  # a second ballot raced the first past the check: the unique receipt refuses it
+        raise VotingError(_("You have already voted. A ballot cannot be changed.")) from None
+    return receipt
+
+
+def _result(round_: VoteRound, candidates: list[Candidate]) -> tuple[set[int], set[int], int]:
+    """(chosen, tied, places left to the tie) from the counters: the most votes win ``choose`` places; with
+    ``majority_required`` only candidates with votes from more than half of the eligible deputies qualify."""
+
+    def qualifies(candidate: Candidate) -> bool:
+        if candidate.votes <= 0:
+            return False
+        return not round_.majority_required or candidate.votes * 2 > (round_.eligible or 0)
+
+    ranked = sorted((c for c in candidates if qualifies(c)), key=lambda c: -c.votes)
+    if len(ranked) <= round_.choose:
+        return {c.pk for c in ranked}, set(), 0
+    last = ranked[round_.choose - 1].votes
+    above = {c.pk for c in ranked if c.votes > last}
+    at_last = {c.pk for c in ranked if c.votes == last}
+    places = round_.choose - len(above)
+    if len(at_last) <= places:
+        return above | at_last, set(), 0
+    return above, at_last, places
+
+
+@transaction.atomic
+def vote_close(*, round: VoteRound, by: User) -> VoteRound:  # noqa: A002
+    """Close the vote and publish the tally. Without a tie the plan is adopted with the chosen items at once;
+    a tie for the last places is reported and waits for the office's decision (:func:`vote_tie_decide`)."""
+    _require(by, "voting.manage_vote", round.plan)
+    round_ = VoteRound.objects.select_for_update().select_related("plan").get(pk=round.pk)
+    if round_.status != RoundStatus.OPEN:
+        raise VotingError(_("Only an open vote can be closed."))
+    round_.status = RoundStatus.CLOSED
+    round_.closed_at = timezone.now()
+    round_.eligible = eligible_deputies().count()
+    candidates = list(Candidate.objects.filter(round=round_))
+    chosen, tied, places = _result(round_, candidates)
+    for candidate in candidates:
+        candidate.tied = candidate.pk in tied
+        candidate.chosen = None if candidate.tied else candidate.pk in chosen
+    Candidate.objects.bulk_update(candidates, ["chosen", "tied"])
+    round_.tie_places = places
+    round_.save(update_fields=["status", "closed_at", "eligible", "tie_places"])
+    audit_record(
+        actor=by,
+        verb="vote_close",
+        obj=round_,
+        details={
+            "ballots": round_.ballots,
+            "eligible": round_.eligible,
+            "chosen": sorted(c.item_id for c in candidates if c.chosen),
+            "tied": sorted(c.item_id for c in candidates if c.tied),
+            "places_left": places,
+        },
+    )
+    if not tied:
+        _adopt(round_, [c for c in candidates if c.chosen], by)
+    return round_
+
+
+@transaction.atomic
+def vote_tie_decide(*, round: VoteRound, by: User, item_ids: Sequence[Any], reason: str) -> VoteRound:  # noqa: A002
+    """The office decides a tie for the last places, choosing exactly the places left among the tied items,
+    with a reason that is published beside the tally; then the plan is adopted."""
+    _require(by, "voting.manage_vote", round.plan)
+    round_ = VoteRound.objects.select_for_update().select_related("plan").get(pk=round.pk)
+    if round_.status != RoundStatus.CLOSED or not round_.tied:
+        raise VotingError(_("There is no tie to decide."))
+    try:
+        reason = clean_user_text(
+            reason, limit=MAX_NOTE_LENGTH, empty_message=_("Say how the tie was decided.")
+        )
+    except TextProblem as exc:
+        raise VotingError({"reason": [str(exc)]}) from None
+    try:
+        wanted = {int(value) for value in item_ids}
+    except (TypeError, ValueError):
+        raise VotingError({"items": [_("Choose among the tied items.")]}) from None
+    candidates = list(Candidate.objects.filter(round=round_))
+    tied = {c.item_id: c for c in candidates if c.tied}
+    if not wanted <= set(tied):
+        raise VotingError({"items": [_("Choose among the tied items.")]})
+    if len(wanted) != round_.tie_places:
+        raise VotingError(
+            {"items": [_("Choose exactly %(n)d of the tied items.") % {"n": round_.tie_places}]}
+        )
+    for candidate in tied.values():
+        candidate.chosen = candidate.item_id in wanted
+    Candidate.objects.bulk_update(list(tied.values()), ["chosen"])
+    round_.tie_decision = reason
+    round_.tie_decided_at = timezone.now()
+    round_.save(update_fields=["tie_decision", "tie_decided_at"])
+    audit_record(
+        actor=by, verb="vote_tie_decide", obj=round_, details={"chosen": sorted(wanted), "reason": reason}
+    )
+    _adopt(round_, [c for c in candidates if c.chosen], by)
+    return round_
+
+
+def _adopt(round_: VoteRound, chosen: list[Candidate], by: User) -> None:
+    if not chosen:
+        # Nothing reached the ballot's bar: the tally is published, and the plan stays in voting.
+        return
+    items = list(Item.objects.filter(pk__in=[c.item_id for c in chosen]))
+    try:
+        version = plan_items_adopt(plan=round_.plan, keep=items, by=by, source="vote")
+    except PlanImportError as exc:
+        raise VotingError(str(exc)) from exc
+    round_.adopted_version = version
+    round_.save(update_fields=["adopted_version"])
+
+
+# --- the rating -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rating_set(*, plan: Plan, by: User, opens_at: Any, closes_at: Any, threshold: Any) -> RatingRound:
+    """Set up (or change, before it closes) the year-end rating of an adopted plan."""
+    _require(by, "voting.manage_rating", plan)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status not in (Plan.Status.ADOPTED, Plan.Status.CLOSED):
+        raise VotingError(_("Only an adopted plan is rated."))
+    round_ = RatingRound.objects.filter(plan=plan).first()
+    if round_ is not None and round_.status == RoundStatus.CLOSED:
+        raise VotingError(_("The rating is closed; its settings can no longer change."))
+    try:
+        threshold = Decimal(str(threshold).strip().rstrip("%"))
+    except (ArithmeticError, ValueError, TypeError):
+        raise VotingError({"threshold": [_("Give a percentage from 0 to 100.")]}) from None
+    if not threshold.is_finite() or threshold < 0 or threshold > 100:
+        raise VotingError({"threshold": [_("Give a percentage from 0 to 100.")]})
+    opens_at, closes_at = _window(opens_at, closes_at)
+    created = round_ is None
+    round_ = round_ or RatingRound(plan=plan)
+    round_.opens_at, round_.closes_at = opens_at, closes_at
+    round_.threshold = threshold.quantize(Decimal("0.01"))
+    _clean(round_)
+    round_.save()
+    audit_record(
+        actor=by,
+        verb="rating_create" if created else "rating_change",
+        obj=round_,
+        details={
+            "plan": plan.pk,
+            "threshold": str(round_.threshold),
+            "opens_at": opens_at.isoformat(),
+            "closes_at": closes_at.isoformat(),
+        },
+    )
+    return round_
+
+
+@transaction.atomic
+def rating_open(*, round: RatingRound, by: User) -> RatingRound:  # noqa: A002
+    _require(by, "voting.manage_rating", round.plan)
+    round_ = RatingRound.objects.select_for_update().select_related("plan").get(pk=round.pk)
+    if round_.status != RoundStatus.PREPARED:
+        raise VotingError(_("The rating is already open or closed."))
+    if timezone.now() >= round_.closes_at:
+        raise VotingError(_("The closing time has passed; change the rating's times first."))
+    round_.status = RoundStatus.OPEN
+    round_.opened_at = timezone.now()
+    round_.save(update_fields=["status", "opened_at"])
+    audit_record(actor=by, verb="rating_open", obj=round_, details={})
+    return round_
+
+
+def _group(user: User) -> str:
+    return RaterGroup.DEPUTY if user.role == User.Role.DEPUTY else RaterGroup.PUBLIC
+
+
+def item_rate(
+    *,
+    round: RatingRound,  # noqa: A002
+    item: Item,
+    by: User,
+    grade: str,
+    comment: str = "",
+    now: dt.datetime | None = None,
+) -> Rating:
+    """Rate an item (or change one's rating of it) while the rating is open."""
+    _require(by, "voting.rate_item", round)
+    if grade not in Grade.values:
+        raise VotingError({"grade": [_("Choose satisfied, basically satisfied or dissatisfied.")]})
+    try:
+        comment = clean_user_text(comment, limit=MAX_RATING_COMMENT_LENGTH, required=False)
+    except TextProblem as exc:
+        raise VotingError({"comment": [str(exc)]}) from None
+    try:
+        with transaction.atomic():
+            round_ = RatingRound.objects.select_for_update().get(pk=round.pk)
+            _in_window(round_, now or timezone.now())
+            if (
+                item.plan_id != round_.plan_id
+                or not Item.objects.filter(pk=item.pk, removed_in=None).exists()
+            ):
+                raise VotingError(_("This item is not rated in this round."))
+            rating = Rating.objects.filter(round=round_, item=item, rater=by).first()
+            created = rating is None
+            if rating is None:
+                rating = Rating(round=round_, item=item, rater=by, group=_group(by))
+            elif rating.grade == grade and rating.comment == comment:
+                return rating
+            old = None if created else rating.grade
+            rating.grade, rating.comment = grade, comment
+            _clean(rating, validate_constraints=False)
+            rating.save()
+            audit_record(
+                actor=by,
+                verb="item_rate",
+                obj=rating,
+                details={"item": item.pk, "grade": grade, "from": old, "comment": bool(comment)},
+            )
+    except IntegrityError:  # the same person's two tabs raced: the first one stands
+        raise VotingError(_("Your rating was saved from another window; reload the page.")) from None
+    return rating
+
+
+def _rate(satisfied: int, basic: int, total: int) -> Decimal | None:
+    if not total:
+        return None
+    return (Decimal(100 * (satisfied + basic)) / Decimal(total)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
+
+
+def rating_counts(round_: RatingRound) -> dict[int, dict[str, dict[str, int]]]:
+    """{item id: {group: {grade: count}}} in one query."""
+    rows = (
+        Rating.objects.filter(round=round_)
+        .values("item_id", "group")
+        .annotate(
+            **{grade: Count("id", filter=Q(grade=grade)) for grade in Grade.values},
+        )
+    )
+    counts: dict[int, dict[str, dict[str, int]]] = {}
+    for row in rows:
+        counts.setdefault(row["item_id"], {})[row["group"]] = {grade: row[grade] for grade in Grade.values}
+    return counts
+
+
+def satisfaction(counts: dict[str, int]) -> Decimal | None:
+    """(满意 + 基本满意) / all, in percent to one place; None without ratings."""
+    total = sum(counts.get(grade, 0) for grade in Grade.values)
+    return _rate(counts.get(Grade.SATISFIED, 0), counts.get(Grade.BASIC, 0), total)
+
+
+@transaction.atomic
+def rating_close(*, round: RatingRound, by: User) -> RatingRound:  # noqa: A002
+    """Close the rating: results are published and items under the threshold, for deputies or for the
+    public, are flagged to the office (and told to it in its notifications)."""
+    _require(by, "voting.manage_rating", round.plan)
+    round_ = RatingRound.objects.select_for_update().select_related("plan").get(pk=round.pk)
+    if round_.status != RoundStatus.OPEN:
+        raise VotingError(_("Only an open rating can be closed."))
+    round_.status = RoundStatus.CLOSED
+    round_.closed_at = timezone.now()
+    round_.save(update_fields=["status", "closed_at"])
+    counts = rating_counts(round_)
+    flags = []
+    for item in _current_items(round_.plan):
+        rates = {group: satisfaction(counts.get(item.pk, {}).get(group, {})) for group in RaterGroup.values}
+        if any(rate is not None and rate < round_.threshold for rate in rates.values()):
+            flags.append(
+                RatingFlag(
+                    round=round_,
+                    item=item,
+                    deputy_rate=rates[RaterGroup.DEPUTY],
+                    public_rate=rates[RaterGroup.PUBLIC],
+                    threshold=round_.threshold,
+                )
+            )
+    RatingFlag.objects.bulk_create(flags)
+    audit_record(
+        actor=by,
+        verb="rating_close",
+        obj=round_,
+        details={
+            "ratings": sum(sum(g.values()) for i in counts.values() for g in i.values()),
+            "flagged": [f.item_id for f in flags],
+        },
+    )
+    if flags:
+        from minsheng.delivery.services import office_notify  # delivery owns the office's notifications
+
+        plan = round_.plan
+        office_notify(
+            kind="rating_flagged",
+            message=lambda: (
+                _("%(count)d items of %(plan)s were rated below %(threshold)s%% satisfaction.")
+                % {"count": len(flags), "plan": plan.title, "threshold": _percent(round_.threshold)}
+            ),
+            url=reverse("voting:rating_results", args=[plan.pk]),
+        )
+    return round_
+
+
+def _percent(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def notice_from_flag(*, flag: RatingFlag, by: User, reason: str, demand: str, reply_deadline: Any) -> Any:
+    """Issue a supervision notice on a flagged item (delivery.services.notice_issue) and link it to the flag."""
+    from minsheng.delivery.services import notice_issue
+
+    _require(by, "voting.notice_from_flag", flag)
+    with transaction.atomic():
+        flag = RatingFlag.objects.select_for_update().get(pk=flag.pk)
+        if flag.notice_id is not None:
+            raise VotingError(_("A supervision notice was already issued from this flag."))
+        notice = notice_issue(
+            item=flag.item, by=by, reason=reason, demand=demand, reply_deadline=reply_deadline
+        )
+        flag.notice = notice
+        flag.save(update_fields=["notice"])
+        audit_record(
+            actor=by, verb="rating_flag_notice", obj=flag, details={"notice": notice.pk, "item": flag.item_id}
+        )
+    return notice
+
+
+def flag_reason(flag: RatingFlag) -> str:
+    """The reason a notice from this flag starts with, in the current language."""
+    parts = []
+    if flag.deputy_rate is not None and flag.deputy_rate < flag.threshold:
+        parts.append(_("deputies %(rate)s%%") % {"rate": _percent(flag.deputy_rate)})
+    if flag.public_rate is not None and flag.public_rate < flag.threshold:
+        parts.append(_("public %(rate)s%%") % {"rate": _percent(flag.public_rate)})
+    return _("In the year-end rating the item's satisfaction rate was below %(threshold)s%%: %(rates)s.") % {
+        "threshold": _percent(flag.threshold),
+        "rates": _(", ").join(parts),
+    }

@@ -1,0 +1,668 @@
+"""The vote and rating pages (docs/voting.md): a plan's hub, the deputies' ballot, the office's set-up and
+close, the published tally; the rating form, its results with flags, supervision notices from flags; CSV
+downloads of both tallies.
+
+Each view parses input, checks a rule (minsheng/voting/rules.py), calls one service or selector and renders.
+A refused rule sends an anonymous visitor to sign in and shows anyone else a 403 page that says why; a
+service's ``VotingError`` is put back on the form with what was sent, and nothing was stored.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from minsheng.plans.models import Item, Plan
+from minsheng.voting import selectors, services
+from minsheng.voting.forms import BallotForm, ConfirmForm, RateForm, RatingSetForm, TieForm, VoteSetForm
+from minsheng.voting.models import Grade, RaterGroup, RatingRound, RoundStatus, VoteRound, VoteRule
+from minsheng.voting.services import VotingError
+
+BAD_INPUT = 400
+
+
+# --- helpers ---------------------------------------------------------------------------------------------
+
+
+class _SignInFirst(Exception):
+    pass
+
+
+def _require(request: HttpRequest, perm: str, obj: object = None, *, message: str = "") -> None:
+    if request.user.has_perm(perm, obj):
+        return
+    if not request.user.is_authenticated:
+        raise _SignInFirst
+    raise PermissionDenied(message or _("You may not do this."))
+
+
+def _page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Turn refusals into responses: sign in first (anonymous), or a 403 page saying why."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except _SignInFirst:
+            return redirect_to_login(request.get_full_path())
+        except PermissionDenied as exc:
+            return render(
+                request,
+                "participation/denied.html",
+                {"message": str(exc) or _("You may not do this.")},
+                status=403,
+            )
+
+    return wrapper
+
+
+def _show_error(form: Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _attempt(form: Form, action: Callable[[], Any]) -> tuple[Any, bool]:
+    try:
+        return action(), True
+    except VotingError as error:
+        _show_error(form, error)
+        return None, False
+
+
+def _plan(plan_id: int) -> Plan:
+    plan = selectors.plan_get(plan_id=plan_id)
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def _step(request: HttpRequest, action: Callable[[], Any], done: str, back: str) -> HttpResponse:
+    """A button that changes a state: run the service, say what happened or why not, go back."""
+    try:
+        action()
+    except VotingError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect(back)
+
+
+def _csv_cell(value: Any) -> str:
+    """A cell that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _csv_response(rows: list[list[Any]], filename: str) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow([_csv_cell(cell) for cell in row])
+    # A byte-order mark so that Excel reads the Chinese as UTF-8.
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _item_label(item: Item) -> str:
+    return item.title or item.text
+
+
+# --- the plan's hub --------------------------------------------------------------------------------------
+
+
+@require_safe
+@_page
+def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _plan(plan_id)
+    _require(request, "voting.see_vote", plan)
+    return render(
+        request,
+        "voting/plan.html",
+        {
+            "plan": plan,
+            "vote": selectors.vote_round_get(plan=plan),
+            "rating": selectors.rating_round_get(plan=plan),
+            "can_manage_vote": request.user.has_perm("voting.manage_vote", plan),
+            "can_manage_rating": request.user.has_perm("voting.manage_rating", plan),
+        },
+    )
+
+
+# --- the vote ---------------------------------------------------------------------------------------------
+
+
+def _vote_context(request: HttpRequest, plan: Plan, form: BallotForm | None = None) -> dict[str, Any]:
+    view = selectors.vote_view(plan=plan, user=request.user)
+    round_ = view.round
+    now = timezone.now()
+    in_window = bool(
+        round_ and round_.status == RoundStatus.OPEN and round_.opens_at <= now < round_.closes_at
+    )
+    can_cast = bool(round_ and request.user.has_perm("voting.cast_ballot", round_))
+    if form is None and can_cast and in_window and view.receipt is None:
+        form = BallotForm(candidates=[row.item for row in view.rows])
+    return {
+        "plan": plan,
+        "view": view,
+        "round": round_,
+        "in_window": in_window,
+        "can_cast": can_cast,
+        "form": form,
+        "exactly": bool(round_ and round_.rule == VoteRule.EXACTLY),
+        "can_manage": request.user.has_perm("voting.manage_vote", plan),
+    }
+
+
+@require_safe
+@_page
+def vote(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _plan(plan_id)
+    _require(request, "voting.see_vote", plan)
+    return render(request, "voting/vote.html", _vote_context(request, plan))
+
+
+@require_POST
+@_page
+def vote_cast(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _plan(plan_id)
+    round_ = selectors.vote_round_get(plan=plan)
+    if round_ is None:
+        raise Http404
+    _require(request, "voting.cast_ballot", round_, message=_("Only deputies vote."))
+    candidates = [row.item for row in selectors.vote_view(plan=plan, user=request.user).rows]
+    form = BallotForm(request.POST, candidates=candidates)
+    if form.is_valid():
+        _done, ok = _attempt(
+            form,
+            lambda: services.ballot_cast(round=round_, by=request.user, item_ids=form.cleaned_data["items"]),
+        )
+        if ok:
+            messages.success(request, _("Your ballot is cast. Thank you."))
+            return redirect("voting:vote", plan.pk)
+    context = _vote_context(request, plan, form=form)
+    context["form"] = form
+    return render(request, "voting/vote.html", context, status=BAD_INPUT)
+
+
+def _manage_vote_context(
+    request: HttpRequest, plan: Plan, form: VoteSetForm | None = None, tie_form: TieForm | None = None
+) -> dict[str, Any]:
+    view = selectors.vote_view(plan=plan, user=request.user)
+    round_ = view.round
+    if form is None and (round_ is None or round_.status == RoundStatus.PREPARED):
+        initial: dict[str, Any] = {"rule": VoteRule.AT_MOST}
+        if round_ is not None:
+            initial = {
+                "rule": round_.rule,
+                "choose": round_.choose,
+                "majority_required": round_.majority_required,
+                "opens_at": timezone.localtime(round_.opens_at),
+                "closes_at": timezone.localtime(round_.closes_at),
+            }
+        form = VoteSetForm(initial=initial)
+    if tie_form is None and round_ is not None and round_.tied:
+        tie_form = TieForm(tied=[row.item for row in view.tied])
+    progress = None
+    if round_ is not None and round_.status == RoundStatus.OPEN:
+        progress = selectors.vote_progress(round=round_)
+    return {
+        "plan": plan,
+        "view": view,
+        "round": round_,
+        "form": form,
+        "tie_form": tie_form,
+        "progress": progress,
+        "confirm": ConfirmForm(),
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@_page
+def vote_manage(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _plan(plan_id)
+    _require(request, "voting.manage_vote", plan)
+    if request.method == "POST":
+        form = VoteSetForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            _done, ok = _attempt(
+                form,
+                lambda: services.vote_set(
+                    plan=plan,
+                    by=request.user,
+                    rule=data["rule"],
+                    choose=data["choose"],
+                    opens_at=data["opens_at"],
+                    closes_at=data["closes_at"],
+                    majority_required=data["majority_required"],
+                ),
+            )
+            if ok:
+                messages.success(request, _("The vote is set up."))
+                return redirect("voting:vote_manage", plan.pk)
+        return render(
+            request,
+            "voting/vote_manage.html",
+            _manage_vote_context(request, plan, form=form),
+            status=BAD_INPUT,
+        )
+    return render(request, "voting/vote_manage.html", _manage_vote_context(request, plan))
+
+
+def _round_or_404(plan: Plan) -> VoteRound:
+    round_ = selectors.vote_round_get(plan=plan)
+    if round_ is None:
+        raise Http404
+    return round_
+
+
+@require_POST
+@_page
+def vote_open(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _plan(plan_id)
+    _require(request, "voting.manage_vote", plan)
+    round_ = _round_or_404(plan)
+    return _step(
+        request,
+        lambda: services.vote_open(round=round_, by=request.user),
+        _("The vote is open."),
+        reverse("voting:vote_manage", args=[plan.pk]),
+    )
+
+
+@require_POST
+@_page
+def vote_close(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _plan(plan_id)
+    _require(request, "voting.manage_vote", plan)
+    round_ = _round_or_404(plan)
+    return _step(
+        request,
+        lambda: services.vote_close(round=round_, by=request.user),
+        _("The vote is closed and the tally is published."),
+        reverse("voting:vote_results", args=[plan.pk]),
+    )
+
+
+@require_POST
+@_page
+def vote_tie(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _plan(plan_id)
+    _require(request, "voting.manage_vote", plan)
+    round_ = _round_or_404(plan)
+    view = selectors.vote_view(plan=plan, user=request.user)
+    form = TieForm(request.POST, tied=[row.item for row in view.tied])
+    if form.is_valid():
+        data = form.cleaned_data
+        _done, ok = _attempt(
+            form,
+            lambda: services.vote_tie_decide(
+                round=round_, by=request.user, item_ids=data["items"], reason=data["reason"]
+            ),
+        )
+        if ok:
+            messages.success(request, _("The tie is decided and the plan is adopted."))
+            return redirect("voting:vote_results", plan.pk)
+    return render(
+        request,
+        "voting/vote_manage.html",
+        _manage_vote_context(request, plan, tie_form=form),
+        status=BAD_INPUT,
+    )
+
+
+def _vote_chart(view: selectors.VoteView) -> dict[str, Any]:
+    rows = selectors.vote_tally_sorted(view)
+    return {
+        "kind": "vote",
+        "labels": [f"{row.item.no}. {_item_label(row.item)[:24]}" for row in rows],
+        "values": [row.votes for row in rows],
+        "chosen": [bool(row.chosen) for row in rows],
+        "series": _("Votes"),
+    }
+
+
+@require_safe
+@_page
+def vote_results(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _plan(plan_id)
+    _require(request, "voting.see_vote", plan)
+    view = selectors.vote_view(plan=plan, user=request.user)
+    context = {"plan": plan, "view": view, "round": view.round}
+    if view.published:
+        context["rows"] = selectors.vote_tally_sorted(view)
+        context["chart"] = _vote_chart(view)
+    return render(request, "voting/vote_results.html", context, status=200 if view.published else 404)
+
+
+@require_safe
+@_page
+def vote_results_csv(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _plan(plan_id)
+    _require(request, "voting.see_vote", plan)
+    view = selectors.vote_view(plan=plan, user=request.user)
+    if not view.published:
+        raise Http404
+    rows: list[list[Any]] = [
+        [_("No."), _("Item"), _("Votes"), _("Share of ballots (%)"), _("Chosen"), _("Tied")]
+    ]
+    for row in selectors.vote_tally_sorted(view):
+        rows.append(
+            [
+                row.item.no,
+                _item_label(row.item),
+                row.votes,
+                row.share if row.share is not None else "",
+                _("yes") if row.chosen else (_("undecided") if row.chosen is None else _("no")),
+                _("yes") if row.tied else "",
+            ]
+        )
+    rows.append([])
+    rows.append([_("Ballots cast"), view.round.ballots])
+    rows.append([_("Deputies entitled to vote"), view.eligible])
+    rows.append([_("Turnout (%)"), view.turnout if view.turnout is not None else ""])
+    return _csv_response(rows, f"vote-{plan.year}-{plan.pk}.csv")
+
+
+# --- the rating -------------------------------------------------------------------------------------------
+
+
+def _rating_round_or_404(plan: Plan) -> RatingRound:
+    round_ = selectors.rating_round_get(plan=plan)
+    if round_ is None:
+        raise Http404
+    return round_
+
+
+def _rating_context(
+    request: HttpRequest, plan: Plan, *, error_item: int | None = None, error_form: RateForm | None = None
+) -> dict[str, Any]:
+    view = selectors.rating_view(plan=plan, user=request.user)
+    round_ = view.round
+    now = timezone.now()
+    in_window = bool(view.open and round_.opens_at <= now < round_.closes_at)
+    can_rate = bool(round_ and request.user.has_perm("voting.rate_item", round_))
+    return {
+        "plan": plan,
+        "view": view,
+        "round": round_,
+        "in_window": in_window,
+        "can_rate": can_rate,
+        "grades": Grade.choices,
+        "can_manage": request.user.has_perm("voting.manage_rating", plan),
+        "rated": len(view.mine),
+        "entries": [
+            {
+                "item": item,
+                "mine": view.mine.get(item.pk),
+                "form": error_form if item.pk == error_item else None,
+            }
+            for item in view.items
+        ],
+    }
+
+
+@require_safe
+@_page
+def rating(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _plan(plan_id)
+    _require(request, "voting.see_rating", plan)
+    return render(request, "voting/rating.html", _rating_context(request, plan))
+
+
+@require_POST
+@_page
+def rating_rate(request: HttpRequest, plan_id: int, item_id: int) -> HttpResponse:
+    plan = _plan(plan_id)
+    round_ = _rating_round_or_404(plan)
+    _require(
+        request, "voting.rate_item", round_, message=_("Deputies and registered residents rate the items.")
+    )
+    item = Item.objects.filter(pk=item_id, plan=plan).first()
+    if item is None:
+        raise Http404
+    form = RateForm(request.POST)
+    rating_obj = None
+    ok = False
+    if form.is_valid():
+        rating_obj, ok = _attempt(
+            form,
+            lambda: services.item_rate(
+                round=round_,
+                item=item,
+                by=request.user,
+                grade=form.cleaned_data["grade"],
+                comment=form.cleaned_data["comment"],
+            ),
+        )
+    if request.htmx:
+        return render(
+            request,
+            "voting/_rate_item.html",
+            {
+                "item": item,
+                "mine": rating_obj
+                if ok
+                else selectors.rating_mine(round=round_, item=item, user=request.user),
+                "form": None if ok else form,
+                "saved": ok,
+                "in_window": True,
+                "can_rate": True,
+                "grades": Grade.choices,
+                "plan": plan,
+            },
+            status=200 if ok else BAD_INPUT,
+        )
+    if ok:
+        messages.success(request, _("Your rating of item %(no)d is saved.") % {"no": item.no})
+        return redirect(reverse("voting:rating", args=[plan.pk]) + f"#item-{item.pk}")
+    context = _rating_context(request, plan, error_item=item.pk, error_form=form)
+    return render(request, "voting/rating.html", context, status=BAD_INPUT)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@_page
+def rating_manage(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _plan(plan_id)
+    _require(request, "voting.manage_rating", plan)
+    round_ = selectors.rating_round_get(plan=plan)
+    status = 200
+    if request.method == "POST":
+        form = RatingSetForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            _done, ok = _attempt(
+                form,
+                lambda: services.rating_set(
+                    plan=plan,
+                    by=request.user,
+                    opens_at=data["opens_at"],
+                    closes_at=data["closes_at"],
+                    threshold=data["threshold"],
+                ),
+            )
+            if ok:
+                messages.success(request, _("The rating is set up."))
+                return redirect("voting:rating_manage", plan.pk)
+        status = BAD_INPUT
+    elif round_ is not None:
+        form = RatingSetForm(
+            initial={
+                "threshold": round_.threshold,
+                "opens_at": timezone.localtime(round_.opens_at),
+                "closes_at": timezone.localtime(round_.closes_at),
+            }
+        )
+    else:
+        form = RatingSetForm()
+    context = {
+        "plan": plan,
+        "round": round_,
+        "form": form,
+        "confirm": ConfirmForm(),
+        "raters": selectors.rater_count(round=round_) if round_ is not None else None,
+    }
+    return render(request, "voting/rating_manage.html", context, status=status)
+
+
+@require_POST
+@_page
+def rating_open(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _plan(plan_id)
+    _require(request, "voting.manage_rating", plan)
+    round_ = _rating_round_or_404(plan)
+    return _step(
+        request,
+        lambda: services.rating_open(round=round_, by=request.user),
+        _("The rating is open."),
+        reverse("voting:rating_manage", args=[plan.pk]),
+    )
+
+
+@require_POST
+@_page
+def rating_close(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _plan(plan_id)
+    _require(request, "voting.manage_rating", plan)
+    round_ = _rating_round_or_404(plan)
+    return _step(
+        request,
+        lambda: services.rating_close(round=round_, by=request.user),
+        _("The rating is closed and the results are published."),
+        reverse("voting:rating_results", args=[plan.pk]),
+    )
+
+
+def _rating_chart(results: list[selectors.ItemResult]) -> dict[str, Any]:
+    groups = []
+    for index, (group, label) in enumerate(RaterGroup.choices):
+        groups.append(
+            {
+                "group": group,
+                "title": str(label),
+                "values": [
+                    {grade: result.groups[index].counts.get(grade, 0) for grade in Grade.values}
+                    for result in results
+                ],
+            }
+        )
+    return {
+        "kind": "rating",
+        "labels": [f"{result.item.no}. {_item_label(result.item)[:20]}" for result in results],
+        "grades": [{"key": key, "label": str(label)} for key, label in Grade.choices],
+        "groups": groups,
+    }
+
+
+@require_safe
+@_page
+def rating_results(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _plan(plan_id)
+    _require(request, "voting.see_rating", plan)
+    round_ = selectors.rating_round_get(plan=plan)
+    published = round_ is not None and round_.status == RoundStatus.CLOSED
+    context: dict[str, Any] = {"plan": plan, "round": round_, "published": published}
+    if published:
+        results = selectors.rating_results(round=round_)
+        context.update(
+            results=results,
+            totals=selectors.rating_totals(results),
+            chart=_rating_chart(results),
+            raters=selectors.rater_count(round=round_),
+            flagged=[result for result in results if result.flag is not None],
+            can_notice=request.user.has_perm("voting.notice_from_flag"),
+            comments=selectors.rating_comments(round=round_)
+            if request.user.has_perm("voting.view_rating_comments", round_)
+            else None,
+        )
+    return render(request, "voting/rating_results.html", context, status=200 if published else 404)
+
+
+@require_safe
+@_page
+def rating_results_csv(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _plan(plan_id)
+    _require(request, "voting.see_rating", plan)
+    round_ = selectors.rating_round_get(plan=plan)
+    if round_ is None or round_.status != RoundStatus.CLOSED:
+        raise Http404
+    results = selectors.rating_results(round=round_)
+    header: list[Any] = [_("No."), _("Item")]
+    for _group, group_label in RaterGroup.choices:
+        header += [f"{group_label} · {grade_label}" for _grade, grade_label in Grade.choices]
+        header += [f"{group_label} · {_('Satisfaction (%)')}"]
+    header.append(_("Flagged"))
+    rows: list[list[Any]] = [header]
+    for result in results:
+        row: list[Any] = [result.item.no, _item_label(result.item)]
+        for group in result.groups:
+            row += [group.counts.get(grade, 0) for grade in Grade.values]
+            row.append(group.rate if group.rate is not None else "")
+        row.append(_("yes") if result.flag else "")
+        rows.append(row)
+    return _csv_response(rows, f"rating-{plan.year}-{plan.pk}.csv")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@_page
+def flag_notice(request: HttpRequest, flag_id: int) -> HttpResponse:
+    from minsheng.delivery.forms import NoticeForm
+    from minsheng.delivery.services import DeliveryError
+
+    flag = selectors.flag_get(flag_id=flag_id)
+    if flag is None:
+        raise Http404
+    _require(request, "voting.notice_from_flag", flag)
+    plan = flag.round.plan
+    if flag.notice_id is not None:
+        return redirect("delivery:notice", flag.notice_id)
+    status = 200
+    if request.method == "POST":
+        form = NoticeForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                notice = services.notice_from_flag(
+                    flag=flag,
+                    by=request.user,
+                    reason=data["reason"],
+                    demand=data["demand"],
+                    reply_deadline=data["reply_deadline"],
+                )
+            except (VotingError, DeliveryError) as error:
+                _show_error(form, error)
+            else:
+                messages.success(request, _("The supervision notice is issued."))
+                return redirect("delivery:notice", notice.pk)
+        status = BAD_INPUT
+    else:
+        form = NoticeForm(
+            initial={
+                "reason": services.flag_reason(flag),
+                "demand": _("Explain the residents' dissatisfaction and how it will be remedied."),
+                "reply_deadline": timezone.localdate() + dt.timedelta(days=14),
+            }
+        )
+    return render(
+        request, "voting/flag_notice.html", {"flag": flag, "plan": plan, "form": form}, status=status
+    )
