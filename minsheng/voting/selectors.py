@@ -7,7 +7,7 @@ Nothing here can tell what a deputy chose: the stored data does not hold it (see
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count
@@ -122,7 +122,7 @@ def vote_progress(*, round: VoteRound) -> dict[str, Any]:  # noqa: A002
 def _percent(part: int, whole: int) -> Decimal | None:
     if not whole:
         return None
-    return (Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.1"))
+    return (Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 # --- the rating -------------------------------------------------------------------------------------------

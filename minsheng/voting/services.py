@@ -207,6 +207,8 @@ def vote_open(*, round: VoteRound, by: User) -> VoteRound:  # noqa: A002
 def ballot_check(*, round: VoteRound, item_ids: Iterable[Any]) -> list[int]:  # noqa: A002
     """The candidate ids of a ballot's choices, or VotingError: unknown items, repeats, a wrong count."""
     try:
+        if isinstance(item_ids, str | bytes):
+            raise TypeError
         wanted = [int(value) for value in item_ids]
     except (TypeError, ValueError):
         raise VotingError({"items": [_("The ballot holds something that is not a candidate.")]}) from None
@@ -336,9 +338,14 @@ def vote_tie_decide(*, round: VoteRound, by: User, item_ids: Sequence[Any], reas
     except TextProblem as exc:
         raise VotingError({"reason": [str(exc)]}) from None
     try:
-        wanted = {int(value) for value in item_ids}
+        if isinstance(item_ids, str | bytes):
+            raise TypeError
+        listed = [int(value) for value in item_ids]
     except (TypeError, ValueError):
         raise VotingError({"items": [_("Choose among the tied items.")]}) from None
+    wanted = set(listed)
+    if len(wanted) != len(listed):
+        raise VotingError({"items": [_("An item is chosen twice.")]})
     candidates = list(Candidate.objects.filter(round=round_))
     tied = {c.item_id: c for c in candidates if c.tied}
     if not wanted <= set(tied):

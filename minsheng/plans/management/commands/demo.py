@@ -79,6 +79,7 @@ class Command(BaseCommand):
         )
         from minsheng.plans.management.commands._import_report import report_lines
         from minsheng.plans.services import plan_import
+        from minsheng.voting.demo import demo_voting_setup
 
         call_command("migrate", interactive=False, verbosity=0)
         result = plan_import(content=SEED.read_bytes(), filename=SEED.name)
@@ -114,6 +115,32 @@ class Command(BaseCommand):
                 "items": delivery.assigned,
                 "figures": delivery.figures,
                 "numbers": ", ".join(str(no) for no in delivery.items_with_figures),
+            }
+        )
+        voting = demo_voting_setup(office=office, rated_plan=plan)
+        self.stdout.write(
+            "\n"
+            + _(
+                "Demo vote: the deputies choose at most %(choose)d of the %(count)d candidates for %(year)d "
+                "at /voting/plans/%(plan)d/vote/ (no ballots yet)."
+            )
+            % {
+                "choose": voting.vote.choose,
+                "count": voting.candidates,
+                "year": voting.candidates_plan.year,
+                "plan": voting.candidates_plan.pk,
+            }
+        )
+        self.stdout.write(
+            _(
+                "Demo rating: the %(year)d plan is rated at /voting/plans/%(plan)d/rating/; "
+                "%(ratings)d demo ratings by %(raters)d demo accounts that cannot sign in."
+            )
+            % {
+                "year": voting.rated_plan.year,
+                "plan": voting.rated_plan.pk,
+                "ratings": voting.ratings,
+                "raters": len(voting.raters),
             }
         )
         self.stdout.write(

@@ -1,0 +1,54 @@
+"""The office's admin for the vote and the rating: read-only lists. Everything is done on the pages under
+/voting/ through the services. The candidates' counters are not in the admin at all: while a vote is open
+nobody, the office included, sees a running tally (the published tally is on the results page)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from minsheng.voting.models import BallotReceipt, Rating, RatingFlag, RatingRound, VoteRound
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+
+@admin.register(VoteRound)
+class VoteRoundAdmin(ReadOnlyAdmin):
+    list_display = ["plan", "rule", "choose", "status", "opens_at", "closes_at", "ballots", "eligible"]
+    list_filter = ["status"]
+    exclude = ["tie_places"]
+
+
+@admin.register(BallotReceipt)
+class BallotReceiptAdmin(ReadOnlyAdmin):
+    """Who has voted, and when (never what)."""
+
+    list_display = ["round", "voter", "cast_at"]
+    list_select_related = ["round__plan", "voter"]
+
+
+@admin.register(RatingRound)
+class RatingRoundAdmin(ReadOnlyAdmin):
+    list_display = ["plan", "status", "threshold", "opens_at", "closes_at"]
+    list_filter = ["status"]
+
+
+@admin.register(Rating)
+class RatingAdmin(ReadOnlyAdmin):
+    list_display = ["round", "item", "group", "grade", "updated_at"]
+    list_filter = ["group", "grade"]
+    list_select_related = ["round__plan", "item"]
+
+
+@admin.register(RatingFlag)
+class RatingFlagAdmin(ReadOnlyAdmin):
+    list_display = ["round", "item", "deputy_rate", "public_rate", "threshold", "notice"]
+    list_select_related = ["round__plan", "item", "notice"]

@@ -1,0 +1,152 @@
+"""The ballot is secret: nothing stored links a deputy to what they chose.
+
+The strongest form of the claim is tested directly: two elections in which two deputies swap their choices
+leave *every table of the database* in exactly the same state (row for row, apart from automatic ids), so no
+table and no query can tell who chose what. Then the shapes that make this so: the receipt holds no choice,
+the counters hold no voter and no time, the audit event of a ballot names the deputy and nothing else, and
+nothing logged mentions a choice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import pytest
+from django.apps import apps
+from django.db import connection, models, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from minsheng.accounts.models import AuditEvent
+from minsheng.voting import services
+from minsheng.voting.models import BallotReceipt, Candidate, VoteRound
+
+FIXED = timezone.now().replace(microsecond=0)
+
+
+def _database_contents() -> dict[str, list[tuple]]:
+    """Every row of every table (auto-created many-to-many tables too), without automatic ids."""
+    contents = {}
+    for model in apps.get_models(include_auto_created=True):
+        fields = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if not (f.primary_key and isinstance(f, models.AutoField | models.BigAutoField))
+        ]
+        rows = model._base_manager.values_list(*fields)
+        contents[model._meta.db_table] = sorted(rows, key=repr)
+    return contents
+
+
+def _election(world, open_vote, first: list[int], second: list[int]) -> dict[str, list[tuple]]:
+    """Deputy 0 votes ``first``, deputy 1 votes ``second`` (in that order, at the same instant); the
+    database's contents afterwards. Rolled back."""
+    with transaction.atomic():
+        services.ballot_cast(round=open_vote, by=world.deputies[0], item_ids=first)
+        services.ballot_cast(round=open_vote, by=world.deputies[1], item_ids=second)
+        contents = _database_contents()
+        transaction.set_rollback(True)
+    return contents
+
+
+def test_swapping_two_deputies_choices_leaves_every_table_the_same(world, open_vote, monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: FIXED)
+    items = world.items
+    x = [items[0].pk, items[1].pk]
+    y = [items[2].pk]
+    as_cast = _election(world, open_vote, x, y)
+    swapped = _election(world, open_vote, y, x)
+    assert as_cast == swapped
+    # ...and the elections did store something: the receipts, the counters and the audit events.
+    assert len(as_cast[BallotReceipt._meta.db_table]) == 2
+    assert sorted(votes for *_, votes, _c, _t in as_cast[Candidate._meta.db_table] if votes) == [1, 1, 1]
+    assert as_cast != _election(world, open_vote, x, x)  # different choices do show, in the counters
+
+
+def test_the_receipt_holds_no_choice_and_the_counter_no_voter_or_time():
+    receipt_fields = {f.name for f in BallotReceipt._meta.get_fields()}
+    assert receipt_fields == {"id", "round", "voter", "cast_at"}
+    for field in Candidate._meta.get_fields():
+        assert not isinstance(field, models.DateTimeField | models.DateField), field
+        if field.is_relation:
+            assert field.related_model is not BallotReceipt
+            assert field.related_model._meta.label != "accounts.User", field
+    # No row points at both a receipt and a candidate (both only point at their round).
+    for model in apps.get_models(include_auto_created=True):
+        related = {
+            f.related_model
+            for f in (*model._meta.concrete_fields, *model._meta.many_to_many)
+            if f.is_relation
+        }
+        assert not ({BallotReceipt, Candidate} <= related), model
+
+
+def test_a_ballots_audit_event_names_the_deputy_and_nothing_of_the_choice(world, open_vote, caplog):
+    caplog.set_level(logging.DEBUG)
+    chosen = [world.items[3].pk, world.items[4].pk]
+    services.ballot_cast(round=open_vote, by=world.deputy, item_ids=chosen)
+    event = AuditEvent.objects.get(verb="ballot_cast")
+    assert event.actor == world.deputy
+    assert (event.object_type, event.object_id, event.details) == ("voting.voteround", str(open_vote.pk), {})
+    logged = "\n".join(record.getMessage() for record in caplog.records if "voting" in record.name)
+    for pk in chosen:
+        assert f'item_id" = {pk}' not in logged and f"'{pk}'" not in logged
+
+
+def test_a_ballot_rewrites_every_counter_of_the_round(world, open_vote):
+    """One UPDATE over all candidates of the round (+1 or +0): the last writer of a row says nothing of a
+    choice."""
+    before = dict(Candidate.objects.filter(round=open_vote).values_list("pk", "votes"))
+    with CaptureQueriesContext(connection) as queries:
+        services.ballot_cast(round=open_vote, by=world.deputy, item_ids=[world.items[0].pk])
+    table = Candidate._meta.db_table
+    updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(f'UPDATE "{table}"')]
+    assert len(updates) == 1
+    where = updates[0].rsplit("WHERE", 1)[1]
+    assert "round_id" in where and " IN " not in where  # every row of the round, not the chosen ones
+    after = dict(Candidate.objects.filter(round=open_vote).values_list("pk", "votes"))
+    assert sum(after.values()) - sum(before.values()) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_no_counter_rows_last_writer_tells_a_choice(world):
+    """PostgreSQL stamps each row with the transaction that last wrote it (xmin). After each ballot every
+    counter of the round carries that ballot's transaction, chosen or not."""
+    if connection.vendor != "postgresql":
+        pytest.skip("xmin is PostgreSQL's: run the suite with DATABASE_URL=postgres://…")
+    now = timezone.now()
+    round_ = services.vote_set(
+        plan=world.plan,
+        by=world.office,
+        rule="at_most",
+        choose=3,
+        opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(days=1),
+    )
+    round_ = services.vote_open(round=round_, by=world.office)
+    for deputy, item in zip(world.deputies, world.items, strict=False):
+        services.ballot_cast(round=round_, by=deputy, item_ids=[item.pk])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT DISTINCT xmin::text FROM {Candidate._meta.db_table} WHERE round_id = %s",  # noqa: S608
+                [round_.pk],
+            )
+            assert len(cursor.fetchall()) == 1
+
+
+def test_nobody_reads_a_choice_back_through_the_pages(world, open_vote, client):
+    """The deputy's own page says that they voted, not what; the office's page shows turnout, not choices."""
+    chosen = world.items[4]
+    services.ballot_cast(round=open_vote, by=world.deputy, item_ids=[chosen.pk])
+    for user in (world.deputy, world.office):
+        client.force_login(user)
+        for name in ("voting:vote", "voting:vote_manage"):
+            response = client.get(reverse(name, args=[world.plan.pk]))
+            if response.status_code != 200:
+                continue
+            html = response.content.decode()
+            assert "checked" not in html
+            assert f'value="{chosen.pk}"' not in html
+    assert VoteRound.objects.get(pk=open_vote.pk).ballots == 1
