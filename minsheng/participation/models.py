@@ -617,6 +617,8 @@ class NotificationKind(models.TextChoices):
     ITEM_CHANGED = "item_changed", _("An item you follow changed")
     SUGGESTION_SCREENED = "suggestion_screened", _("Your suggestion was screened")
     SUGGESTION_LINKED = "suggestion_linked", _("Your suggestion became an item")
+    VOTE_OPENED = "vote_opened", _("A vote is open")
+    RATING_OPENED = "rating_opened", _("A year-end rating is open")
 
 
 class Notification(models.Model):

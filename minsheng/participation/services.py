@@ -299,6 +299,14 @@ def _notify_on_commit(
     transaction.on_commit(send)
 
 
+def people_notify(
+    recipients: Callable[[], Iterable[User]], *, kind: str, message: Callable[[], str], url: str = ""
+) -> None:
+    """After the current write commits, notify people in-app (their notifications page) and by email to a
+    confirmed address. Other apps use this: the vote and the rating tell the deputies they are open."""
+    _notify_on_commit(recipients, kind=kind, message=message, url=url)
+
+
 def _users_following(item_id: int, user_ids: Iterable[int | None]) -> Callable[[], list[User]]:
     ids = [i for i in user_ids if i]
 

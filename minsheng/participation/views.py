@@ -12,13 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from minsheng.participation import page_selectors as pages
-from minsheng.participation import selectors, services
+from minsheng.participation import selectors, services, web
 from minsheng.participation.forms import (
     AcceptForm,
     CommentForm,
@@ -60,64 +58,19 @@ DECISIONS_FROM = {
 # --- helpers ---------------------------------------------------------------------------------------------
 
 
-class _SignInFirst(Exception):
-    def __init__(self, next_url: str) -> None:
-        super().__init__(next_url)
-        self.next_url = next_url
-
-
-def _require(
-    request: HttpRequest, perm: str, obj: object = None, *, message: str = "", next_url: str = ""
-) -> None:
-    """Pass if the rule allows; else an anonymous visitor is sent to sign in (and back to ``next_url``),
-    anyone else gets a 403 page with ``message``."""
-    if request.user.has_perm(perm, obj):
-        return
-    if not request.user.is_authenticated:
-        raise _SignInFirst(next_url or request.get_full_path())
-    raise PermissionDenied(message or _("You may not do this."))
-
-
-def _page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Turn refusals into responses: sign in first (anonymous), or a 403 page saying why."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except _SignInFirst as exc:
-            return redirect_to_login(exc.next_url)
-        except PermissionDenied as exc:
-            return render(
-                request,
-                "participation/denied.html",
-                {"message": str(exc) or _("You may not do this.")},
-                status=403,
-            )
-
-    return wrapper
+_SignInFirst = web.SignInFirst
+_require = web.require
+_page = web.page
+_show_error = web.show_error
 
 
 def _ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def _show_error(form: Form, error: ParticipationError) -> None:
-    """Put a service's messages on the form: on their field where the form has it, else on the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _attempt(form: Form, action: Callable[[], Any]) -> tuple[Any, bool]:
     """Run a service call; on a ParticipationError put its messages on the form. (result, succeeded)."""
-    try:
-        return action(), True
-    except ParticipationError as error:
-        _show_error(form, error)
-        return None, False
+    return web.attempt(form, action, ParticipationError)
 
 
 def _next(request: HttpRequest, default: str) -> str:

@@ -145,6 +145,11 @@ def plan_document_import(
             previous = None
         else:
             previous = plan.versions.order_by("-number").first()
+            if plan.status == Plan.Status.VOTING:
+                # The candidates on the deputies' ballot must not change under them.
+                raise PlanImportError(
+                    _("The plan is at the voting stage; its items are the candidates and cannot change now.")
+                )
             if previous is not None and (
                 previous.sha256 == sha256 or _canonical_json(previous.parsed) == _canonical_json(parsed)
             ):

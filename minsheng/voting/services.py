@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from minsheng.accounts.models import User
 from minsheng.accounts.services import audit_record
+from minsheng.participation.services import people_notify
 from minsheng.participation.text import TextProblem, clean_user_text
 from minsheng.plans.models import Item, Plan
 from minsheng.plans.services import PlanImportError, plan_items_adopt
@@ -201,6 +202,26 @@ def vote_open(*, round: VoteRound, by: User) -> VoteRound:  # noqa: A002
     round_.opened_at = timezone.now()
     round_.save(update_fields=["status", "opened_at"])
     audit_record(actor=by, verb="vote_open", obj=round_, details={"candidates": len(items)})
+    plan, rule, choose, closes = round_.plan, round_.rule, round_.choose, round_.closes_at
+
+    def message() -> str:
+        values = {"plan": plan.title, "n": choose, "count": len(items), "closes": _when(closes)}
+        if rule == VoteRule.EXACTLY:
+            return (
+                _("The vote on %(plan)s is open until %(closes)s: choose exactly %(n)d of %(count)d items.")
+                % values
+            )
+        return (
+            _("The vote on %(plan)s is open until %(closes)s: choose at most %(n)d of %(count)d items.")
+            % values
+        )
+
+    people_notify(
+        lambda: list(eligible_deputies()),
+        kind="vote_opened",
+        message=message,
+        url=reverse("voting:vote", args=[plan.pk]),
+    )
     return round_
 
 
@@ -432,6 +453,16 @@ def rating_open(*, round: RatingRound, by: User) -> RatingRound:  # noqa: A002
     round_.opened_at = timezone.now()
     round_.save(update_fields=["status", "opened_at"])
     audit_record(actor=by, verb="rating_open", obj=round_, details={})
+    plan, closes = round_.plan, round_.closes_at
+    people_notify(
+        lambda: list(eligible_deputies()),
+        kind="rating_opened",
+        message=lambda: (
+            _("The year-end rating of %(plan)s is open until %(closes)s: rate each item.")
+            % {"plan": plan.title, "closes": _when(closes)}
+        ),
+        url=reverse("voting:rating", args=[plan.pk]),
+    )
     return round_
 
 

@@ -13,20 +13,19 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from minsheng.participation import web
 from minsheng.plans.models import Item, Plan
 from minsheng.voting import selectors, services
 from minsheng.voting.forms import BallotForm, ConfirmForm, RateForm, RatingSetForm, TieForm, VoteSetForm
@@ -39,52 +38,13 @@ BAD_INPUT = 400
 # --- helpers ---------------------------------------------------------------------------------------------
 
 
-class _SignInFirst(Exception):
-    pass
-
-
-def _require(request: HttpRequest, perm: str, obj: object = None, *, message: str = "") -> None:
-    if request.user.has_perm(perm, obj):
-        return
-    if not request.user.is_authenticated:
-        raise _SignInFirst
-    raise PermissionDenied(message or _("You may not do this."))
-
-
-def _page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Turn refusals into responses: sign in first (anonymous), or a 403 page saying why."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except _SignInFirst:
-            return redirect_to_login(request.get_full_path())
-        except PermissionDenied as exc:
-            return render(
-                request,
-                "participation/denied.html",
-                {"message": str(exc) or _("You may not do this.")},
-                status=403,
-            )
-
-    return wrapper
-
-
-def _show_error(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
+_require = web.require
+_page = web.page
+_show_error = web.show_error
 
 
 def _attempt(form: Form, action: Callable[[], Any]) -> tuple[Any, bool]:
-    try:
-        return action(), True
-    except VotingError as error:
-        _show_error(form, error)
-        return None, False
+    return web.attempt(form, action, VotingError)
 
 
 def _plan(plan_id: int) -> Plan:
@@ -276,32 +236,40 @@ def _round_or_404(plan: Plan) -> VoteRound:
     return round_
 
 
-@require_POST
-@_page
-def vote_open(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _plan(plan_id)
-    _require(request, "voting.manage_vote", plan)
-    round_ = _round_or_404(plan)
-    return _step(
-        request,
-        lambda: services.vote_open(round=round_, by=request.user),
-        _("The vote is open."),
-        reverse("voting:vote_manage", args=[plan.pk]),
-    )
+def _round_step(
+    *, perm: str, round_of: Callable[..., Any], service: Callable[..., Any], done: Any, then: str
+) -> Callable[..., HttpResponse]:
+    """A view for a button that moves a round on (open, close): the rule, the service, a message, a page."""
+
+    @require_POST
+    @_page
+    def view(request: HttpRequest, plan_id: int) -> HttpResponse:
+        plan = _plan(plan_id)
+        _require(request, perm, plan)
+        round_ = round_of(plan=plan)
+        if round_ is None:
+            raise Http404
+        return _step(
+            request, lambda: service(round=round_, by=request.user), str(done), reverse(then, args=[plan.pk])
+        )
+
+    return view
 
 
-@require_POST
-@_page
-def vote_close(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _plan(plan_id)
-    _require(request, "voting.manage_vote", plan)
-    round_ = _round_or_404(plan)
-    return _step(
-        request,
-        lambda: services.vote_close(round=round_, by=request.user),
-        _("The vote is closed and the tally is published."),
-        reverse("voting:vote_results", args=[plan.pk]),
-    )
+vote_open = _round_step(
+    perm="voting.manage_vote",
+    round_of=selectors.vote_round_get,
+    service=services.vote_open,
+    done=gettext_lazy("The vote is open."),
+    then="voting:vote_manage",
+)
+vote_close = _round_step(
+    perm="voting.manage_vote",
+    round_of=selectors.vote_round_get,
+    service=services.vote_close,
+    done=gettext_lazy("The vote is closed and the tally is published."),
+    then="voting:vote_results",
+)
 
 
 @require_POST
@@ -525,32 +493,20 @@ def rating_manage(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(request, "voting/rating_manage.html", context, status=status)
 
 
-@require_POST
-@_page
-def rating_open(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _plan(plan_id)
-    _require(request, "voting.manage_rating", plan)
-    round_ = _rating_round_or_404(plan)
-    return _step(
-        request,
-        lambda: services.rating_open(round=round_, by=request.user),
-        _("The rating is open."),
-        reverse("voting:rating_manage", args=[plan.pk]),
-    )
-
-
-@require_POST
-@_page
-def rating_close(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _plan(plan_id)
-    _require(request, "voting.manage_rating", plan)
-    round_ = _rating_round_or_404(plan)
-    return _step(
-        request,
-        lambda: services.rating_close(round=round_, by=request.user),
-        _("The rating is closed and the results are published."),
-        reverse("voting:rating_results", args=[plan.pk]),
-    )
+rating_open = _round_step(
+    perm="voting.manage_rating",
+    round_of=selectors.rating_round_get,
+    service=services.rating_open,
+    done=gettext_lazy("The rating is open."),
+    then="voting:rating_manage",
+)
+rating_close = _round_step(
+    perm="voting.manage_rating",
+    round_of=selectors.rating_round_get,
+    service=services.rating_close,
+    done=gettext_lazy("The rating is closed and the results are published."),
+    then="voting:rating_results",
+)
 
 
 def _rating_chart(results: list[selectors.ItemResult]) -> dict[str, Any]:

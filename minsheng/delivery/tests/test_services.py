@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import threading
 from decimal import Decimal
 
 import pytest
@@ -33,6 +32,7 @@ from minsheng.delivery.tests.conftest import AS_OF, build_world
 from minsheng.delivery.tests.factories import DeptHeadFactory, ReporterFactory
 from minsheng.plans.models import ItemDepartment, PlanVersion
 from minsheng.plans.tests.factories import DepartmentFactory, ItemFactory, StandardFactory, TargetFactory
+from minsheng.testing import race
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("en")]
 
@@ -635,28 +635,7 @@ def test_two_people_one_after_the_other_with_the_same_version(world):
     assert (report.status, report.return_reason) == ("accepted", "")
 
 
-def _race(*calls) -> list[object]:  # noqa: ANN002
-    """Run the calls in threads released at the same moment; each thread has its own connection."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[object] = [None] * len(calls)
-
-    def run(index: int) -> None:
-        from django.db import connection as thread_connection
-
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = calls[index]()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what the test looks at
-            outcomes[index] = exc
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
+_race = race
 
 
 @pytest.mark.django_db(transaction=True)

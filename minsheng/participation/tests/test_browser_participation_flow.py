@@ -19,7 +19,6 @@ Pages are found by their form actions and fields, so the test does not depend on
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from django.db import connections
@@ -32,16 +31,9 @@ from minsheng.participation import services as participation
 from minsheng.participation.models import Phase
 from minsheng.plans.models import Plan
 from minsheng.plans.services import plan_import, plan_status_set
+from minsheng.testing import BROWSER_TEST, PASSWORD, click, no_sideways_scroll, phones
 
-CHROMIUM = Path("/usr/bin/chromium")
-PASSWORD = "a-long-test-password-1"  # noqa: S105
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="no system Chromium at /usr/bin/chromium (apt-get install chromium)"
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture
@@ -87,49 +79,12 @@ def draft(seed_txt) -> dict:
 
 @pytest.fixture
 def browser(draft, live_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-
-        def person(username: str | None = None):  # noqa: ANN202
-            """A phone of its own, signed in as ``username`` through the sign-in page (or nobody)."""
-            context = chromium.new_context(
-                viewport={"width": 390, "height": 844}, locale="zh-CN", base_url=live_server.url
-            )
-            page = context.new_page()
-            page.set_default_timeout(15_000)
-            if username:
-                page.goto(reverse("accounts:login"))
-                page.fill("input[name=username]", username)
-                page.fill("input[name=password]", PASSWORD)
-                _click(page, "form.sign-in button[type=submit]")
-                assert "/accounts/login/" not in page.url, f"{username} could not sign in"
-            return page
-
+    with phones(live_server.url) as person:
         yield person
-        chromium.close()
 
 
-def _click(page, selector: str) -> None:  # noqa: ANN001
-    page.click(selector)
-    page.wait_for_load_state()
-
-
-def _no_sideways_scroll(page) -> None:  # noqa: ANN001
-    page.evaluate("document.documentElement.style.fontSize = '200%'")
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    page.evaluate("document.documentElement.style.fontSize = ''")
-    assert overflow <= 1, f"{page.url} scrolls sideways by {overflow}px at 200% text"
+_click = click
+_no_sideways_scroll = no_sideways_scroll
 
 
 def test_suggest_then_screen(browser, draft):

@@ -398,3 +398,15 @@ def test_a_document_that_repeats_an_item_number_is_refused(en):
     with pytest.raises(PlanImportError, match="Item number 2 appears twice"):
         plan_document_import(document=doc)
     assert not Plan.objects.exists()
+
+
+def test_a_plan_at_the_voting_stage_takes_no_new_version(db, en):
+    from minsheng.plans.models import Plan
+    from minsheng.plans.services import PlanImportError, plan_document_import, plan_status_set
+    from minsheng.plans.tests.factories import document
+
+    plan = plan_document_import(document=document(n_items=3)).plan
+    plan_status_set(plan=plan, status=Plan.Status.VOTING)
+    with pytest.raises(PlanImportError, match="voting"):
+        plan_document_import(document=document(n_items=4))
+    assert plan.versions.count() == 1 and plan.items.count() == 3

@@ -6,21 +6,13 @@ the test body for async code.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 
 from minsheng.plans.services import plan_import
+from minsheng.testing import BROWSER_TEST, phones
 
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="no system Chromium at /usr/bin/chromium (apt-get install chromium)"
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture
@@ -35,24 +27,8 @@ def urls(seed_docx) -> dict[str, str]:
 
 @pytest.fixture
 def page(urls, live_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        context = browser.new_context(
-            viewport={"width": 360, "height": 740}, locale="zh-CN", base_url=live_server.url
-        )
-        yield context.new_page()
-        browser.close()
+    with phones(live_server.url, width=360, height=740) as person:
+        yield person()
 
 
 def test_pages_reflow_on_a_phone_at_200_percent_text(page, urls):

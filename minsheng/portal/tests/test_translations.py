@@ -27,7 +27,7 @@ def _entries(po: Path) -> list[dict]:
             current["flags"] = line[2:].strip()
         elif line.startswith("#"):
             continue
-        elif match := re.match(r"^(msgid|msgid_plural|msgstr(?:\[\d\])?) (\".*\")$", line):
+        elif match := re.match(r"^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d\])?) (\".*\")$", line):
             key = match.group(1)
             current[key] = ast.literal_eval(match.group(2))
         elif line.startswith('"') and key:
@@ -51,15 +51,18 @@ def test_the_committed_mo_file_matches_the_po_file(language):
     with (directory / "django.mo").open("rb") as handle:
         catalogue = gettext.GNUTranslations(handle)
     for entry in _entries(directory / "django.po"):
-        if "msgid_plural" in entry:
+        if "msgctxt" in entry:
+            assert catalogue.pgettext(entry["msgctxt"], entry["msgid"]) == entry["msgstr"], entry["msgid"]
+        elif "msgid_plural" in entry:
             assert catalogue.ngettext(entry["msgid"], entry["msgid_plural"], 1) == entry["msgstr[0]"]
         else:
             assert catalogue.gettext(entry["msgid"]) == entry["msgstr"], entry["msgid"]
 
 
 def test_chinese_translations_keep_every_placeholder():
+    """Chinese has one plural form: it carries the plural's placeholders (which include the singular's)."""
     for entry in _entries(LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"):
-        placeholders = set(re.findall(r"%\(\w+\)[sd]", entry["msgid"]))
+        placeholders = set(re.findall(r"%\(\w+\)[sd]", entry["msgid"] + entry.get("msgid_plural", "")))
         translated = entry.get("msgstr") or entry.get("msgstr[0]")
         assert set(re.findall(r"%\(\w+\)[sd]", translated)) == placeholders, entry["msgid"]
 

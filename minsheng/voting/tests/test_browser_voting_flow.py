@@ -27,16 +27,9 @@ from minsheng.accounts.models import User
 from minsheng.accounts.services import user_create
 from minsheng.plans.models import ItemDepartment, Plan
 from minsheng.plans.tests.factories import ActionFactory, DepartmentFactory, ItemFactory, PlanFactory
+from minsheng.testing import BROWSER_TEST, PASSWORD, click, no_sideways_scroll, phones
 
-CHROMIUM = Path("/usr/bin/chromium")
-PASSWORD = "a-long-test-password-1"  # noqa: S105
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="no system Chromium at /usr/bin/chromium (apt-get install chromium)"
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture
@@ -77,64 +70,16 @@ def plans() -> dict:
 
 @pytest.fixture
 def browser(plans, live_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        problems: list[str] = []
-
-        def person(username: str | None = None):  # noqa: ANN202
-            """A phone of its own, signed in as ``username`` through the sign-in page (or nobody)."""
-            context = chromium.new_context(
-                viewport={"width": 390, "height": 844},
-                locale="zh-CN",
-                base_url=live_server.url,
-                accept_downloads=True,
-            )
-            page = context.new_page()
-            page.set_default_timeout(15_000)
-            # Content-security-policy refusals and script errors are failures.
-            page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-            page.on("pageerror", lambda error: problems.append(str(error)))
-            if username:
-                page.goto(reverse("accounts:login"))
-                page.fill("input[name=username]", username)
-                page.fill("input[name=password]", PASSWORD)
-                _click(page, "form.sign-in button[type=submit]")
-                assert "/accounts/login/" not in page.url, f"{username} could not sign in"
-            return page
-
-        person.problems = problems
+    problems: list[str] = []
+    with phones(live_server.url, errors=problems) as person:
         yield person
-        chromium.close()
-        # A refused ballot or rating answers 400 (the browser logs that as a failed resource): not a problem.
-        real = [p for p in problems if "status of 400" not in p and "status of 404" not in p]
-        assert not real, real
+    # A refused ballot or rating answers 400 (the browser logs that as a failed resource): not a problem.
+    real = [p for p in problems if "status of 400" not in p and "status of 404" not in p]
+    assert not real, real
 
 
-def _click(page, selector: str) -> None:  # noqa: ANN001
-    page.click(selector)
-    page.wait_for_load_state()
-
-
-def _no_sideways_scroll(page) -> None:  # noqa: ANN001
-    page.evaluate("document.documentElement.style.fontSize = '200%'")
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    wide = page.evaluate(
-        "[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
-        ".slice(0, 3).map(e => e.tagName + '.' + e.className).join(', ')"
-    )
-    page.evaluate("document.documentElement.style.fontSize = ''")
-    assert overflow <= 1, f"{page.url} scrolls sideways by {overflow}px at 200% text ({wide})"
+_click = click
+_no_sideways_scroll = no_sideways_scroll
 
 
 def _local(moment: dt.datetime) -> str:

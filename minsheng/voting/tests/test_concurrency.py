@@ -4,39 +4,17 @@ and the race is tested deterministically in test_services.py)."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
 from django.db import connection
 
+from minsheng.testing import race
 from minsheng.voting import services
 from minsheng.voting.models import BallotReceipt, Candidate, VoteRound
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _race(*calls: Callable[[], object]) -> list[object]:
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[object] = [None] * len(calls)
-
-    def run(index: int) -> None:
-        from django.db import connection as thread_connection
-
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = calls[index]()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what the test looks at
-            outcomes[index] = exc
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
+_race = race
 
 
 @pytest.fixture

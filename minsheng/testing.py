@@ -1,0 +1,116 @@
+"""Helpers the test suites share: phones in the system Chromium for the browser flows, and calls raced in
+threads for the concurrency tests. (Not a test module: nothing here is collected.)"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+CHROMIUM = Path("/usr/bin/chromium")
+PASSWORD = "a-long-test-password-1"  # noqa: S105 - the test accounts' password
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# The marks of a browser test module: the marker, a clear skip without Chromium, a database the live server
+# shares.
+BROWSER_TEST = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="no system Chromium at /usr/bin/chromium (apt-get install chromium)"
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@contextmanager
+def phones(
+    base_url: str, *, width: int = 390, height: int = 844, errors: list[str] | None = None
+) -> Iterator[Callable[..., Any]]:
+    """``person(username=None, password=PASSWORD)``: a phone-sized browser of its own, signed in through the
+    sign-in page (or nobody). Console errors and page errors (content-security-policy refusals included)
+    are appended to ``errors`` when a list is given. Run the database work before entering: Playwright's
+    sync API runs an event loop, and Django would take what follows for async code."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+
+        def person(username: str | None = None, password: str = PASSWORD):  # noqa: ANN202
+            context = chromium.new_context(
+                viewport={"width": width, "height": height},
+                locale="zh-CN",
+                base_url=base_url,
+                accept_downloads=True,
+            )
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            if errors is not None:
+                page.on(
+                    "console",
+                    lambda message: errors.append(message.text) if message.type == "error" else None,
+                )
+                page.on("pageerror", lambda error: errors.append(str(error)))
+            if username:
+                page.goto(reverse("accounts:login"))
+                page.fill("input[name=username]", username)
+                page.fill("input[name=password]", password)
+                click(page, "form.sign-in button[type=submit]")
+                assert "/accounts/login/" not in page.url, f"{username} could not sign in"
+            return page
+
+        try:
+            yield person
+        finally:
+            chromium.close()
+
+
+def click(page: Any, selector: str) -> None:
+    page.click(selector)
+    page.wait_for_load_state()
+
+
+def no_sideways_scroll(page: Any) -> None:
+    """At double text size nothing on the page scrolls sideways (and if it does, say what sticks out)."""
+    page.evaluate("document.documentElement.style.fontSize = '200%'")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    wide = page.evaluate(
+        "[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
+        ".slice(0, 3).map(e => e.tagName + '.' + e.className).join(', ')"
+    )
+    page.evaluate("document.documentElement.style.fontSize = ''")
+    assert overflow <= 1, f"{page.url} scrolls sideways by {overflow}px at 200% text ({wide})"
+
+
+def race(*calls: Callable[[], object]) -> list[object]:
+    """Run the calls at the same moment in threads (each with its own database connection, closed after);
+    what each returned or raised, in order."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[object] = [None] * len(calls)
+
+    def run(index: int) -> None:
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait(timeout=10)
+            outcomes[index] = calls[index]()
+        except Exception as exc:  # noqa: BLE001 - the outcome is what the test looks at
+            outcomes[index] = exc
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
