@@ -1,6 +1,7 @@
 """The office's admin for plans. Plans come in through import (``minsheng import``); here the office reads
 them and moves a plan through its year. Writes go through the services."""
 
+from django import forms
 from django.contrib import admin
 
 from minsheng.plans.models import (
@@ -15,7 +16,7 @@ from minsheng.plans.models import (
     Standard,
     Target,
 )
-from minsheng.plans.services import plan_status_set
+from minsheng.plans.services import plan_status_problem, plan_status_set
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -47,8 +48,24 @@ class PlanVersionInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class PlanStatusForm(forms.ModelForm):
+    """The plan's stage, checked against the other apps' guards before anything is saved."""
+
+    class Meta:
+        model = Plan
+        fields = ("status",)
+
+    def clean_status(self) -> str:
+        status = self.cleaned_data["status"]
+        if self.instance.pk and status != self.instance.status:
+            if problem := plan_status_problem(plan=self.instance, status=status):
+                raise forms.ValidationError(problem)
+        return status
+
+
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
+    form = PlanStatusForm
     list_display = ("title", "region", "year", "status", "updated_at")
     list_filter = ("status", "year", "region")
     list_select_related = ("region",)

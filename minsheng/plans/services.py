@@ -14,7 +14,7 @@ import hashlib
 import json
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from difflib import SequenceMatcher
@@ -208,10 +208,36 @@ def _followers_notify(*, version: PlanVersion, by: User | None) -> None:
     item_changes_notify(version=version, by=by)
 
 
+# Other apps may hold a plan at its stage (the deputies' vote keeps a plan at Voting while the vote is open):
+# a guard returns a message refusing the move, or "".
+_status_guards: list[Callable[[Plan, str], str]] = []
+
+
+def plan_status_guard_add(guard: Callable[[Plan, str], str]) -> None:
+    """Register a guard (once, from an app's ready())."""
+    if guard not in _status_guards:
+        _status_guards.append(guard)
+
+
+def plan_status_problem(*, plan: Plan, status: str) -> str:
+    """Why the plan may not move to ``status`` now, or ""."""
+    for guard in _status_guards:
+        if problem := guard(plan, status):
+            return problem
+    return ""
+
+
+class PlanStatusError(ValidationError):
+    """The plan may not move to that stage now; the message says why."""
+
+
 @transaction.atomic
 def plan_status_set(*, plan: Plan, status: str, by: User | None = None) -> Plan:
-    """Move a plan to another stage of its year (solicitation, draft, consultation, voting, adopted, closed)."""
-    old = Plan.objects.values_list("status", flat=True).get(pk=plan.pk)
+    """Move a plan to another stage of its year (solicitation, draft, consultation, voting, adopted, closed).
+    Raises PlanStatusError when a guard refuses the move."""
+    old = Plan.objects.select_for_update().values_list("status", flat=True).get(pk=plan.pk)
+    if problem := plan_status_problem(plan=plan, status=status):
+        raise PlanStatusError(problem)
     plan.status = status
     plan.full_clean()
     plan.save(update_fields=["status", "updated_at"])

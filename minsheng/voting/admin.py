@@ -43,7 +43,10 @@ class RatingRoundAdmin(ReadOnlyAdmin):
 
 @admin.register(Rating)
 class RatingAdmin(ReadOnlyAdmin):
+    """Ratings by item, group and grade; the office reads comments without the person's name."""
+
     list_display = ["round", "item", "group", "grade", "updated_at"]
+    exclude = ["rater"]
     list_filter = ["group", "grade"]
     list_select_related = ["round__plan", "item"]
 

@@ -7,3 +7,9 @@ class VotingConfig(AppConfig):
     name = "minsheng.voting"
     label = "voting"
     verbose_name = _("Vote and rating")
+
+    def ready(self) -> None:
+        from minsheng.plans.services import plan_status_guard_add
+        from minsheng.voting.services import plan_stage_guard
+
+        plan_status_guard_add(plan_stage_guard)

@@ -43,7 +43,12 @@ class VoteSetForm(forms.Form):
         label=_("Number of items to choose"),
         min_value=1,
         max_value=1000,
-        error_messages={"required": _("Give a whole number."), "invalid": _("Give a whole number.")},
+        error_messages={
+            "required": _("Give a whole number."),
+            "invalid": _("Give a whole number."),
+            "min_value": _("Give a number from 1 to the number of candidates."),
+            "max_value": _("Give a number from 1 to the number of candidates."),
+        },
     )
     majority_required = forms.BooleanField(
         label=_("A chosen item needs votes from more than half of the deputies"), required=False
@@ -56,7 +61,11 @@ class BallotForm(forms.Form):
     """The chosen items: checkboxes named ``items`` with item ids (checked again by the service)."""
 
     items = forms.TypedMultipleChoiceField(
-        label=_("Your choice"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Your choice"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("The ballot holds something that is not a candidate.")},
     )
 
     def __init__(self, *args, candidates=(), **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
@@ -72,6 +81,7 @@ class TieForm(forms.Form):
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose among the tied items.")},
     )
     reason = forms.CharField(
         label=_("How the tie was decided (published with the result)"),

@@ -133,6 +133,26 @@ class Candidate(models.Model):
         return f"{self.round_id} · {self.item_id}"
 
 
+class Elector(models.Model):
+    """A deputy on the vote's roll: the active deputies when the vote opened. Only they may vote, and turnout
+    is counted against them."""
+
+    round = models.ForeignKey(
+        VoteRound, verbose_name=_("vote"), on_delete=models.CASCADE, related_name="electors"
+    )
+    deputy = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("deputy"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("deputy entitled to vote")
+        verbose_name_plural = _("deputies entitled to vote")
+        constraints = [models.UniqueConstraint(fields=["round", "deputy"], name="voting_elector_once")]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} · {self.deputy_id}"
+
+
 class BallotReceipt(models.Model):
     """That a deputy has voted, and when. It holds nothing of what they chose (see the module's note)."""
 
@@ -192,6 +212,9 @@ class RatingRound(models.Model):
     )
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # How many people rated, fixed when the round closes (the published figures do not move afterwards).
+    deputy_raters = models.PositiveIntegerField(_("deputies who rated"), null=True, blank=True)
+    public_raters = models.PositiveIntegerField(_("residents who rated"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -253,6 +276,39 @@ class Rating(models.Model):
         return f"{self.item_id} · {self.grade}"
 
 
+class RatingTally(models.Model):
+    """The published counts of one item's ratings by one group, fixed when the round closes: a later change
+    to an account or to the plan does not move the published results."""
+
+    round = models.ForeignKey(
+        RatingRound, verbose_name=_("rating round"), on_delete=models.CASCADE, related_name="tallies"
+    )
+    item = models.ForeignKey("plans.Item", verbose_name=_("item"), on_delete=models.PROTECT, related_name="+")
+    group = models.CharField(_("as"), max_length=16, choices=RaterGroup.choices)
+    satisfied = models.PositiveIntegerField(_("satisfied"), default=0)
+    basic = models.PositiveIntegerField(_("basically satisfied"), default=0)
+    dissatisfied = models.PositiveIntegerField(_("dissatisfied"), default=0)
+
+    class Meta:
+        verbose_name = _("rating tally")
+        verbose_name_plural = _("rating tallies")
+        ordering = ["round", "item__no", "group"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "item", "group"], name="voting_ratingtally_once"),
+            models.CheckConstraint(condition=Q(group__in=RaterGroup.values), name="voting_ratingtally_group"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} · {self.item_id} · {self.group}"
+
+    def counts(self) -> dict[str, int]:
+        return {
+            Grade.SATISFIED: self.satisfied,
+            Grade.BASIC: self.basic,
+            Grade.DISSATISFIED: self.dissatisfied,
+        }
+
+
 class RatingFlag(models.Model):
     """An item rated below the threshold when the round closed; the office may open a supervision notice."""
 
@@ -260,12 +316,15 @@ class RatingFlag(models.Model):
         RatingRound, verbose_name=_("rating round"), on_delete=models.CASCADE, related_name="flags"
     )
     item = models.ForeignKey("plans.Item", verbose_name=_("item"), on_delete=models.PROTECT, related_name="+")
+    # Rates to two places, rounded down (so that a rate just under the threshold never reads as reaching it).
     deputy_rate = models.DecimalField(
-        _("deputies' satisfaction (%)"), max_digits=5, decimal_places=1, null=True, blank=True
+        _("deputies' satisfaction (%)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     public_rate = models.DecimalField(
-        _("public's satisfaction (%)"), max_digits=5, decimal_places=1, null=True, blank=True
+        _("public's satisfaction (%)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
+    deputies_below = models.BooleanField(_("deputies below the threshold"), default=False)
+    public_below = models.BooleanField(_("public below the threshold"), default=False)
     threshold = models.DecimalField(_("threshold (%)"), max_digits=5, decimal_places=2)
     notice = models.ForeignKey(
         "delivery.SupervisionNotice",

@@ -6,25 +6,28 @@ Nothing here can tell what a deputy chose: the stored data does not hold it (see
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q, QuerySet
 
+from minsheng.accounts.models import User
 from minsheng.plans.models import Item, Plan
 from minsheng.voting.models import (
     BallotReceipt,
     Candidate,
+    Elector,
     Grade,
     RaterGroup,
     Rating,
     RatingFlag,
     RatingRound,
+    RatingTally,
     RoundStatus,
     VoteRound,
 )
-from minsheng.voting.services import eligible_deputies, rating_counts, satisfaction
 
 
 def plan_get(*, plan_id: int) -> Plan | None:
@@ -37,6 +40,22 @@ def vote_round_get(*, plan: Plan) -> VoteRound | None:
 
 def rating_round_get(*, plan: Plan) -> RatingRound | None:
     return RatingRound.objects.filter(plan=plan).first()
+
+
+def eligible_deputies() -> QuerySet[User]:
+    """The deputies who may be put on a vote's roll: every active deputy account."""
+    return User.objects.filter(is_active=True, role=User.Role.DEPUTY).order_by("username")
+
+
+def round_accepts(round_: VoteRound | RatingRound | None, now: dt.datetime) -> bool:
+    """Whether the round takes ballots or ratings at ``now`` (open, and inside its window)."""
+    return bool(
+        round_ is not None and round_.status == RoundStatus.OPEN and round_.opens_at <= now < round_.closes_at
+    )
+
+
+def item_of_plan(*, plan: Plan, item_id: int) -> Item | None:
+    return Item.objects.filter(pk=item_id, plan=plan).first()
 
 
 def flag_get(*, flag_id: int) -> RatingFlag | None:
@@ -106,23 +125,29 @@ def vote_tally_sorted(view: VoteView) -> list[BallotRow]:
 
 
 def vote_progress(*, round: VoteRound) -> dict[str, Any]:  # noqa: A002
-    """For the office while the vote is open: how many have voted, and which deputies have not (never what
+    """For the office while the vote is open: how many of the roll have voted, and who has not (never what
     anyone chose)."""
     voted = set(BallotReceipt.objects.filter(round=round).values_list("voter_id", flat=True))
-    deputies = list(
-        eligible_deputies().order_by("username").only("id", "username", "first_name", "last_name")
-    )
+    roll = [
+        elector.deputy
+        for elector in Elector.objects.filter(round=round)
+        .select_related("deputy")
+        .order_by("deputy__username")
+    ]
     return {
         "ballots": len(voted),
-        "eligible": len(deputies),
-        "not_voted": [deputy for deputy in deputies if deputy.pk not in voted],
+        "eligible": len(roll),
+        "not_voted": [deputy for deputy in roll if deputy.pk not in voted],
     }
 
 
 def _percent(part: int, whole: int) -> Decimal | None:
     if not whole:
         return None
-    return (Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return (Decimal(100 * part) / Decimal(whole)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+
+
+ONE_PLACE = Decimal("0.1")
 
 
 # --- the rating -------------------------------------------------------------------------------------------
@@ -174,21 +199,95 @@ def rating_mine(*, round: RatingRound, item: Item, user: Any) -> Rating | None: 
     return Rating.objects.filter(round=round, item=item, rater=user).first()
 
 
+def rating_counts(round_: RatingRound) -> dict[int, dict[str, dict[str, int]]]:
+    """The live counts, {item id: {group: {grade: count}}}, in one query (for closing the round)."""
+    rows = (
+        Rating.objects.filter(round=round_)
+        .values("item_id", "group")
+        .annotate(**{grade: Count("id", filter=Q(grade=grade)) for grade in Grade.values})
+    )
+    counts: dict[int, dict[str, dict[str, int]]] = {}
+    for row in rows:
+        counts.setdefault(row["item_id"], {})[row["group"]] = {grade: row[grade] for grade in Grade.values}
+    return counts
+
+
+def rater_counts(round_: RatingRound) -> dict[str, int]:
+    """How many people have rated at least one item, per group (live)."""
+    result = {group: 0 for group in RaterGroup.values}
+    rows = Rating.objects.filter(round=round_).values("group").annotate(people=Count("rater", distinct=True))
+    for row in rows:
+        result[row["group"]] = row["people"]
+    return result
+
+
+def _satisfied(counts: dict[str, int]) -> tuple[int, int]:
+    total = sum(counts.get(grade, 0) for grade in Grade.values)
+    return counts.get(Grade.SATISFIED, 0) + counts.get(Grade.BASIC, 0), total
+
+
+def satisfaction(counts: dict[str, int]) -> Decimal | None:
+    """(满意 + 基本满意) ÷ all, in percent to one place, rounded half up (as published); None without ratings."""
+    good, total = _satisfied(counts)
+    if not total:
+        return None
+    return (Decimal(100 * good) / Decimal(total)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+
+
+def satisfaction_floor(counts: dict[str, int]) -> Decimal | None:
+    """The same rate to two places rounded down: what a flag records, so that a rate under the threshold
+    never reads as reaching it."""
+    good, total = _satisfied(counts)
+    if not total:
+        return None
+    return (Decimal(100 * good) / Decimal(total)).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+
+
+def below_threshold(counts: dict[str, int], threshold: Decimal) -> bool:
+    """Whether the exact rate is under ``threshold`` percent (no rounding; no ratings: not below)."""
+    good, total = _satisfied(counts)
+    return bool(total) and Decimal(100 * good) < threshold * total
+
+
+def percent_text(value: Decimal) -> str:
+    """80.00 → "80", 79.96 → "79.96"."""
+    return f"{value.normalize():f}"
+
+
+def flag_reason(flag: RatingFlag) -> str:
+    """The reason a notice from this flag starts with, in the current language."""
+    from django.utils.translation import gettext as _
+
+    parts = []
+    if flag.deputies_below and flag.deputy_rate is not None:
+        parts.append(_("deputies %(rate)s%%") % {"rate": percent_text(flag.deputy_rate)})
+    if flag.public_below and flag.public_rate is not None:
+        parts.append(_("public %(rate)s%%") % {"rate": percent_text(flag.public_rate)})
+    return _("In the year-end rating the item's satisfaction rate was below %(threshold)s%%: %(rates)s.") % {
+        "threshold": percent_text(flag.threshold),
+        "rates": _(", ").join(parts),
+    }
+
+
 def rating_results(*, round: RatingRound) -> list[ItemResult]:  # noqa: A002
-    """Per item: counts and satisfaction rate for deputies and for the public, and the flag if any."""
-    counts = rating_counts(round)
+    """Per item, as fixed at close: counts and satisfaction rate for deputies and for the public, the flag."""
     flags = {flag.item_id: flag for flag in RatingFlag.objects.filter(round=round).select_related("notice")}
+    by_item: dict[int, dict[str, RatingTally]] = {}
+    items: dict[int, Item] = {}
+    for tally in (
+        RatingTally.objects.filter(round=round).select_related("item").order_by("item__no", "item_id")
+    ):
+        by_item.setdefault(tally.item_id, {})[tally.group] = tally
+        items[tally.item_id] = tally.item
     results = []
-    for item in Item.objects.filter(plan_id=round.plan_id, removed_in=None).order_by("no", "id"):
-        groups = []
-        below = []
+    for item_id, tallies in by_item.items():
+        groups, below = [], []
         for group in RaterGroup.values:
-            group_counts = counts.get(item.pk, {}).get(group, {grade: 0 for grade in Grade.values})
-            rate = satisfaction(group_counts)
-            groups.append(GroupResult(group=group, counts=group_counts, rate=rate))
-            if rate is not None and rate < round.threshold:
+            counts = tallies[group].counts() if group in tallies else dict.fromkeys(Grade.values, 0)
+            groups.append(GroupResult(group=group, counts=counts, rate=satisfaction(counts)))
+            if below_threshold(counts, round.threshold):
                 below.append(group)
-        results.append(ItemResult(item=item, groups=groups, flag=flags.get(item.pk), below=below))
+        results.append(ItemResult(item=items[item_id], groups=groups, flag=flags.get(item_id), below=below))
     return results
 
 
@@ -215,10 +314,9 @@ def rating_comments(*, round: RatingRound) -> list[Rating]:  # noqa: A002
     )
 
 
-def rater_count(*, round: RatingRound) -> dict[str, int]:  # noqa: A002
-    """How many people rated at least one item, per group."""
-    result = {group: 0 for group in RaterGroup.values}
-    rows = Rating.objects.filter(round=round).values("group").annotate(people=Count("rater", distinct=True))
-    for row in rows:
-        result[row["group"]] = row["people"]
-    return result
+def item_count(*, plan: Plan) -> int:
+    return Item.objects.filter(plan=plan, removed_in=None).count()
+
+
+def rated_count(*, round: RatingRound, user: Any) -> int:  # noqa: A002
+    return Rating.objects.filter(round=round, rater=user).count() if user.is_authenticated else 0

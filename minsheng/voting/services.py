@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models import Case, F, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from minsheng.accounts.models import User
 from minsheng.accounts.services import audit_record
@@ -37,15 +38,32 @@ from minsheng.voting.models import (
     MAX_RATING_COMMENT_LENGTH,
     BallotReceipt,
     Candidate,
+    Elector,
     Grade,
     RaterGroup,
     Rating,
     RatingFlag,
     RatingRound,
+    RatingTally,
     RoundStatus,
     VoteRound,
     VoteRule,
 )
+from minsheng.voting.selectors import (
+    below_threshold,
+    eligible_deputies,
+    percent_text,
+    rater_counts,
+    rating_counts,
+    satisfaction_floor,
+)
+
+# Times a round may be set to (a datetime-local input accepts the year 1).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+if TYPE_CHECKING:
+    from minsheng.delivery.models import SupervisionNotice
 
 
 class VotingError(ValidationError):
@@ -80,6 +98,14 @@ def _window(opens_at: Any, closes_at: Any) -> tuple[dt.datetime, dt.datetime]:
             errors[field] = [_("Give a date and time.")]
     if errors:
         raise VotingError(errors)
+    for field, value in (("opens_at", opens_at), ("closes_at", closes_at)):
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            errors[field] = [
+                _("Give a date between the years %(first)d and %(last)d.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            ]
+    if errors:
+        raise VotingError(errors)
     if timezone.is_naive(opens_at):
         opens_at = timezone.make_aware(opens_at)
     if timezone.is_naive(closes_at):
@@ -111,9 +137,17 @@ def _current_items(plan: Plan) -> list[Item]:
     return list(Item.objects.filter(plan=plan, removed_in=None).order_by("no", "id"))
 
 
-def eligible_deputies() -> models.QuerySet[User]:
-    """Who may vote: every active deputy account."""
-    return User.objects.filter(is_active=True, role=User.Role.DEPUTY)
+def plan_stage_guard(plan: Plan, status: str) -> str:
+    """Registered with plans (plan_status_set and the admin): a plan stays at Voting while its vote is open,
+    and a plan the vote adopted does not go back to Voting (its ballot is over)."""
+    round_ = VoteRound.objects.filter(plan_id=plan.pk).only("status", "adopted_version").first()
+    if round_ is None:
+        return ""
+    if round_.status == RoundStatus.OPEN and status != Plan.Status.VOTING:
+        return _("The deputies' vote on this plan is open; close it before moving the plan on.")
+    if round_.adopted_version_id and status == Plan.Status.VOTING:
+        return _("The deputies' vote has adopted this plan; it cannot go back to voting.")
+    return ""
 
 
 # --- the vote ---------------------------------------------------------------------------------------------
@@ -135,7 +169,7 @@ def vote_set(
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != Plan.Status.VOTING:
         raise VotingError(_("Move the plan to the voting stage first."))
-    round_ = VoteRound.objects.filter(plan=plan).first()
+    round_ = VoteRound.objects.select_for_update().filter(plan=plan).first()
     if round_ is not None and round_.status != RoundStatus.PREPARED:
         raise VotingError(_("The vote has opened; its rules can no longer change."))
     if rule not in VoteRule.values:
@@ -180,7 +214,9 @@ def vote_set(
 def vote_open(*, round: VoteRound, by: User) -> VoteRound:  # noqa: A002
     """Open the vote: the plan's current items become the candidates on the ballot, in their order."""
     _require(by, "voting.manage_vote", round.plan)
-    round_ = VoteRound.objects.select_for_update().select_related("plan").get(pk=round.pk)
+    # Locks in one order everywhere: the plan, then its round.
+    list(Plan.objects.select_for_update().filter(pk=round.plan_id).values_list("pk", flat=True))
+    round_ = VoteRound.objects.select_for_update(of=("self",)).select_related("plan").get(pk=round.pk)
     if round_.status != RoundStatus.PREPARED:
         raise VotingError(_("The vote is already open or closed."))
     if round_.plan.status != Plan.Status.VOTING:
@@ -198,10 +234,16 @@ def vote_open(*, round: VoteRound, by: User) -> VoteRound:  # noqa: A002
     Candidate.objects.bulk_create(
         [Candidate(round=round_, item=item, position=index) for index, item in enumerate(items, start=1)]
     )
+    # The roll: the deputies active now. Only they vote; turnout is counted against them.
+    deputies = list(eligible_deputies())
+    Elector.objects.bulk_create([Elector(round=round_, deputy=deputy) for deputy in deputies])
     round_.status = RoundStatus.OPEN
     round_.opened_at = timezone.now()
-    round_.save(update_fields=["status", "opened_at"])
-    audit_record(actor=by, verb="vote_open", obj=round_, details={"candidates": len(items)})
+    round_.eligible = len(deputies)
+    round_.save(update_fields=["status", "opened_at", "eligible"])
+    audit_record(
+        actor=by, verb="vote_open", obj=round_, details={"candidates": len(items), "eligible": len(deputies)}
+    )
     plan, rule, choose, closes = round_.plan, round_.rule, round_.choose, round_.closes_at
 
     def message() -> str:
@@ -217,7 +259,7 @@ def vote_open(*, round: VoteRound, by: User) -> VoteRound:  # noqa: A002
         )
 
     people_notify(
-        lambda: list(eligible_deputies()),
+        lambda: deputies,
         kind="vote_opened",
         message=message,
         url=reverse("voting:vote", args=[plan.pk]),
@@ -262,9 +304,10 @@ def ballot_check(*, round: VoteRound, item_ids: Iterable[Any]) -> list[int]:  # 
     return [candidates[item_id] for item_id in wanted]
 
 
+@sensitive_variables("item_ids", "chosen")
 def ballot_cast(
     *, round: VoteRound, by: User, item_ids: Sequence[Any], now: dt.datetime | None = None
-) -> BallotReceipt:  # noqa: A002
+) -> BallotReceipt:
     """Cast ``by``'s one ballot choosing the items ``item_ids``. Returns the receipt (which holds no choice)."""
     _require(by, "voting.cast_ballot", round)
     try:
@@ -272,10 +315,16 @@ def ballot_cast(
             # The lock orders ballots against the office closing the vote.
             round_ = VoteRound.objects.select_for_update().get(pk=round.pk)
             _in_window(round_, now or timezone.now())
+            if not Elector.objects.filter(round=round_, deputy=by).exists():
+                raise VotingError(
+                    _("You are not on this vote's roll: it lists the deputies when the vote opened.")
+                )
             if BallotReceipt.objects.filter(round=round_, voter=by).exists():
                 raise VotingError(_("You have already voted. A ballot cannot be changed."))
             chosen = ballot_check(round=round_, item_ids=item_ids)
-            receipt = BallotReceipt.objects.create(round=round_, voter=by)
+            receipt = BallotReceipt(round=round_, voter=by)
+            _clean(receipt, validate_constraints=False)
+            receipt.save()
             # One statement over every candidate of the round (+1 or +0): see the module's note.
             Candidate.objects.filter(round=round_).update(
                 votes=F("votes") + Case(When(pk__in=chosen, then=Value(1)), default=Value(0))
@@ -313,12 +362,13 @@ def vote_close(*, round: VoteRound, by: User) -> VoteRound:  # noqa: A002
     """Close the vote and publish the tally. Without a tie the plan is adopted with the chosen items at once;
     a tie for the last places is reported and waits for the office's decision (:func:`vote_tie_decide`)."""
     _require(by, "voting.manage_vote", round.plan)
-    round_ = VoteRound.objects.select_for_update().select_related("plan").get(pk=round.pk)
+    # Locks in one order everywhere: the plan, then its round.
+    list(Plan.objects.select_for_update().filter(pk=round.plan_id).values_list("pk", flat=True))
+    round_ = VoteRound.objects.select_for_update(of=("self",)).select_related("plan").get(pk=round.pk)
     if round_.status != RoundStatus.OPEN:
         raise VotingError(_("Only an open vote can be closed."))
     round_.status = RoundStatus.CLOSED
     round_.closed_at = timezone.now()
-    round_.eligible = eligible_deputies().count()
     candidates = list(Candidate.objects.filter(round=round_))
     chosen, tied, places = _result(round_, candidates)
     for candidate in candidates:
@@ -326,7 +376,7 @@ def vote_close(*, round: VoteRound, by: User) -> VoteRound:  # noqa: A002
         candidate.chosen = None if candidate.tied else candidate.pk in chosen
     Candidate.objects.bulk_update(candidates, ["chosen", "tied"])
     round_.tie_places = places
-    round_.save(update_fields=["status", "closed_at", "eligible", "tie_places"])
+    round_.save(update_fields=["status", "closed_at", "tie_places"])
     audit_record(
         actor=by,
         verb="vote_close",
@@ -349,7 +399,9 @@ def vote_tie_decide(*, round: VoteRound, by: User, item_ids: Sequence[Any], reas
     """The office decides a tie for the last places, choosing exactly the places left among the tied items,
     with a reason that is published beside the tally; then the plan is adopted."""
     _require(by, "voting.manage_vote", round.plan)
-    round_ = VoteRound.objects.select_for_update().select_related("plan").get(pk=round.pk)
+    # Locks in one order everywhere: the plan, then its round.
+    list(Plan.objects.select_for_update().filter(pk=round.plan_id).values_list("pk", flat=True))
+    round_ = VoteRound.objects.select_for_update(of=("self",)).select_related("plan").get(pk=round.pk)
     if round_.status != RoundStatus.CLOSED or not round_.tied:
         raise VotingError(_("There is no tie to decide."))
     try:
@@ -411,7 +463,7 @@ def rating_set(*, plan: Plan, by: User, opens_at: Any, closes_at: Any, threshold
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status not in (Plan.Status.ADOPTED, Plan.Status.CLOSED):
         raise VotingError(_("Only an adopted plan is rated."))
-    round_ = RatingRound.objects.filter(plan=plan).first()
+    round_ = RatingRound.objects.select_for_update().filter(plan=plan).first()
     if round_ is not None and round_.status == RoundStatus.CLOSED:
         raise VotingError(_("The rating is closed; its settings can no longer change."))
     try:
@@ -443,8 +495,11 @@ def rating_set(*, plan: Plan, by: User, opens_at: Any, closes_at: Any, threshold
 
 @transaction.atomic
 def rating_open(*, round: RatingRound, by: User) -> RatingRound:  # noqa: A002
+    """Open the rating: deputies and residents may rate until it closes; the deputies are told."""
     _require(by, "voting.manage_rating", round.plan)
-    round_ = RatingRound.objects.select_for_update().select_related("plan").get(pk=round.pk)
+    # Locks in one order everywhere: the plan, then its round.
+    list(Plan.objects.select_for_update().filter(pk=round.plan_id).values_list("pk", flat=True))
+    round_ = RatingRound.objects.select_for_update(of=("self",)).select_related("plan").get(pk=round.pk)
     if round_.status != RoundStatus.PREPARED:
         raise VotingError(_("The rating is already open or closed."))
     if timezone.now() >= round_.closes_at:
@@ -517,60 +572,54 @@ def item_rate(
     return rating
 
 
-def _rate(satisfied: int, basic: int, total: int) -> Decimal | None:
-    if not total:
-        return None
-    return (Decimal(100 * (satisfied + basic)) / Decimal(total)).quantize(
-        Decimal("0.1"), rounding=ROUND_HALF_UP
-    )
-
-
-def rating_counts(round_: RatingRound) -> dict[int, dict[str, dict[str, int]]]:
-    """{item id: {group: {grade: count}}} in one query."""
-    rows = (
-        Rating.objects.filter(round=round_)
-        .values("item_id", "group")
-        .annotate(
-            **{grade: Count("id", filter=Q(grade=grade)) for grade in Grade.values},
-        )
-    )
-    counts: dict[int, dict[str, dict[str, int]]] = {}
-    for row in rows:
-        counts.setdefault(row["item_id"], {})[row["group"]] = {grade: row[grade] for grade in Grade.values}
-    return counts
-
-
-def satisfaction(counts: dict[str, int]) -> Decimal | None:
-    """(满意 + 基本满意) / all, in percent to one place; None without ratings."""
-    total = sum(counts.get(grade, 0) for grade in Grade.values)
-    return _rate(counts.get(Grade.SATISFIED, 0), counts.get(Grade.BASIC, 0), total)
-
-
 @transaction.atomic
 def rating_close(*, round: RatingRound, by: User) -> RatingRound:  # noqa: A002
     """Close the rating: results are published and items under the threshold, for deputies or for the
     public, are flagged to the office (and told to it in its notifications)."""
     _require(by, "voting.manage_rating", round.plan)
-    round_ = RatingRound.objects.select_for_update().select_related("plan").get(pk=round.pk)
+    # Locks in one order everywhere: the plan, then its round.
+    list(Plan.objects.select_for_update().filter(pk=round.plan_id).values_list("pk", flat=True))
+    round_ = RatingRound.objects.select_for_update(of=("self",)).select_related("plan").get(pk=round.pk)
     if round_.status != RoundStatus.OPEN:
         raise VotingError(_("Only an open rating can be closed."))
+    # The published figures are fixed now: counts per item and group, and how many people rated.
+    counts = rating_counts(round_)
+    raters = rater_counts(round_)
     round_.status = RoundStatus.CLOSED
     round_.closed_at = timezone.now()
-    round_.save(update_fields=["status", "closed_at"])
-    counts = rating_counts(round_)
-    flags = []
+    round_.deputy_raters, round_.public_raters = raters[RaterGroup.DEPUTY], raters[RaterGroup.PUBLIC]
+    round_.save(update_fields=["status", "closed_at", "deputy_raters", "public_raters"])
+    tallies, flags = [], []
     for item in _current_items(round_.plan):
-        rates = {group: satisfaction(counts.get(item.pk, {}).get(group, {})) for group in RaterGroup.values}
-        if any(rate is not None and rate < round_.threshold for rate in rates.values()):
+        below = {}
+        rates = {}
+        for group in RaterGroup.values:
+            group_counts = counts.get(item.pk, {}).get(group, {})
+            tallies.append(
+                RatingTally(
+                    round=round_,
+                    item=item,
+                    group=group,
+                    satisfied=group_counts.get(Grade.SATISFIED, 0),
+                    basic=group_counts.get(Grade.BASIC, 0),
+                    dissatisfied=group_counts.get(Grade.DISSATISFIED, 0),
+                )
+            )
+            below[group] = below_threshold(group_counts, round_.threshold)
+            rates[group] = satisfaction_floor(group_counts)
+        if any(below.values()):
             flags.append(
                 RatingFlag(
                     round=round_,
                     item=item,
                     deputy_rate=rates[RaterGroup.DEPUTY],
                     public_rate=rates[RaterGroup.PUBLIC],
+                    deputies_below=below[RaterGroup.DEPUTY],
+                    public_below=below[RaterGroup.PUBLIC],
                     threshold=round_.threshold,
                 )
             )
+    RatingTally.objects.bulk_create(tallies)
     RatingFlag.objects.bulk_create(flags)
     audit_record(
         actor=by,
@@ -578,6 +627,7 @@ def rating_close(*, round: RatingRound, by: User) -> RatingRound:  # noqa: A002
         obj=round_,
         details={
             "ratings": sum(sum(g.values()) for i in counts.values() for g in i.values()),
+            "raters": raters,
             "flagged": [f.item_id for f in flags],
         },
     )
@@ -589,18 +639,16 @@ def rating_close(*, round: RatingRound, by: User) -> RatingRound:  # noqa: A002
             kind="rating_flagged",
             message=lambda: (
                 _("%(count)d items of %(plan)s were rated below %(threshold)s%% satisfaction.")
-                % {"count": len(flags), "plan": plan.title, "threshold": _percent(round_.threshold)}
+                % {"count": len(flags), "plan": plan.title, "threshold": percent_text(round_.threshold)}
             ),
             url=reverse("voting:rating_results", args=[plan.pk]),
         )
     return round_
 
 
-def _percent(value: Decimal) -> str:
-    return f"{value.normalize():f}"
-
-
-def notice_from_flag(*, flag: RatingFlag, by: User, reason: str, demand: str, reply_deadline: Any) -> Any:
+def notice_from_flag(
+    *, flag: RatingFlag, by: User, reason: str, demand: str, reply_deadline: dt.date
+) -> SupervisionNotice:
     """Issue a supervision notice on a flagged item (delivery.services.notice_issue) and link it to the flag."""
     from minsheng.delivery.services import notice_issue
 
@@ -618,16 +666,3 @@ def notice_from_flag(*, flag: RatingFlag, by: User, reason: str, demand: str, re
             actor=by, verb="rating_flag_notice", obj=flag, details={"notice": notice.pk, "item": flag.item_id}
         )
     return notice
-
-
-def flag_reason(flag: RatingFlag) -> str:
-    """The reason a notice from this flag starts with, in the current language."""
-    parts = []
-    if flag.deputy_rate is not None and flag.deputy_rate < flag.threshold:
-        parts.append(_("deputies %(rate)s%%") % {"rate": _percent(flag.deputy_rate)})
-    if flag.public_rate is not None and flag.public_rate < flag.threshold:
-        parts.append(_("public %(rate)s%%") % {"rate": _percent(flag.public_rate)})
-    return _("In the year-end rating the item's satisfaction rate was below %(threshold)s%%: %(rates)s.") % {
-        "threshold": _percent(flag.threshold),
-        "rates": _(", ").join(parts),
-    }

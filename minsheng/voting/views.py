@@ -9,9 +9,7 @@ service's ``VotingError`` is put back on the form with what was sent, and nothin
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Callable
 from typing import Any
 
@@ -21,13 +19,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from minsheng.participation import web
-from minsheng.plans.models import Item, Plan
-from minsheng.voting import selectors, services
+from minsheng.plans.models import Plan
+from minsheng.voting import exports, selectors, services
 from minsheng.voting.forms import BallotForm, ConfirmForm, RateForm, RatingSetForm, TieForm, VoteSetForm
 from minsheng.voting.models import Grade, RaterGroup, RatingRound, RoundStatus, VoteRound, VoteRule
 from minsheng.voting.services import VotingError
@@ -66,25 +66,10 @@ def _step(request: HttpRequest, action: Callable[[], Any], done: str, back: str)
     return redirect(back)
 
 
-def _csv_cell(value: Any) -> str:
-    """A cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _csv_response(rows: list[list[Any]], filename: str) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([_csv_cell(cell) for cell in row])
-    # A byte-order mark so that Excel reads the Chinese as UTF-8.
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+def _csv_response(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def _item_label(item: Item) -> str:
-    return item.title or item.text
 
 
 # --- the plan's hub --------------------------------------------------------------------------------------
@@ -114,10 +99,7 @@ def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
 def _vote_context(request: HttpRequest, plan: Plan, form: BallotForm | None = None) -> dict[str, Any]:
     view = selectors.vote_view(plan=plan, user=request.user)
     round_ = view.round
-    now = timezone.now()
-    in_window = bool(
-        round_ and round_.status == RoundStatus.OPEN and round_.opens_at <= now < round_.closes_at
-    )
+    in_window = selectors.round_accepts(round_, timezone.now())
     can_cast = bool(round_ and request.user.has_perm("voting.cast_ballot", round_))
     if form is None and can_cast and in_window and view.receipt is None:
         form = BallotForm(candidates=[row.item for row in view.rows])
@@ -141,6 +123,7 @@ def vote(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(request, "voting/vote.html", _vote_context(request, plan))
 
 
+@sensitive_post_parameters("items")
 @require_POST
 @_page
 def vote_cast(request: HttpRequest, plan_id: int) -> HttpResponse:
@@ -148,7 +131,13 @@ def vote_cast(request: HttpRequest, plan_id: int) -> HttpResponse:
     round_ = selectors.vote_round_get(plan=plan)
     if round_ is None:
         raise Http404
-    _require(request, "voting.cast_ballot", round_, message=_("Only deputies vote."))
+    _require(
+        request,
+        "voting.cast_ballot",
+        round_,
+        message=_("Only deputies vote."),
+        next_url=reverse("voting:vote", args=[plan.pk]),
+    )
     candidates = [row.item for row in selectors.vote_view(plan=plan, user=request.user).rows]
     form = BallotForm(request.POST, candidates=candidates)
     if form.is_valid():
@@ -183,7 +172,11 @@ def _manage_vote_context(
     if tie_form is None and round_ is not None and round_.tied:
         tie_form = TieForm(tied=[row.item for row in view.tied])
     progress = None
-    if round_ is not None and round_.status == RoundStatus.OPEN:
+    if (
+        round_ is not None
+        and round_.status == RoundStatus.OPEN
+        and request.user.has_perm("voting.view_receipts")
+    ):
         progress = selectors.vote_progress(round=round_)
     return {
         "plan": plan,
@@ -245,7 +238,7 @@ def _round_step(
     @_page
     def view(request: HttpRequest, plan_id: int) -> HttpResponse:
         plan = _plan(plan_id)
-        _require(request, perm, plan)
+        _require(request, perm, plan, next_url=reverse(then, args=[plan.pk]))
         round_ = round_of(plan=plan)
         if round_ is None:
             raise Http404
@@ -299,17 +292,6 @@ def vote_tie(request: HttpRequest, plan_id: int) -> HttpResponse:
     )
 
 
-def _vote_chart(view: selectors.VoteView) -> dict[str, Any]:
-    rows = selectors.vote_tally_sorted(view)
-    return {
-        "kind": "vote",
-        "labels": [f"{row.item.no}. {_item_label(row.item)[:24]}" for row in rows],
-        "values": [row.votes for row in rows],
-        "chosen": [bool(row.chosen) for row in rows],
-        "series": _("Votes"),
-    }
-
-
 @require_safe
 @_page
 def vote_results(request: HttpRequest, plan_id: int) -> HttpResponse:
@@ -319,7 +301,7 @@ def vote_results(request: HttpRequest, plan_id: int) -> HttpResponse:
     context = {"plan": plan, "view": view, "round": view.round}
     if view.published:
         context["rows"] = selectors.vote_tally_sorted(view)
-        context["chart"] = _vote_chart(view)
+        context["chart"] = exports.vote_chart(view)
     return render(request, "voting/vote_results.html", context, status=200 if view.published else 404)
 
 
@@ -331,25 +313,7 @@ def vote_results_csv(request: HttpRequest, plan_id: int) -> HttpResponse:
     view = selectors.vote_view(plan=plan, user=request.user)
     if not view.published:
         raise Http404
-    rows: list[list[Any]] = [
-        [_("No."), _("Item"), _("Votes"), _("Share of ballots (%)"), _("Chosen"), _("Tied")]
-    ]
-    for row in selectors.vote_tally_sorted(view):
-        rows.append(
-            [
-                row.item.no,
-                _item_label(row.item),
-                row.votes,
-                row.share if row.share is not None else "",
-                _("yes") if row.chosen else (_("undecided") if row.chosen is None else _("no")),
-                _("yes") if row.tied else "",
-            ]
-        )
-    rows.append([])
-    rows.append([_("Ballots cast"), view.round.ballots])
-    rows.append([_("Deputies entitled to vote"), view.eligible])
-    rows.append([_("Turnout (%)"), view.turnout if view.turnout is not None else ""])
-    return _csv_response(rows, f"vote-{plan.year}-{plan.pk}.csv")
+    return _csv_response(exports.csv_text(exports.vote_rows(view)), f"vote-{plan.year}-{plan.pk}.csv")
 
 
 # --- the rating -------------------------------------------------------------------------------------------
@@ -367,8 +331,7 @@ def _rating_context(
 ) -> dict[str, Any]:
     view = selectors.rating_view(plan=plan, user=request.user)
     round_ = view.round
-    now = timezone.now()
-    in_window = bool(view.open and round_.opens_at <= now < round_.closes_at)
+    in_window = selectors.round_accepts(round_, timezone.now())
     can_rate = bool(round_ and request.user.has_perm("voting.rate_item", round_))
     return {
         "plan": plan,
@@ -403,15 +366,27 @@ def rating(request: HttpRequest, plan_id: int) -> HttpResponse:
 def rating_rate(request: HttpRequest, plan_id: int, item_id: int) -> HttpResponse:
     plan = _plan(plan_id)
     round_ = _rating_round_or_404(plan)
+    page_url = reverse("voting:rating", args=[plan.pk])
+    if request.htmx and not request.user.has_perm("voting.rate_item", round_):
+        # htmx would put the sign-in page (or the refusal) inside the item: load the whole page instead.
+        target = (
+            page_url
+            if request.user.is_authenticated
+            else f"{reverse('accounts:login')}?{urlencode({'next': page_url})}"
+        )
+        return HttpResponse(status=204, headers={"HX-Redirect": target})
     _require(
-        request, "voting.rate_item", round_, message=_("Deputies and registered residents rate the items.")
+        request,
+        "voting.rate_item",
+        round_,
+        message=_("Deputies and registered residents rate the items."),
+        next_url=page_url,
     )
-    item = Item.objects.filter(pk=item_id, plan=plan).first()
+    item = selectors.item_of_plan(plan=plan, item_id=item_id)
     if item is None:
         raise Http404
     form = RateForm(request.POST)
-    rating_obj = None
-    ok = False
+    rating_obj, ok = None, False
     if form.is_valid():
         rating_obj, ok = _attempt(
             form,
@@ -424,26 +399,24 @@ def rating_rate(request: HttpRequest, plan_id: int, item_id: int) -> HttpRespons
             ),
         )
     if request.htmx:
-        return render(
-            request,
-            "voting/_rate_item.html",
-            {
-                "item": item,
-                "mine": rating_obj
-                if ok
-                else selectors.rating_mine(round=round_, item=item, user=request.user),
-                "form": None if ok else form,
-                "saved": ok,
-                "in_window": True,
-                "can_rate": True,
-                "grades": Grade.choices,
-                "plan": plan,
+        context = {
+            "item": item,
+            "mine": rating_obj if ok else selectors.rating_mine(round=round_, item=item, user=request.user),
+            "form": None if ok else form,
+            "saved": ok,
+            "in_window": selectors.round_accepts(round_, timezone.now()),
+            "can_rate": True,
+            "grades": Grade.choices,
+            "plan": plan,
+            "progress": {
+                "rated": selectors.rated_count(round=round_, user=request.user),
+                "items": selectors.item_count(plan=plan),
             },
-            status=200 if ok else BAD_INPUT,
-        )
+        }
+        return render(request, "voting/_rate_item.html", context, status=200 if ok else BAD_INPUT)
     if ok:
         messages.success(request, _("Your rating of item %(no)d is saved.") % {"no": item.no})
-        return redirect(reverse("voting:rating", args=[plan.pk]) + f"#item-{item.pk}")
+        return redirect(f"{page_url}#item-{item.pk}")
     context = _rating_context(request, plan, error_item=item.pk, error_form=form)
     return render(request, "voting/rating.html", context, status=BAD_INPUT)
 
@@ -488,7 +461,7 @@ def rating_manage(request: HttpRequest, plan_id: int) -> HttpResponse:
         "round": round_,
         "form": form,
         "confirm": ConfirmForm(),
-        "raters": selectors.rater_count(round=round_) if round_ is not None else None,
+        "raters": selectors.rater_counts(round_) if round_ is not None else None,
     }
     return render(request, "voting/rating_manage.html", context, status=status)
 
@@ -509,27 +482,6 @@ rating_close = _round_step(
 )
 
 
-def _rating_chart(results: list[selectors.ItemResult]) -> dict[str, Any]:
-    groups = []
-    for index, (group, label) in enumerate(RaterGroup.choices):
-        groups.append(
-            {
-                "group": group,
-                "title": str(label),
-                "values": [
-                    {grade: result.groups[index].counts.get(grade, 0) for grade in Grade.values}
-                    for result in results
-                ],
-            }
-        )
-    return {
-        "kind": "rating",
-        "labels": [f"{result.item.no}. {_item_label(result.item)[:20]}" for result in results],
-        "grades": [{"key": key, "label": str(label)} for key, label in Grade.choices],
-        "groups": groups,
-    }
-
-
 @require_safe
 @_page
 def rating_results(request: HttpRequest, plan_id: int) -> HttpResponse:
@@ -543,8 +495,8 @@ def rating_results(request: HttpRequest, plan_id: int) -> HttpResponse:
         context.update(
             results=results,
             totals=selectors.rating_totals(results),
-            chart=_rating_chart(results),
-            raters=selectors.rater_count(round=round_),
+            chart=exports.rating_chart(results),
+            raters={RaterGroup.DEPUTY: round_.deputy_raters, RaterGroup.PUBLIC: round_.public_raters},
             flagged=[result for result in results if result.flag is not None],
             can_notice=request.user.has_perm("voting.notice_from_flag"),
             comments=selectors.rating_comments(round=round_)
@@ -563,20 +515,7 @@ def rating_results_csv(request: HttpRequest, plan_id: int) -> HttpResponse:
     if round_ is None or round_.status != RoundStatus.CLOSED:
         raise Http404
     results = selectors.rating_results(round=round_)
-    header: list[Any] = [_("No."), _("Item")]
-    for _group, group_label in RaterGroup.choices:
-        header += [f"{group_label} · {grade_label}" for _grade, grade_label in Grade.choices]
-        header += [f"{group_label} · {_('Satisfaction (%)')}"]
-    header.append(_("Flagged"))
-    rows: list[list[Any]] = [header]
-    for result in results:
-        row: list[Any] = [result.item.no, _item_label(result.item)]
-        for group in result.groups:
-            row += [group.counts.get(grade, 0) for grade in Grade.values]
-            row.append(group.rate if group.rate is not None else "")
-        row.append(_("yes") if result.flag else "")
-        rows.append(row)
-    return _csv_response(rows, f"rating-{plan.year}-{plan.pk}.csv")
+    return _csv_response(exports.csv_text(exports.rating_rows(results)), f"rating-{plan.year}-{plan.pk}.csv")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -614,7 +553,7 @@ def flag_notice(request: HttpRequest, flag_id: int) -> HttpResponse:
     else:
         form = NoticeForm(
             initial={
-                "reason": services.flag_reason(flag),
+                "reason": selectors.flag_reason(flag),
                 "demand": _("Explain the residents' dissatisfaction and how it will be remedied."),
                 "reply_deadline": timezone.localdate() + dt.timedelta(days=14),
             }

@@ -10,6 +10,7 @@ from django.db import connection
 from minsheng.testing import race
 from minsheng.voting import services
 from minsheng.voting.models import BallotReceipt, Candidate, VoteRound
+from minsheng.voting.tests.conftest import window
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,10 +45,14 @@ def test_one_deputy_sending_four_ballots_at_once_casts_one(postgresql, world, op
     assert votes in (1, 2)  # one ballot's worth: one or two items, never the sum of several ballots
 
 
-def test_many_deputies_at_once_are_all_counted(postgresql, world, open_vote):
+def test_many_deputies_at_once_are_all_counted(postgresql, world):
     from minsheng.participation.tests.factories import DeputyFactory
 
     deputies = [*world.deputies, *(DeputyFactory() for _ in range(7))]
+    open_vote = services.vote_open(
+        round=services.vote_set(plan=world.plan, by=world.office, rule="at_most", choose=3, **window()),
+        by=world.office,
+    )
     items = world.items
     outcomes = _race(
         *(
@@ -80,3 +85,31 @@ def test_a_ballot_racing_the_close_is_either_counted_or_refused(postgresql, worl
     assert open_vote.ballots == BallotReceipt.objects.filter(round=open_vote).count() == int(counted)
     chosen = Candidate.objects.get(round=open_vote, item=world.items[0])
     assert chosen.votes == int(counted) and chosen.chosen is counted
+
+
+def test_saving_the_settings_while_the_vote_opens_never_undoes_the_opening(postgresql, world):
+    round_ = services.vote_set(plan=world.plan, by=world.office, rule="at_most", choose=3, **window())
+    outcomes = _race(
+        lambda: services.vote_open(round=VoteRound.objects.get(pk=round_.pk), by=world.office),
+        lambda: services.vote_set(plan=world.plan, by=world.office, rule="at_most", choose=2, **window()),
+    )
+    assert not any(isinstance(o, Exception) and not isinstance(o, services.VotingError) for o in outcomes), (
+        outcomes
+    )
+    round_.refresh_from_db()
+    assert round_.status == "open"
+    assert Candidate.objects.filter(round=round_).count() == len(world.items)
+
+
+def test_saving_the_settings_while_the_rating_closes_never_reopens_it(postgresql, world, open_rating):
+    from minsheng.voting.models import RatingRound
+
+    outcomes = _race(
+        lambda: services.rating_close(round=RatingRound.objects.get(pk=open_rating.pk), by=world.office),
+        lambda: services.rating_set(plan=world.adopted, by=world.office, threshold=70, **window()),
+    )
+    assert not any(isinstance(o, Exception) and not isinstance(o, services.VotingError) for o in outcomes), (
+        outcomes
+    )
+    open_rating.refresh_from_db()
+    assert open_rating.status == "closed"

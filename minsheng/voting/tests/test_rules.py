@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from minsheng.delivery.models import SupervisionNotice
 from minsheng.voting import models as m
-from minsheng.voting import services
+from minsheng.voting import selectors, services
 from minsheng.voting.tests.conftest import World, window
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("en")]
@@ -207,7 +207,7 @@ def _notice_from_flag(world: World) -> Call:
     return lambda user: services.notice_from_flag(
         flag=flag,
         by=user,
-        reason=services.flag_reason(flag),
+        reason=selectors.flag_reason(flag),
         demand="说明原因并整改。",
         reply_deadline=deadline,
     )

@@ -20,7 +20,7 @@ from minsheng.participation.tests.factories import DeputyFactory
 from minsheng.plans.models import Action, Item, ItemRevision, Plan
 from minsheng.plans.tests.factories import ActionFactory, ItemFactory, PlanVersionFactory
 from minsheng.voting import models as m
-from minsheng.voting import services
+from minsheng.voting import selectors, services
 from minsheng.voting.services import VotingError
 from minsheng.voting.tests.conftest import World, window
 
@@ -364,7 +364,7 @@ def test_a_second_ballot_is_refused(world, open_vote, nothing_stored):
 
 class _BlindReceipts:
     """Stands in for BallotReceipt in the service: the "already voted?" look-up never sees a receipt (as
-    when two ballots of one deputy pass the check together), while create() writes a real row."""
+    when two ballots of one deputy pass the check together), while the receipt it makes is a real row."""
 
     creates: list[IntegrityError | None]
 
@@ -373,15 +373,20 @@ class _BlindReceipts:
         def filter(**kwargs):  # noqa: ANN003, ANN205
             return m.BallotReceipt.objects.none()
 
-        @staticmethod
-        def create(**kwargs):  # noqa: ANN003, ANN205
+    def __new__(cls, **kwargs):  # noqa: ANN003, ANN204
+        receipt = m.BallotReceipt(**kwargs)
+        save = receipt.save
+
+        def recorded_save(*args, **options):  # noqa: ANN002, ANN003, ANN202
             try:
-                receipt = m.BallotReceipt.objects.create(**kwargs)
+                save(*args, **options)
             except IntegrityError as exc:
-                _BlindReceipts.creates.append(exc)
+                cls.creates.append(exc)
                 raise
-            _BlindReceipts.creates.append(None)
-            return receipt
+            cls.creates.append(None)
+
+        receipt.save = recorded_save
+        return receipt
 
 
 def test_a_racing_second_ballot_is_refused_by_the_unique_receipt(
@@ -433,12 +438,20 @@ def test_close_twice_is_refused(world, open_vote, nothing_stored):
     )
 
 
-def test_eligible_counts_the_active_deputies_at_close(world, open_vote):
-    cast(world, open_vote, [0], [0])
-    DeputyFactory()  # became a deputy while the vote was open
-    User.objects.filter(pk=world.deputies[2].pk).update(is_active=False)  # left while it was open
+def test_the_roll_is_the_active_deputies_when_the_vote_opens(world, open_vote, nothing_stored):
+    newcomer = DeputyFactory()  # became a deputy while the vote was open: not on the roll
+    refused(
+        nothing_stored,
+        lambda: services.ballot_cast(round=open_vote, by=newcomer, item_ids=[world.items[0].pk]),
+        "roll",
+    )
+    cast(world, open_vote, [0], [0], [1])
+    User.objects.filter(pk=world.deputies[2].pk).update(is_active=False)  # left after voting
     round_ = services.vote_close(round=open_vote, by=world.office)
-    assert round_.eligible == 3  # deputies 1 and 2 and the newcomer; never the inactive ones
+    assert (round_.eligible, round_.ballots) == (3, 3)  # turnout never over 100%
+    assert set(m.Elector.objects.filter(round=round_).values_list("deputy_id", flat=True)) == {
+        deputy.pk for deputy in world.deputies
+    }
 
 
 def test_exactly_n_chooses_the_top_n(world):
@@ -939,7 +952,7 @@ def test_flagged_by_the_deputies_only(world, open_rating):
     rate(open_rating, item, [world.public, world.other], [S, B])  # 100%
     round_ = services.rating_close(round=open_rating, by=world.office)
     assert round_.status == m.RoundStatus.CLOSED and round_.closed_at is not None
-    assert flags(open_rating) == {1: (Decimal("66.7"), Decimal("100.0"))}
+    assert flags(open_rating) == {1: (Decimal("66.66"), Decimal("100.00"))}  # rounded down
     flag = m.RatingFlag.objects.get()
     assert flag.threshold == Decimal(80)
 
@@ -949,14 +962,18 @@ def test_flagged_by_the_public_only(world, open_rating):
     rate(open_rating, item, world.deputies, [S, S, B])  # 100%
     rate(open_rating, item, [world.public, world.other], [B, D])  # 50%
     services.rating_close(round=open_rating, by=world.office)
-    assert flags(open_rating) == {2: (Decimal("100.0"), Decimal("50.0"))}
+    assert flags(open_rating) == {2: (Decimal("100.00"), Decimal("50.00"))}
 
 
 def test_items_without_ratings_are_not_flagged(world, open_rating):
     rate(open_rating, world.adopted_items[0], [world.public], [S])  # public 100%, no deputy rated it
     services.rating_close(round=open_rating, by=world.office)
     assert flags(open_rating) == {}
-    assert AuditEvent.objects.get(verb="rating_close").details == {"ratings": 1, "flagged": []}
+    assert AuditEvent.objects.get(verb="rating_close").details == {
+        "ratings": 1,
+        "raters": {"deputy": 0, "public": 1},
+        "flagged": [],
+    }
 
 
 def test_the_office_is_notified_of_flags(world, open_rating, django_capture_on_commit_callbacks):
@@ -998,9 +1015,9 @@ def reply_deadline() -> dt.date:
 
 
 def test_flag_reason_names_the_rate_below_the_threshold(flag):
-    reason = services.flag_reason(flag)
+    reason = selectors.flag_reason(flag)
     assert "80%" in reason
-    assert "deputies 33.3%" in reason
+    assert "deputies 33.33%" in reason
     assert "public" not in reason  # the public's 100% is not below
 
 
@@ -1008,7 +1025,7 @@ def test_flag_reason_names_both_groups_when_both_are_below(world, open_rating):
     rate(open_rating, world.adopted_items[0], world.deputies[:2], [S, D])
     rate(open_rating, world.adopted_items[0], [world.public, world.other], [B, D])
     services.rating_close(round=open_rating, by=world.office)
-    reason = services.flag_reason(m.RatingFlag.objects.get())
+    reason = selectors.flag_reason(m.RatingFlag.objects.get())
     assert "deputies 50%" in reason and "public 50%" in reason
 
 
@@ -1016,14 +1033,14 @@ def test_notice_from_flag_issues_a_notice_and_links_it(world, flag):
     notice = services.notice_from_flag(
         flag=flag,
         by=world.office,
-        reason=services.flag_reason(flag),
+        reason=selectors.flag_reason(flag),
         demand="说明满意度低的原因并提出整改措施。",
         reply_deadline=reply_deadline(),
     )
     assert isinstance(notice, SupervisionNotice)
     assert notice.item == world.adopted_items[1]
     assert notice.department.name == "民政局"
-    assert "33.3%" in notice.reason
+    assert "33.33%" in notice.reason
     flag.refresh_from_db()
     assert flag.notice == notice
     assert verbs(flag) == ["rating_flag_notice"]
@@ -1064,10 +1081,119 @@ def test_a_second_notice_from_the_same_flag_is_refused(world, flag, nothing_stor
     ],
 )
 def test_satisfaction(counts, expected):
-    assert services.satisfaction(counts) == Decimal(expected)
-    assert str(services.satisfaction(counts)) == expected  # one decimal place
+    assert selectors.satisfaction(counts) == Decimal(expected)
+    assert str(selectors.satisfaction(counts)) == expected  # one decimal place
 
 
 @pytest.mark.parametrize("counts", [{}, {S: 0, B: 0, D: 0}])
 def test_satisfaction_without_ratings_is_none(counts):
-    assert services.satisfaction(counts) is None
+    assert selectors.satisfaction(counts) is None
+
+
+# --- what the review of the first version found ---------------------------------------------------------
+
+
+def test_a_rate_just_under_the_threshold_is_flagged_though_it_reads_80_0(world, open_rating):
+    """2,499 of 3,125 is 79.968%: published as 80.0% (one place, half up), but under 80: flagged, and the flag
+    records 79.96 (two places, rounded down) so that the notice does not read "80% is below 80%"."""
+    item = world.adopted_items[0]
+    counts = {S: 2499, B: 0, D: 626}
+    assert selectors.satisfaction(counts) == Decimal("80.0")
+    assert selectors.below_threshold(counts, Decimal(80))
+    assert selectors.satisfaction_floor(counts) == Decimal("79.96")
+    assert not selectors.below_threshold({S: 4, D: 1}, Decimal(80))  # exactly 80 is not below
+    m.Rating.objects.bulk_create(
+        m.Rating(round=open_rating, item=item, rater=DeputyFactory(), group="deputy", grade=grade)
+        for grade in [S] * 2499 + [D] * 626
+    )
+    services.rating_close(round=open_rating, by=world.office)
+    flag = m.RatingFlag.objects.get(round=open_rating)
+    assert (flag.item, flag.deputy_rate, flag.deputies_below, flag.public_below) == (
+        item,
+        Decimal("79.96"),
+        True,
+        False,
+    )
+    assert "79.96%" in selectors.flag_reason(flag)
+
+
+def test_published_rating_results_do_not_move_after_close(world, open_rating):
+    item = world.adopted_items[0]
+    rate(open_rating, item, [world.public, world.other], [S, D])
+    services.rating_close(round=open_rating, by=world.office)
+    before = [(r.item.pk, [g.counts for g in r.groups]) for r in selectors.rating_results(round=open_rating)]
+    open_rating.refresh_from_db()
+    assert (open_rating.deputy_raters, open_rating.public_raters) == (0, 2)
+    world.other.delete()  # an account removed after the results were published
+    after = [(r.item.pk, [g.counts for g in r.groups]) for r in selectors.rating_results(round=open_rating)]
+    assert after == before
+    assert len(after) == len(world.adopted_items)  # every item, rated or not
+
+
+@pytest.mark.parametrize("year", [1, 1999, 2101, 9999])
+def test_times_outside_sane_years_are_refused(world, nothing_stored, year):
+    opens = dt.datetime(year, 1, 1, 9, 0)
+    closes = opens + dt.timedelta(days=2)
+    refused(
+        nothing_stored,
+        lambda: services.vote_set(
+            plan=world.plan, by=world.office, rule="at_most", choose=2, opens_at=opens, closes_at=closes
+        ),
+        "2000",
+    )
+    refused(
+        nothing_stored,
+        lambda: services.rating_set(
+            plan=world.adopted, by=world.office, threshold=80, opens_at=opens, closes_at=closes
+        ),
+        "2100",
+    )
+
+
+def test_the_plan_stays_at_voting_while_its_vote_is_open(world, open_vote):
+    from minsheng.plans.services import PlanStatusError, plan_status_set
+
+    with pytest.raises(PlanStatusError):
+        plan_status_set(plan=world.plan, status=Plan.Status.DRAFT, by=world.office)
+    world.plan.refresh_from_db()
+    assert world.plan.status == Plan.Status.VOTING
+    cast(world, open_vote, [0], [1])
+    services.vote_close(round=open_vote, by=world.office)  # adopted with items 1 and 2
+    world.plan.refresh_from_db()
+    assert world.plan.status == Plan.Status.ADOPTED
+    with pytest.raises(PlanStatusError):
+        plan_status_set(plan=world.plan, status=Plan.Status.VOTING, by=world.office)
+    plan_status_set(plan=world.plan, status=Plan.Status.CLOSED, by=world.office)  # other moves are free
+
+
+def test_a_prepared_vote_does_not_hold_the_plan(world):
+    from minsheng.plans.services import plan_status_set
+
+    services.vote_set(plan=world.plan, by=world.office, rule="at_most", choose=2, **window())
+    plan_status_set(plan=world.plan, status=Plan.Status.DRAFT, by=world.office)
+    world.plan.refresh_from_db()
+    assert world.plan.status == Plan.Status.DRAFT
+
+
+def test_a_ballot_given_as_a_string_is_refused(world, open_vote, nothing_stored):
+    refused(
+        nothing_stored,
+        lambda: services.ballot_cast(round=open_vote, by=world.deputy, item_ids=str(world.items[0].pk)),
+        "not a candidate",
+    )
+
+
+def test_a_tie_decision_naming_an_item_twice_is_refused(world, nothing_stored):
+    round_ = make_vote(world, rule=m.VoteRule.EXACTLY, choose=2)
+    cast(world, round_, [0, 1], [0, 2], [0, 3])
+    services.vote_close(round=round_, by=world.office)
+    round_.refresh_from_db()
+    assert round_.tie_places == 1
+    tied = world.items[1].pk
+    refused(
+        nothing_stored,
+        lambda: services.vote_tie_decide(
+            round=round_, by=world.office, item_ids=[tied, tied], reason="第二轮"
+        ),
+        "twice",
+    )

@@ -415,3 +415,70 @@ def test_the_running_tally_is_not_in_the_admin(world, open_vote, client):
 
     with pytest.raises(NoReverseMatch):
         reverse("admin:voting_candidate_changelist")
+
+
+def test_an_anonymous_ballot_comes_back_to_the_ballot_page_after_signing_in(
+    world, open_vote, open_rating, client
+):
+    response = client.post(_url("vote_cast", world.plan), {"items": [world.items[0].pk]})
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('accounts:login')}?next={_url('vote', world.plan)}"
+    response = client.post(_url("rate", world.adopted, world.adopted_items[0].pk), {"grade": Grade.BASIC})
+    assert response["Location"].endswith(f"?next={_url('rating', world.adopted)}")
+
+
+def test_an_anonymous_htmx_rating_loads_the_sign_in_page_instead_of_swapping_it_in(
+    world, open_rating, client
+):
+    url = _url("rate", world.adopted, world.adopted_items[0].pk)
+    response = client.post(url, {"grade": Grade.BASIC}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith(reverse("accounts:login"))
+    client.force_login(world.reporter)
+    response = client.post(url, {"grade": Grade.BASIC}, HTTP_HX_REQUEST="true")
+    assert (response.status_code, response["HX-Redirect"]) == (204, _url("rating", world.adopted))
+    assert not Rating.objects.exists()
+
+
+def test_an_htmx_rating_updates_the_progress_line_too(world, open_rating, client):
+    client.force_login(world.public)
+    url = _url("rate", world.adopted, world.adopted_items[0].pk)
+    html = client.post(url, {"grade": Grade.BASIC}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="rating-progress"' in html and 'hx-swap-oob="true"' in html
+
+
+def test_a_year_one_date_is_refused_on_the_form(world, client, nothing_stored):
+    client.force_login(world.office)
+    nothing_stored.mark()
+    response = client.post(
+        _url("vote_manage", world.plan),
+        {"rule": "at_most", "choose": 2, "opens_at": "0001-01-01T00:00", "closes_at": "0001-01-02T00:00"},
+    )
+    assert response.status_code == 400 and "2000" in response.content.decode()
+    nothing_stored.check()
+
+
+def test_the_rating_admin_does_not_name_the_rater(world, open_rating, client):
+    rating = services.item_rate(
+        round=open_rating, item=world.adopted_items[0], by=world.public, grade=Grade.BASIC, comment="私人意见"
+    )
+    client.force_login(world.office)
+    html = client.get(reverse("admin:voting_rating_change", args=[rating.pk])).content.decode()
+    assert "私人意见" in html and world.public.username not in html
+
+
+def test_the_plan_admin_refuses_to_move_a_plan_out_of_an_open_vote(world, open_vote, client):
+    from minsheng.plans.models import Plan
+
+    client.force_login(world.office)
+    response = client.post(reverse("admin:plans_plan_change", args=[world.plan.pk]), {"status": "draft"})
+    assert response.status_code == 200 and 'class="errorlist' in response.content.decode()
+    world.plan.refresh_from_db()
+    assert world.plan.status == Plan.Status.VOTING
+
+
+def test_the_tally_says_when_fewer_items_reached_the_bar_than_there_are_places(world, open_vote, client):
+    services.ballot_cast(round=open_vote, by=world.deputy, item_ids=[world.items[0].pk])
+    services.vote_close(round=open_vote, by=world.office)
+    html = client.get(_url("vote_results", world.plan)).content.decode()
+    assert 'class="notice short"' in html
