@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from minsheng.delivery.schedule import DEFAULT_STAGES
 
@@ -283,7 +284,7 @@ class Evidence(models.Model):
 class NoticeStatus(models.TextChoices):
     OPEN = "open", _("Awaiting the department's reply")
     ANSWERED = "answered", _("Answered")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("notice", "Closed")  # 已办结, not the plan's 已结束
     ESCALATED = "escalated", _("Escalated")
 
 

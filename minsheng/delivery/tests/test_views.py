@@ -811,3 +811,10 @@ def test_a_department_member_without_items_sees_an_empty_workspace(client, world
     client.force_login(lonely)
     html = client.get(reverse("delivery:workspace")).content.decode()
     assert "No item is assigned to your department yet" in html
+
+
+def test_a_closed_notice_and_a_closed_plan_read_differently_in_chinese(zh):
+    from minsheng.delivery.models import NoticeStatus
+    from minsheng.plans.models import PlanStatus
+
+    assert (str(NoticeStatus.CLOSED.label), str(PlanStatus.CLOSED.label)) == ("已办结", "已结束")
