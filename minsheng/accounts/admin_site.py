@@ -16,3 +16,17 @@ class OfficeAdminSite(admin.AdminSite):
 
 class OfficeAdminConfig(AdminConfig):
     default_site = "minsheng.accounts.admin_site.OfficeAdminSite"
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A list and detail pages to read; nothing is added, changed or deleted there (writes go through the
+    services, on the apps' own pages or the admin's service-backed forms)."""
+
+    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False

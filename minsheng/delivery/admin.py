@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from minsheng.accounts.admin_site import ReadOnlyAdmin
 from minsheng.delivery.models import (
     Assignment,
     DeliverySettings,
@@ -28,17 +29,6 @@ from minsheng.delivery.services import (
     report_accept,
     report_publish_set,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -22,6 +22,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from minsheng.accounts.admin_site import ReadOnlyAdmin
 from minsheng.participation.models import (
     Comment,
     CommentStatus,
@@ -49,17 +50,6 @@ from minsheng.participation.services import (
     window_set,
 )
 from minsheng.plans.models import Item, ItemRevision
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
 
 
 def _problem(exc: Exception) -> list[str]:

@@ -4,6 +4,7 @@ them and moves a plan through its year. Writes go through the services."""
 from django import forms
 from django.contrib import admin
 
+from minsheng.accounts.admin_site import ReadOnlyAdmin
 from minsheng.plans.models import (
     Action,
     Department,
@@ -17,17 +18,6 @@ from minsheng.plans.models import (
     Target,
 )
 from minsheng.plans.services import plan_status_problem, plan_status_set
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
 
 
 class ReadOnlyInline(admin.TabularInline):

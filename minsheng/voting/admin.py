@@ -6,18 +6,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from minsheng.accounts.admin_site import ReadOnlyAdmin
 from minsheng.voting.models import BallotReceipt, Rating, RatingFlag, RatingRound, VoteRound
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
 
 
 @admin.register(VoteRound)
