@@ -80,6 +80,7 @@ class VoteView:
     round: VoteRound | None
     rows: list[BallotRow]
     receipt: BallotReceipt | None = None  # the viewer's own, when they voted
+    on_roll: bool = False  # the viewer is a deputy on the vote's roll
     published: bool = False  # the tally is public once the vote is closed
     turnout: Decimal | None = None  # percent of eligible deputies
     eligible: int | None = None
@@ -109,10 +110,11 @@ def vote_view(*, plan: Plan, user: Any) -> VoteView:
             if round_.ballots:
                 row.share = _percent(candidate.votes, round_.ballots)
         rows.append(row)
-    receipt = None
+    receipt, on_roll = None, False
     if getattr(user, "is_authenticated", False):
         receipt = BallotReceipt.objects.filter(round=round_, voter=user).first()
-    view = VoteView(plan=plan, round=round_, rows=rows, receipt=receipt, published=published)
+        on_roll = Elector.objects.filter(round=round_, deputy=user).exists()
+    view = VoteView(plan=plan, round=round_, rows=rows, receipt=receipt, published=published, on_roll=on_roll)
     if published:
         view.eligible = round_.eligible
         view.turnout = _percent(round_.ballots, round_.eligible or 0)

@@ -101,6 +101,7 @@ def _vote_context(request: HttpRequest, plan: Plan, form: BallotForm | None = No
     round_ = view.round
     in_window = selectors.round_accepts(round_, timezone.now())
     can_cast = bool(round_ and request.user.has_perm("voting.cast_ballot", round_))
+    can_cast = can_cast and view.on_roll
     if form is None and can_cast and in_window and view.receipt is None:
         form = BallotForm(candidates=[row.item for row in view.rows])
     return {
@@ -109,6 +110,7 @@ def _vote_context(request: HttpRequest, plan: Plan, form: BallotForm | None = No
         "round": round_,
         "in_window": in_window,
         "can_cast": can_cast,
+        "off_roll": bool(round_ and request.user.has_perm("voting.cast_ballot", round_) and not view.on_roll),
         "form": form,
         "exactly": bool(round_ and round_.rule == VoteRule.EXACTLY),
         "can_manage": request.user.has_perm("voting.manage_vote", plan),

@@ -482,3 +482,10 @@ def test_the_tally_says_when_fewer_items_reached_the_bar_than_there_are_places(w
     services.vote_close(round=open_vote, by=world.office)
     html = client.get(_url("vote_results", world.plan)).content.decode()
     assert 'class="notice short"' in html
+
+
+def test_a_deputy_added_after_the_vote_opened_is_told_they_are_not_on_the_roll(world, open_vote, client):
+    newcomer = DeputyFactory()
+    client.force_login(newcomer)
+    html = client.get(_url("vote", world.plan)).content.decode()
+    assert 'name="items"' not in html and 'class="notice"' in html
