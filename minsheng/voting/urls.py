@@ -6,6 +6,7 @@ app_name = "voting"
 
 urlpatterns = [
     path("plans/<int:plan_id>/", views.plan, name="plan"),
+    path("plans/<int:plan_id>/stage/", views.plan_stage, name="plan_stage"),
     path("plans/<int:plan_id>/vote/", views.vote, name="vote"),
     path("plans/<int:plan_id>/vote/cast/", views.vote_cast, name="vote_cast"),
     path("plans/<int:plan_id>/vote/manage/", views.vote_manage, name="vote_manage"),

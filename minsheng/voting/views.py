@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from minsheng.participation import web
 from minsheng.plans.models import Plan
+from minsheng.plans.services import plan_status_set
 from minsheng.voting import exports, selectors, services
 from minsheng.voting.forms import BallotForm, ConfirmForm, RateForm, RatingSetForm, TieForm, VoteSetForm
 from minsheng.voting.models import Grade, RaterGroup, RatingRound, RoundStatus, VoteRound, VoteRule
@@ -91,6 +93,33 @@ def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
             "can_manage_rating": request.user.has_perm("voting.manage_rating", plan),
         },
     )
+
+
+# Stages the vote and rating pages move a plan to, and the page each move comes from.
+STAGE_PAGES = {Plan.Status.VOTING: "voting:vote_manage", Plan.Status.ADOPTED: "voting:rating_manage"}
+
+
+@require_POST
+@_page
+def plan_stage(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The office moves the plan to the voting stage (before setting up the vote) or marks it adopted
+    (before a rating, where the list was adopted without a vote)."""
+    plan = _plan(plan_id)
+    _require(request, "plans.change_plan", plan, next_url=reverse("voting:plan", args=[plan.pk]))
+    status = request.POST.get("status", "")
+    if status not in STAGE_PAGES:
+        messages.error(request, _("Choose the voting stage or adopted."))
+        return redirect("voting:plan", plan.pk)
+    try:
+        plan_status_set(plan=plan, status=status, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("The plan is now at the stage “%(stage)s”.") % {"stage": Plan.Status(status).label}
+        )
+    return redirect(STAGE_PAGES[status], plan.pk)
 
 
 # --- the vote ---------------------------------------------------------------------------------------------

@@ -489,3 +489,42 @@ def test_a_deputy_added_after_the_vote_opened_is_told_they_are_not_on_the_roll(w
     client.force_login(newcomer)
     html = client.get(_url("vote", world.plan)).content.decode()
     assert 'name="items"' not in html and 'class="notice"' in html
+
+
+def test_the_office_moves_a_draft_to_the_voting_stage_from_the_vote_page(world, client):
+    from minsheng.plans.models import Plan
+
+    world.plan.status = Plan.Status.DRAFT
+    world.plan.save()
+    client.force_login(world.office)
+    page = client.get(_url("vote_manage", world.plan)).content.decode()
+    assert f'action="{_url("plan_stage", world.plan)}"' in page
+    response = client.post(_url("plan_stage", world.plan), {"status": "voting"})
+    assert response["Location"] == _url("vote_manage", world.plan)
+    world.plan.refresh_from_db()
+    assert world.plan.status == Plan.Status.VOTING
+
+
+def test_moving_a_plan_out_of_an_open_vote_is_refused_with_the_reason(world, open_vote, client):
+    from minsheng.plans.models import Plan
+
+    client.force_login(world.office)
+    response = client.post(_url("plan_stage", world.plan), {"status": "adopted"}, follow=True)
+    assert any("close" in str(m) or "结束" in str(m) for m in response.context["messages"])
+    world.plan.refresh_from_db()
+    assert world.plan.status == Plan.Status.VOTING
+    response = client.post(_url("plan_stage", world.plan), {"status": "closed"})  # not a stage moved here
+    world.plan.refresh_from_db()
+    assert world.plan.status == Plan.Status.VOTING
+
+
+@pytest.mark.parametrize("who", ["anonymous", "public", "deputy", "reporter", "head", "office_not_staff"])
+def test_only_the_office_moves_a_plans_stage(world, client, who, nothing_stored):
+    if who != "anonymous":
+        client.force_login(world.users[who])
+    nothing_stored.mark()
+    response = client.post(_url("plan_stage", world.adopted), {"status": "voting"})
+    assert response.status_code in (302, 403)
+    if response.status_code == 302:
+        assert reverse("accounts:login") in response["Location"]
+    nothing_stored.check()
