@@ -1,13 +1,16 @@
-"""Reads for the public pages that combine plans and delivery."""
+"""Reads for the public pages that combine plans with delivery and with the vote and the rating."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef, QuerySet
+
 from minsheng.delivery.page_selectors import TimelineEntry, item_timeline
 from minsheng.delivery.selectors import ItemStatus, item_status
-from minsheng.plans.selectors import ItemPage, item_page_get
+from minsheng.plans.models import Plan
+from minsheng.plans.selectors import ItemPage, item_page_get, plan_list
 
 
 @dataclass
@@ -35,3 +38,17 @@ def item_with_progress_get(*, item_id: int, on: dt.date, public: bool = True) ->
         timeline=item_timeline(item=page.item, public=public),
         public=public,
     )
+
+
+def home_plans(*, now: dt.datetime) -> QuerySet[Plan]:
+    """The plans of the home page, each marked when its vote or its rating takes part now (in one query)."""
+    from minsheng.voting.models import RatingRound, RoundStatus, VoteRound
+
+    def taking_part(model: type[VoteRound] | type[RatingRound]) -> Exists:
+        return Exists(
+            model.objects.filter(
+                plan=OuterRef("pk"), status=RoundStatus.OPEN, opens_at__lte=now, closes_at__gt=now
+            )
+        )
+
+    return plan_list().annotate(vote_open=taking_part(VoteRound), rating_open=taking_part(RatingRound))

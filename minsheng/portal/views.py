@@ -6,8 +6,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from minsheng.plans.selectors import plan_list, plan_page_get
-from minsheng.portal.selectors import item_with_progress_get
+from minsheng.plans.selectors import plan_page_get
+from minsheng.portal.selectors import home_plans, item_with_progress_get
 
 
 def _require(request: HttpRequest, perm: str, obj: object = None) -> None:
@@ -18,7 +18,7 @@ def _require(request: HttpRequest, perm: str, obj: object = None) -> None:
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     _require(request, "plans.view_plan")
-    return render(request, "portal/home.html", {"plans": plan_list()})
+    return render(request, "portal/home.html", {"plans": home_plans(now=timezone.now())})
 
 
 @require_safe

@@ -528,3 +528,11 @@ def test_only_the_office_moves_a_plans_stage(world, client, who, nothing_stored)
     if response.status_code == 302:
         assert reverse("accounts:login") in response["Location"]
     nothing_stored.check()
+
+
+def test_the_home_page_points_to_an_open_vote_and_an_open_rating(world, open_vote, open_rating, client):
+    html = client.get("/").content.decode()
+    assert f'href="{_url("vote", world.plan)}"' in html
+    assert f'href="{_url("rating", world.adopted)}"' in html
+    services.vote_close(round=open_vote, by=world.office)
+    assert f'href="{_url("vote", world.plan)}"' not in client.get("/").content.decode()
