@@ -115,6 +115,7 @@ rules.add_perm("delivery.change_deliverysettings", office)
 rules.add_perm("delivery.view_public_status", rules.always_allow)
 rules.add_perm("delivery.view_delivery_status", office)
 rules.add_perm("delivery.view_item_delivery", office | serving_member)  # obj: item
+rules.add_perm("delivery.view_workspace", rules.is_active & is_department_member)  # a department's own page
 
 # Assignment and schedules (obj: item, plan, target).
 rules.add_perm("delivery.assign_item", office)

@@ -42,7 +42,6 @@ from minsheng.delivery.forms import (
     VersionForm,
 )
 from minsheng.delivery.models import ProgressReport, SupervisionNotice
-from minsheng.delivery.rules import is_department_member
 from minsheng.delivery.services import ConflictError, DeliveryError
 from minsheng.delivery.spreadsheets import (
     MAX_SHEET_BYTES,
@@ -124,7 +123,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The office chooses a plan; a department goes to its workspace; anyone else to notifications."""
     if request.user.has_perm("delivery.view_delivery_status"):
         return render(request, "delivery/home.html", {"plans": plan_list()})
-    if is_department_member(request.user):
+    if request.user.has_perm("delivery.view_workspace"):
         return redirect("delivery:workspace")
     return redirect("delivery:notifications")
 
@@ -326,7 +325,7 @@ def progress_upload(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_safe
 @login_required
 def workspace(request: HttpRequest) -> HttpResponse:
-    if not is_department_member(request.user):
+    if not request.user.has_perm("delivery.view_workspace"):
         raise PermissionDenied
     page = pages.workspace_get(user=request.user, on=_today())
     return render(request, "delivery/workspace.html", {"page": page})

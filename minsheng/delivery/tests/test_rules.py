@@ -163,3 +163,27 @@ def test_an_item_with_prefetched_departments_is_judged_without_a_query(world, dj
     with django_assert_num_queries(0):
         assert world.reporter.has_perm("delivery.view_item_delivery", item)
         assert not world.other_reporter.has_perm("delivery.view_item_delivery", item)
+
+
+def test_the_workspace_is_for_active_department_staff():
+    from minsheng.participation.tests.factories import (
+        DeptHeadFactory,
+        DeputyFactory,
+        OfficeUserFactory,
+        PublicUserFactory,
+        ReporterFactory,
+    )
+
+    from minsheng.plans.tests.factories import DepartmentFactory
+
+    department = DepartmentFactory()
+    allowed = [ReporterFactory(department=department), DeptHeadFactory(department=department)]
+    refused = [
+        ReporterFactory(department=department, is_active=False),
+        ReporterFactory(department=None),  # not in a department yet
+        OfficeUserFactory(),
+        DeputyFactory(),
+        PublicUserFactory(),
+    ]
+    assert all(user.has_perm("delivery.view_workspace") for user in allowed)
+    assert not any(user.has_perm("delivery.view_workspace") for user in refused)
