@@ -173,7 +173,6 @@ def test_the_workspace_is_for_active_department_staff():
         PublicUserFactory,
         ReporterFactory,
     )
-
     from minsheng.plans.tests.factories import DepartmentFactory
 
     department = DepartmentFactory()
