@@ -538,7 +538,7 @@ def assignment_set(
     """Assign an item: replaces its ItemDepartment rows (one lead, the supporting ones) and sets the rest.
     ``deadline`` defaults to 31 December of the plan's year."""
     _require(by, "delivery.assign_item", item)
-    item = Item.objects.select_for_update().select_related("plan__region").get(pk=item.pk)
+    item = Item.objects.select_for_update(of=("self",)).select_related("plan__region").get(pk=item.pk)
     if item.removed_in_id is not None:
         raise DeliveryError(_("This item is no longer in the plan."))
     if lead is None:

@@ -2,7 +2,7 @@
 them and moves a plan through its year. Writes go through the services."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from minsheng.accounts.admin_site import ReadOnlyAdmin
 from minsheng.plans.models import (
@@ -17,7 +17,7 @@ from minsheng.plans.models import (
     Standard,
     Target,
 )
-from minsheng.plans.services import plan_status_problem, plan_status_set
+from minsheng.plans.services import PlanStatusError, plan_status_problem, plan_status_set
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -71,7 +71,10 @@ class PlanAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change) -> None:  # noqa: ANN001
-        plan_status_set(plan=obj, status=form.cleaned_data["status"], by=request.user)
+        try:
+            plan_status_set(plan=obj, status=form.cleaned_data["status"], by=request.user)
+        except PlanStatusError as error:  # a guard changed its mind since the form was checked
+            self.message_user(request, " ".join(error.messages), level=messages.ERROR)
 
 
 @admin.register(PlanVersion)

@@ -138,15 +138,25 @@ def _current_items(plan: Plan) -> list[Item]:
 
 
 def plan_stage_guard(plan: Plan, status: str) -> str:
-    """Registered with plans (plan_status_set and the admin): a plan stays at Voting while its vote is open,
-    and a plan the vote adopted does not go back to Voting (its ballot is over)."""
-    round_ = VoteRound.objects.filter(plan_id=plan.pk).only("status", "adopted_version").first()
-    if round_ is None:
-        return ""
-    if round_.status == RoundStatus.OPEN and status != Plan.Status.VOTING:
-        return _("The deputies' vote on this plan is open; close it before moving the plan on.")
-    if round_.adopted_version_id and status == Plan.Status.VOTING:
-        return _("The deputies' vote has adopted this plan; it cannot go back to voting.")
+    """Registered with plans (plan_status_set and the admin). A plan stays at Voting while its vote is open or
+    a tie waits for the office's decision; a closed vote that adopted nothing does not make the plan adopted
+    (move it back to a draft instead); a plan the vote adopted does not go back to Voting; a plan stays
+    adopted while its rating is open (its items are being rated)."""
+    vote = VoteRound.objects.filter(plan_id=plan.pk).first()
+    if vote is not None:
+        if status != Plan.Status.VOTING and (vote.status == RoundStatus.OPEN or vote.tied):
+            return _("The deputies' vote on this plan is open or tied; finish it before moving the plan on.")
+        if vote.adopted_version_id and status == Plan.Status.VOTING:
+            return _("The deputies' vote has adopted this plan; it cannot go back to voting.")
+        if (
+            vote.status == RoundStatus.CLOSED
+            and not vote.adopted_version_id
+            and status == Plan.Status.ADOPTED
+        ):
+            return _("The deputies' vote chose no item; the plan cannot be adopted without one.")
+    rating = RatingRound.objects.filter(plan_id=plan.pk, status=RoundStatus.OPEN).exists()
+    if rating and status not in (Plan.Status.ADOPTED, Plan.Status.CLOSED):
+        return _("The year-end rating of this plan is open; close it before moving the plan back.")
     return ""
 
 
@@ -304,7 +314,7 @@ def ballot_check(*, round: VoteRound, item_ids: Iterable[Any]) -> list[int]:  # 
     return [candidates[item_id] for item_id in wanted]
 
 
-@sensitive_variables("item_ids", "chosen")
+@sensitive_variables()  # every variable, in this frame and every frame below (the SQL's parameters too)
 def ballot_cast(
     *, round: VoteRound, by: User, item_ids: Sequence[Any], now: dt.datetime | None = None
 ) -> BallotReceipt:
@@ -404,6 +414,8 @@ def vote_tie_decide(*, round: VoteRound, by: User, item_ids: Sequence[Any], reas
     round_ = VoteRound.objects.select_for_update(of=("self",)).select_related("plan").get(pk=round.pk)
     if round_.status != RoundStatus.CLOSED or not round_.tied:
         raise VotingError(_("There is no tie to decide."))
+    if round_.plan.status != Plan.Status.VOTING:
+        raise VotingError(_("The plan is no longer at the voting stage."))
     try:
         reason = clean_user_text(
             reason, limit=MAX_NOTE_LENGTH, empty_message=_("Say how the tie was decided.")
@@ -502,6 +514,8 @@ def rating_open(*, round: RatingRound, by: User) -> RatingRound:  # noqa: A002
     round_ = RatingRound.objects.select_for_update(of=("self",)).select_related("plan").get(pk=round.pk)
     if round_.status != RoundStatus.PREPARED:
         raise VotingError(_("The rating is already open or closed."))
+    if round_.plan.status not in (Plan.Status.ADOPTED, Plan.Status.CLOSED):
+        raise VotingError(_("Only an adopted plan is rated."))
     if timezone.now() >= round_.closes_at:
         raise VotingError(_("The closing time has passed; change the rating's times first."))
     round_.status = RoundStatus.OPEN
@@ -564,8 +578,10 @@ def item_rate(
             audit_record(
                 actor=by,
                 verb="item_rate",
-                obj=rating,
-                details={"item": item.pk, "grade": grade, "from": old, "comment": bool(comment)},
+                obj=round_,
+                # Ratings are not secret, but the office reads grades and comments without names: the
+                # trail records who rated which item, not how.
+                details={"item": item.pk, "changed": old is not None},
             )
     except IntegrityError:  # the same person's two tabs raced: the first one stands
         raise VotingError(_("Your rating was saved from another window; reload the page.")) from None

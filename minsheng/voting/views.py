@@ -139,7 +139,12 @@ def _vote_context(request: HttpRequest, plan: Plan, form: BallotForm | None = No
         "round": round_,
         "in_window": in_window,
         "can_cast": can_cast,
-        "off_roll": bool(round_ and request.user.has_perm("voting.cast_ballot", round_) and not view.on_roll),
+        "off_roll": bool(
+            round_
+            and round_.status != RoundStatus.PREPARED
+            and request.user.has_perm("voting.cast_ballot", round_)
+            and not view.on_roll
+        ),
         "form": form,
         "exactly": bool(round_ and round_.rule == VoteRule.EXACTLY),
         "can_manage": request.user.has_perm("voting.manage_vote", plan),
@@ -300,7 +305,7 @@ vote_close = _round_step(
 @_page
 def vote_tie(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(plan_id)
-    _require(request, "voting.manage_vote", plan)
+    _require(request, "voting.manage_vote", plan, next_url=reverse("voting:vote_manage", args=[plan.pk]))
     round_ = _round_or_404(plan)
     view = selectors.vote_view(plan=plan, user=request.user)
     form = TieForm(request.POST, tied=[row.item for row in view.tied])
@@ -400,11 +405,11 @@ def rating_rate(request: HttpRequest, plan_id: int, item_id: int) -> HttpRespons
     page_url = reverse("voting:rating", args=[plan.pk])
     if request.htmx and not request.user.has_perm("voting.rate_item", round_):
         # htmx would put the sign-in page (or the refusal) inside the item: load the whole page instead.
-        target = (
-            page_url
-            if request.user.is_authenticated
-            else f"{reverse('accounts:login')}?{urlencode({'next': page_url})}"
-        )
+        if request.user.is_authenticated:
+            messages.error(request, _("Deputies and registered residents rate the items."))
+            target = page_url
+        else:
+            target = f"{reverse('accounts:login')}?{urlencode({'next': page_url})}"
         return HttpResponse(status=204, headers={"HX-Redirect": target})
     _require(
         request,
@@ -452,6 +457,15 @@ def rating_rate(request: HttpRequest, plan_id: int, item_id: int) -> HttpRespons
     return render(request, "voting/rating.html", context, status=BAD_INPUT)
 
 
+def _raters(round_: RatingRound | None) -> dict[str, int] | None:
+    """How many have rated: live while the rating is open, as published once it is closed."""
+    if round_ is None or round_.status == RoundStatus.PREPARED:
+        return None
+    if round_.status == RoundStatus.CLOSED:
+        return {RaterGroup.DEPUTY: round_.deputy_raters or 0, RaterGroup.PUBLIC: round_.public_raters or 0}
+    return selectors.rater_counts(round_)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @_page
 def rating_manage(request: HttpRequest, plan_id: int) -> HttpResponse:
@@ -492,7 +506,7 @@ def rating_manage(request: HttpRequest, plan_id: int) -> HttpResponse:
         "round": round_,
         "form": form,
         "confirm": ConfirmForm(),
-        "raters": selectors.rater_counts(round_) if round_ is not None else None,
+        "raters": _raters(round_),
     }
     return render(request, "voting/rating_manage.html", context, status=status)
 
@@ -527,7 +541,7 @@ def rating_results(request: HttpRequest, plan_id: int) -> HttpResponse:
             results=results,
             totals=selectors.rating_totals(results),
             chart=exports.rating_chart(results),
-            raters={RaterGroup.DEPUTY: round_.deputy_raters, RaterGroup.PUBLIC: round_.public_raters},
+            raters=_raters(round_),
             flagged=[result for result in results if result.flag is not None],
             can_notice=request.user.has_perm("voting.notice_from_flag"),
             comments=selectors.rating_comments(round=round_)

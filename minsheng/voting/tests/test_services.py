@@ -796,9 +796,12 @@ def test_a_rating_is_created_then_changed(world, open_rating):
     assert second.pk == first.pk
     rating = m.Rating.objects.get(round=open_rating, item=item, rater=world.public)
     assert (rating.grade, rating.comment, rating.group) == (m.Grade.DISSATISFIED, "没有看到变化。", "public")
-    events = AuditEvent.objects.filter(verb="item_rate", object_id=str(rating.pk)).order_by("id")
-    assert [event.details["from"] for event in events] == [None, m.Grade.SATISFIED]
-    assert events.last().details["comment"] is True
+    events = AuditEvent.objects.filter(verb="item_rate", object_id=str(rating.round_id)).order_by("id")
+    # The trail says who rated which item and whether it was a change, never the grade or the comment.
+    assert [event.details for event in events] == [
+        {"item": rating.item_id, "changed": False},
+        {"item": rating.item_id, "changed": True},
+    ]
 
 
 class _BlindRatings:
@@ -1197,3 +1200,34 @@ def test_a_tie_decision_naming_an_item_twice_is_refused(world, nothing_stored):
         ),
         "twice",
     )
+
+
+def test_an_undecided_tie_holds_the_plan_at_voting(world):
+    from minsheng.plans.services import PlanStatusError, plan_status_set
+
+    round_ = make_vote(world, rule=m.VoteRule.EXACTLY, choose=2)
+    cast(world, round_, [0, 1], [0, 2], [0, 3])
+    services.vote_close(round=round_, by=world.office)
+    for status in (Plan.Status.ADOPTED, Plan.Status.DRAFT):
+        with pytest.raises(PlanStatusError):
+            plan_status_set(plan=world.plan, status=status, by=world.office)
+
+
+def test_a_vote_that_chose_nothing_does_not_let_the_plan_be_marked_adopted(world):
+    from minsheng.plans.services import PlanStatusError, plan_status_set
+
+    round_ = make_vote(world, majority_required=True)
+    cast(world, round_, [0], [1])  # one vote each of three deputies: no item has a majority
+    services.vote_close(round=round_, by=world.office)
+    with pytest.raises(PlanStatusError):
+        plan_status_set(plan=world.plan, status=Plan.Status.ADOPTED, by=world.office)
+    plan_status_set(plan=world.plan, status=Plan.Status.DRAFT, by=world.office)  # back to work on it
+
+
+def test_an_open_rating_holds_the_plan_adopted(world, open_rating):
+    from minsheng.plans.services import PlanStatusError, plan_status_set
+
+    for status in (Plan.Status.VOTING, Plan.Status.DRAFT):
+        with pytest.raises(PlanStatusError):
+            plan_status_set(plan=world.adopted, status=status, by=world.office)
+    plan_status_set(plan=world.adopted, status=Plan.Status.CLOSED, by=world.office)  # the year ends

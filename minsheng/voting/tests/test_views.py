@@ -510,7 +510,7 @@ def test_moving_a_plan_out_of_an_open_vote_is_refused_with_the_reason(world, ope
 
     client.force_login(world.office)
     response = client.post(_url("plan_stage", world.plan), {"status": "adopted"}, follow=True)
-    assert any("close" in str(m) or "结束" in str(m) for m in response.context["messages"])
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
     world.plan.refresh_from_db()
     assert world.plan.status == Plan.Status.VOTING
     response = client.post(_url("plan_stage", world.plan), {"status": "closed"})  # not a stage moved here
@@ -536,3 +536,18 @@ def test_the_home_page_points_to_an_open_vote_and_an_open_rating(world, open_vot
     assert f'href="{_url("rating", world.adopted)}"' in html
     services.vote_close(round=open_vote, by=world.office)
     assert f'href="{_url("vote", world.plan)}"' not in client.get("/").content.decode()
+
+
+def test_nobody_is_told_they_are_off_the_roll_before_the_vote_opens(world, client):
+    services.vote_set(plan=world.plan, by=world.office, rule="at_most", choose=2, **window())
+    client.force_login(world.deputy)
+    html = client.get(_url("vote", world.plan)).content.decode()
+    assert 'class="notice"' not in html
+
+
+def test_a_rating_sent_after_the_close_says_so_in_place(world, open_rating, client):
+    client.force_login(world.public)
+    url = _url("rate", world.adopted, world.adopted_items[0].pk)
+    services.rating_close(round=open_rating, by=world.office)
+    response = client.post(url, {"grade": Grade.BASIC, "comment": "晚了"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400 and 'role="alert"' in response.content.decode()
