@@ -23,6 +23,7 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -778,6 +779,15 @@ def report_save(
     return current
 
 
+@dataclass(frozen=True)
+class _Tell:
+    """Who hears of a report's step, and what: ``message(report, item)`` is built in the site's language."""
+
+    recipients: Callable[[ProgressReport], Iterable[User]]
+    kind: str
+    message: Callable[[ProgressReport, Item], str]
+
+
 def _transition(
     *,
     report: ProgressReport,
@@ -789,9 +799,10 @@ def _transition(
     apply: Callable[[ProgressReport], Sequence[str]],
     action: str,
     note: str = "",
-    after: Callable[[ProgressReport], None] | None = None,
+    tell: _Tell | None = None,
 ) -> ProgressReport:
-    """Lock, check who, check the version, check the state, write, record: one step of the report flow."""
+    """Lock, check who, check the version, check the state, write, record, and (after the commit) tell the
+    people the step concerns: one step of the report flow."""
     with transaction.atomic():
         current = _lock(ProgressReport, report)
         _require(by, perm, current)
@@ -802,8 +813,14 @@ def _transition(
         fields = apply(current)
         _write_versioned(current, fields, "report")
         _event(current, by=by, action=action, from_status=from_status, note=note)
-        if after is not None:
-            after(current)
+        if tell is not None:
+            item = _report_item(current)
+            _notify_on_commit(
+                lambda: tell.recipients(current),
+                kind=tell.kind,
+                message=lambda: tell.message(current, item),
+                url=_report_link(current, item.pk),
+            )
     _copy_into(report, current)
     return current
 
@@ -826,17 +843,14 @@ def report_submit(*, report: ProgressReport, by: User, expected_version: int) ->
         current.status = ReportStatus.SUBMITTED
         return ("status",)
 
-    def after(current: ProgressReport) -> None:
-        item = _report_item(current)
-        _notify_on_commit(
-            lambda: _department_users([current.department_id], [User.Role.DEPT_HEAD]),
-            kind=NotificationKind.REPORT_SUBMITTED,
-            message=lambda: (
-                _("A report on %(item)s as of %(date)s awaits your approval.")
-                % {"item": _item_label(item), "date": current.period_end.isoformat()}
-            ),
-            url=_report_link(current, item.pk),
-        )
+    tell = _Tell(
+        recipients=lambda r: _department_users([r.department_id], [User.Role.DEPT_HEAD]),
+        kind=NotificationKind.REPORT_SUBMITTED,
+        message=lambda r, item: (
+            _("A report on %(item)s as of %(date)s awaits your approval.")
+            % {"item": _item_label(item), "date": r.period_end.isoformat()}
+        ),
+    )
 
     return _transition(
         report=report,
@@ -850,7 +864,7 @@ def report_submit(*, report: ProgressReport, by: User, expected_version: int) ->
         ),
         apply=apply,
         action="submit",
-        after=after,
+        tell=tell,
     )
 
 
@@ -862,21 +876,18 @@ def report_approve(*, report: ProgressReport, by: User, expected_version: int) -
         current.status = ReportStatus.APPROVED
         return ("status",)
 
-    def after(current: ProgressReport) -> None:
-        item = _report_item(current)
-        _notify_on_commit(
-            _office_users,
-            kind=NotificationKind.REPORT_APPROVED,
-            message=lambda: (
-                _("%(department)s reports on %(item)s as of %(date)s; the report awaits acceptance.")
-                % {
-                    "department": current.department.name if current.department else "",
-                    "item": _item_label(item),
-                    "date": current.period_end.isoformat(),
-                }
-            ),
-            url=_report_link(current, item.pk),
-        )
+    tell = _Tell(
+        recipients=lambda r: _office_users(),
+        kind=NotificationKind.REPORT_APPROVED,
+        message=lambda r, item: (
+            _("%(department)s reports on %(item)s as of %(date)s; the report awaits acceptance.")
+            % {
+                "department": r.department.name if r.department else "",
+                "item": _item_label(item),
+                "date": r.period_end.isoformat(),
+            }
+        ),
+    )
 
     return _transition(
         report=report,
@@ -890,7 +901,7 @@ def report_approve(*, report: ProgressReport, by: User, expected_version: int) -
         ),
         apply=apply,
         action="approve",
-        after=after,
+        tell=tell,
     )
 
 
@@ -907,17 +918,14 @@ def report_accept(
         current.return_reason = ""
         return ("status", "published", "accepted_at", "return_reason")
 
-    def after(current: ProgressReport) -> None:
-        item = _report_item(current)
-        _notify_on_commit(
-            lambda: _department_users([current.department_id], [User.Role.REPORTER]),
-            kind=NotificationKind.REPORT_ACCEPTED,
-            message=lambda: (
-                _("The office accepted your report on %(item)s as of %(date)s.")
-                % {"item": _item_label(item), "date": current.period_end.isoformat()}
-            ),
-            url=_report_link(current, item.pk),
-        )
+    tell = _Tell(
+        recipients=lambda r: _department_users([r.department_id], [User.Role.REPORTER]),
+        kind=NotificationKind.REPORT_ACCEPTED,
+        message=lambda r, item: (
+            _("The office accepted your report on %(item)s as of %(date)s.")
+            % {"item": _item_label(item), "date": r.period_end.isoformat()}
+        ),
+    )
 
     return _transition(
         report=report,
@@ -932,7 +940,7 @@ def report_accept(
         apply=apply,
         action="accept",
         note="published" if publish else "",
-        after=after,
+        tell=tell,
     )
 
 
@@ -952,21 +960,17 @@ def report_return(*, report: ProgressReport, by: User, reason: str, expected_ver
         current.return_reason = reason
         return ("status", "return_reason")
 
-    def after(current: ProgressReport) -> None:
-        item = _report_item(current)
-        creator = current.created_by_id
-        _notify_on_commit(
-            lambda: (
-                [u for u in _department_users([current.department_id], [User.Role.REPORTER])]
-                + list(User.objects.filter(pk=creator, is_active=True))
-            ),
-            kind=NotificationKind.REPORT_RETURNED,
-            message=lambda: (
-                _("Your report on %(item)s as of %(date)s was returned: %(reason)s")
-                % {"item": _item_label(item), "date": current.period_end.isoformat(), "reason": reason}
-            ),
-            url=_report_link(current, item.pk),
-        )
+    tell = _Tell(
+        recipients=lambda r: [
+            *_department_users([r.department_id], [User.Role.REPORTER]),
+            *User.objects.filter(pk=r.created_by_id, is_active=True),
+        ],
+        kind=NotificationKind.REPORT_RETURNED,
+        message=lambda r, item: (
+            _("Your report on %(item)s as of %(date)s was returned: %(reason)s")
+            % {"item": _item_label(item), "date": r.period_end.isoformat(), "reason": reason}
+        ),
+    )
 
     def refused(current: ProgressReport) -> str:
         if from_office:
@@ -987,7 +991,7 @@ def report_return(*, report: ProgressReport, by: User, reason: str, expected_ver
         apply=apply,
         action="return",
         note=reason,
-        after=after,
+        tell=tell,
     )
 
 

@@ -23,6 +23,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from minsheng.participation import page_selectors as pages
@@ -512,76 +513,53 @@ def _button(
     default_next: str,
 ) -> HttpResponse:
     """A button's step (support, follow, withdraw…): the outcome as a message on the page it came from."""
-    try:
-        action()
-    except ParticipationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, done)
-    return redirect(_next(request, default_next))
-
-
-@require_POST
-@_page
-def support(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = _item_or_404(item_id)
-    back = _item_url(item_id, "#support")
-    _require(
-        request,
-        "participation.support_item",
-        item,
-        message=_("Your account cannot support items."),
-        next_url=back,
-    )
-    return _button(
-        request,
-        lambda: services.item_support(item=item, by=request.user),
-        done=_("Thank you for your support."),
-        default_next=back,
+    return web.button(
+        request, action, done=done, back=_next(request, default_next), errors=ParticipationError
     )
 
 
-@require_POST
-@_page
-def support_withdraw(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = _item_or_404(item_id)
-    back = _item_url(item_id, "#support")
-    _require(request, "participation.support_item", item, next_url=back)
-    return _button(
-        request,
-        lambda: services.item_support_withdraw(item=item, by=request.user),
-        done=_("Your support is withdrawn."),
-        default_next=back,
-    )
+def _item_button(
+    *, perm: str, service: Callable[..., Any], done: Any, refused: Any = ""
+) -> Callable[..., HttpResponse]:
+    """A view for an item's button (support, withdraw, follow, unfollow): the rule, the service, a message,
+    back to the item's support section."""
+
+    @require_POST
+    @_page
+    def view(request: HttpRequest, item_id: int) -> HttpResponse:
+        item = _item_or_404(item_id)
+        back = _item_url(item_id, "#support")
+        _require(request, perm, item, message=str(refused), next_url=back)
+        return _button(
+            request, lambda: service(item=item, by=request.user), done=str(done), default_next=back
+        )
+
+    return view
 
 
-@require_POST
-@_page
-def follow(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = _item_or_404(item_id)
-    back = _item_url(item_id, "#support")
-    _require(request, "participation.follow_item", item, next_url=back)
-    return _button(
-        request,
-        lambda: services.item_follow(item=item, by=request.user),
-        done=_("You follow this item: you will hear of responses to your comments and of changes to it."),
-        default_next=back,
-    )
-
-
-@require_POST
-@_page
-def unfollow(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = _item_or_404(item_id)
-    back = _item_url(item_id, "#support")
-    _require(request, "participation.follow_item", item, next_url=back)
-    return _button(
-        request,
-        lambda: services.item_unfollow(item=item, by=request.user),
-        done=_("You no longer follow this item."),
-        default_next=back,
-    )
+support = _item_button(
+    perm="participation.support_item",
+    service=services.item_support,
+    done=gettext_lazy("Thank you for your support."),
+    refused=gettext_lazy("Your account cannot support items."),
+)
+support_withdraw = _item_button(
+    perm="participation.support_item",
+    service=services.item_support_withdraw,
+    done=gettext_lazy("Your support is withdrawn."),
+)
+follow = _item_button(
+    perm="participation.follow_item",
+    service=services.item_follow,
+    done=gettext_lazy(
+        "You follow this item: you will hear of responses to your comments and of changes to it."
+    ),
+)
+unfollow = _item_button(
+    perm="participation.follow_item",
+    service=services.item_unfollow,
+    done=gettext_lazy("You no longer follow this item."),
+)
 
 
 @require_POST

@@ -7,11 +7,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 
@@ -71,3 +72,18 @@ def attempt(form: Form, action: Callable[[], Any], errors: type[ValidationError]
     except errors as error:
         show_error(form, error)
         return None, False
+
+
+def button(
+    request: HttpRequest, action: Callable[[], Any], *, done: str, back: str, errors: type[ValidationError]
+) -> HttpResponse:
+    """A button's step (support, follow, open, close…): run the service, say what happened or why not as a
+    message, and go back to ``back``."""
+    try:
+        action()
+    except errors as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect(back)

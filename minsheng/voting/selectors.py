@@ -12,6 +12,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from minsheng.accounts.models import User
 from minsheng.plans.models import Item, Plan
@@ -28,6 +29,8 @@ from minsheng.voting.models import (
     RoundStatus,
     VoteRound,
 )
+
+ONE_PLACE = Decimal("0.1")  # percentages are published to one place, rounded half up
 
 
 def plan_get(*, plan_id: int) -> Plan | None:
@@ -149,9 +152,6 @@ def _percent(part: int, whole: int) -> Decimal | None:
     return (Decimal(100 * part) / Decimal(whole)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
 
 
-ONE_PLACE = Decimal("0.1")
-
-
 # --- the rating -------------------------------------------------------------------------------------------
 
 
@@ -231,9 +231,7 @@ def _satisfied(counts: dict[str, int]) -> tuple[int, int]:
 def satisfaction(counts: dict[str, int]) -> Decimal | None:
     """(满意 + 基本满意) ÷ all, in percent to one place, rounded half up (as published); None without ratings."""
     good, total = _satisfied(counts)
-    if not total:
-        return None
-    return (Decimal(100 * good) / Decimal(total)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+    return _percent(good, total)
 
 
 def satisfaction_floor(counts: dict[str, int]) -> Decimal | None:
@@ -258,8 +256,6 @@ def percent_text(value: Decimal) -> str:
 
 def flag_reason(flag: RatingFlag) -> str:
     """The reason a notice from this flag starts with, in the current language."""
-    from django.utils.translation import gettext as _
-
     parts = []
     if flag.deputies_below and flag.deputy_rate is not None:
         parts.append(_("deputies %(rate)s%%") % {"rate": percent_text(flag.deputy_rate)})

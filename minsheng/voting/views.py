@@ -31,7 +31,7 @@ from minsheng.plans.models import Plan
 from minsheng.plans.services import plan_status_set
 from minsheng.voting import exports, selectors, services
 from minsheng.voting.forms import BallotForm, ConfirmForm, RateForm, RatingSetForm, TieForm, VoteSetForm
-from minsheng.voting.models import Grade, RaterGroup, RatingRound, RoundStatus, VoteRound, VoteRule
+from minsheng.voting.models import Grade, RaterGroup, RatingRound, RoundStatus, VoteRule
 from minsheng.voting.services import VotingError
 
 BAD_INPUT = 400
@@ -49,6 +49,12 @@ def _attempt(form: Form, action: Callable[[], Any]) -> tuple[Any, bool]:
     return web.attempt(form, action, VotingError)
 
 
+def _or_404(found: Any) -> Any:
+    if found is None:
+        raise Http404
+    return found
+
+
 def _plan(plan_id: int) -> Plan:
     plan = selectors.plan_get(plan_id=plan_id)
     if plan is None:
@@ -57,15 +63,7 @@ def _plan(plan_id: int) -> Plan:
 
 
 def _step(request: HttpRequest, action: Callable[[], Any], done: str, back: str) -> HttpResponse:
-    """A button that changes a state: run the service, say what happened or why not, go back."""
-    try:
-        action()
-    except VotingError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, done)
-    return redirect(back)
+    return web.button(request, action, done=done, back=back, errors=VotingError)
 
 
 def _csv_response(text: str, filename: str) -> HttpResponse:
@@ -125,12 +123,14 @@ def plan_stage(request: HttpRequest, plan_id: int) -> HttpResponse:
 # --- the vote ---------------------------------------------------------------------------------------------
 
 
-def _vote_context(request: HttpRequest, plan: Plan, form: BallotForm | None = None) -> dict[str, Any]:
-    view = selectors.vote_view(plan=plan, user=request.user)
+def _vote_context(
+    request: HttpRequest, plan: Plan, view: selectors.VoteView | None = None, form: BallotForm | None = None
+) -> dict[str, Any]:
+    view = view or selectors.vote_view(plan=plan, user=request.user)
     round_ = view.round
     in_window = selectors.round_accepts(round_, timezone.now())
-    can_cast = bool(round_ and request.user.has_perm("voting.cast_ballot", round_))
-    can_cast = can_cast and view.on_roll
+    deputy = bool(round_ and request.user.has_perm("voting.cast_ballot", round_))
+    can_cast = deputy and view.on_roll
     if form is None and can_cast and in_window and view.receipt is None:
         form = BallotForm(candidates=[row.item for row in view.rows])
     return {
@@ -139,12 +139,7 @@ def _vote_context(request: HttpRequest, plan: Plan, form: BallotForm | None = No
         "round": round_,
         "in_window": in_window,
         "can_cast": can_cast,
-        "off_roll": bool(
-            round_
-            and round_.status != RoundStatus.PREPARED
-            and request.user.has_perm("voting.cast_ballot", round_)
-            and not view.on_roll
-        ),
+        "off_roll": deputy and round_.status != RoundStatus.PREPARED and not view.on_roll,
         "form": form,
         "exactly": bool(round_ and round_.rule == VoteRule.EXACTLY),
         "can_manage": request.user.has_perm("voting.manage_vote", plan),
@@ -164,9 +159,7 @@ def vote(request: HttpRequest, plan_id: int) -> HttpResponse:
 @_page
 def vote_cast(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(plan_id)
-    round_ = selectors.vote_round_get(plan=plan)
-    if round_ is None:
-        raise Http404
+    round_ = _or_404(selectors.vote_round_get(plan=plan))
     _require(
         request,
         "voting.cast_ballot",
@@ -174,8 +167,8 @@ def vote_cast(request: HttpRequest, plan_id: int) -> HttpResponse:
         message=_("Only deputies vote."),
         next_url=reverse("voting:vote", args=[plan.pk]),
     )
-    candidates = [row.item for row in selectors.vote_view(plan=plan, user=request.user).rows]
-    form = BallotForm(request.POST, candidates=candidates)
+    view = selectors.vote_view(plan=plan, user=request.user)
+    form = BallotForm(request.POST, candidates=[row.item for row in view.rows])
     if form.is_valid():
         _done, ok = _attempt(
             form,
@@ -184,15 +177,17 @@ def vote_cast(request: HttpRequest, plan_id: int) -> HttpResponse:
         if ok:
             messages.success(request, _("Your ballot is cast. Thank you."))
             return redirect("voting:vote", plan.pk)
-    context = _vote_context(request, plan, form=form)
-    context["form"] = form
-    return render(request, "voting/vote.html", context, status=BAD_INPUT)
+    return render(request, "voting/vote.html", _vote_context(request, plan, view, form), status=BAD_INPUT)
 
 
 def _manage_vote_context(
-    request: HttpRequest, plan: Plan, form: VoteSetForm | None = None, tie_form: TieForm | None = None
+    request: HttpRequest,
+    plan: Plan,
+    form: VoteSetForm | None = None,
+    tie_form: TieForm | None = None,
+    view: selectors.VoteView | None = None,
 ) -> dict[str, Any]:
-    view = selectors.vote_view(plan=plan, user=request.user)
+    view = view or selectors.vote_view(plan=plan, user=request.user)
     round_ = view.round
     if form is None and (round_ is None or round_.status == RoundStatus.PREPARED):
         initial: dict[str, Any] = {"rule": VoteRule.AT_MOST}
@@ -258,13 +253,6 @@ def vote_manage(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(request, "voting/vote_manage.html", _manage_vote_context(request, plan))
 
 
-def _round_or_404(plan: Plan) -> VoteRound:
-    round_ = selectors.vote_round_get(plan=plan)
-    if round_ is None:
-        raise Http404
-    return round_
-
-
 def _round_step(
     *, perm: str, round_of: Callable[..., Any], service: Callable[..., Any], done: Any, then: str
 ) -> Callable[..., HttpResponse]:
@@ -275,9 +263,7 @@ def _round_step(
     def view(request: HttpRequest, plan_id: int) -> HttpResponse:
         plan = _plan(plan_id)
         _require(request, perm, plan, next_url=reverse(then, args=[plan.pk]))
-        round_ = round_of(plan=plan)
-        if round_ is None:
-            raise Http404
+        round_ = _or_404(round_of(plan=plan))
         return _step(
             request, lambda: service(round=round_, by=request.user), str(done), reverse(then, args=[plan.pk])
         )
@@ -306,7 +292,7 @@ vote_close = _round_step(
 def vote_tie(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(plan_id)
     _require(request, "voting.manage_vote", plan, next_url=reverse("voting:vote_manage", args=[plan.pk]))
-    round_ = _round_or_404(plan)
+    round_ = _or_404(selectors.vote_round_get(plan=plan))
     view = selectors.vote_view(plan=plan, user=request.user)
     form = TieForm(request.POST, tied=[row.item for row in view.tied])
     if form.is_valid():
@@ -323,7 +309,7 @@ def vote_tie(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(
         request,
         "voting/vote_manage.html",
-        _manage_vote_context(request, plan, tie_form=form),
+        _manage_vote_context(request, plan, tie_form=form, view=view),
         status=BAD_INPUT,
     )
 
@@ -353,13 +339,6 @@ def vote_results_csv(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 # --- the rating -------------------------------------------------------------------------------------------
-
-
-def _rating_round_or_404(plan: Plan) -> RatingRound:
-    round_ = selectors.rating_round_get(plan=plan)
-    if round_ is None:
-        raise Http404
-    return round_
 
 
 def _rating_context(
@@ -401,7 +380,7 @@ def rating(request: HttpRequest, plan_id: int) -> HttpResponse:
 @_page
 def rating_rate(request: HttpRequest, plan_id: int, item_id: int) -> HttpResponse:
     plan = _plan(plan_id)
-    round_ = _rating_round_or_404(plan)
+    round_ = _or_404(selectors.rating_round_get(plan=plan))
     page_url = reverse("voting:rating", args=[plan.pk])
     if request.htmx and not request.user.has_perm("voting.rate_item", round_):
         # htmx would put the sign-in page (or the refusal) inside the item: load the whole page instead.

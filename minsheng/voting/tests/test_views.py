@@ -399,6 +399,12 @@ def test_pages_in_english(world, open_vote, client):
     client.cookies["django_language"] = "en"
     html = client.get(_url("vote", world.plan), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Deputies" in html or "deputies" in html
+    assert '<html lang="en">' in html
+    assert "<h1>Deputies' vote</h1>" in html
+    assert "Each deputy chooses at most 3 of the 5 candidate items." in html
+    client.cookies["django_language"] = "zh-hans"
+    chinese = client.get(_url("vote", world.plan)).content.decode()
+    assert "每位代表从 5 个候选事项中最多选 3 项。" in chinese
 
 
 @pytest.mark.parametrize("model", ["voteround", "ballotreceipt", "ratinground", "rating", "ratingflag"])
