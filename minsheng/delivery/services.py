@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +42,9 @@ from django.utils.translation import gettext_lazy
 
 from minsheng.accounts.models import User
 from minsheng.accounts.services import audit_record
+from minsheng.common import services as common
+from minsheng.common.errors import ConflictError
+from minsheng.common.services import actor, require
 from minsheng.delivery.models import (
     Assignment,
     Cadence,
@@ -86,36 +90,10 @@ class DeliveryError(ValidationError):
     """Bad input or a step the flow does not allow; the message is for the user; nothing was changed."""
 
 
-class ConflictError(Exception):
-    """The record changed since the user loaded it (``expected_version`` is stale): one write wins.
-
-    ``current`` is the record as it is now, so that a page can show what the other person did."""
-
-    def __init__(self, message: str, *, current: models.Model | None = None) -> None:
-        super().__init__(message)
-        self.current = current
-
-
 # --- helpers ---------------------------------------------------------------------------------------------
 
-
-def _require(by: User | None, perm: str, obj: object = None) -> None:
-    if by is None or not by.has_perm(perm, obj):
-        raise PermissionDenied(_("You may not do this."))
-
-
-def _actor(by: User | None) -> User | None:
-    return by if by is not None and by.is_authenticated else None
-
-
-def _clean(obj: models.Model, **kwargs: Any) -> None:
-    """full_clean, turning its errors into a DeliveryError (same messages, same fields)."""
-    try:
-        obj.full_clean(**kwargs)
-    except DeliveryError:
-        raise
-    except ValidationError as exc:
-        raise DeliveryError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+_clean = partial(common.clean, error=DeliveryError)
+_lock = partial(common.lock, error=DeliveryError)
 
 
 def _text(value: Any) -> str:
@@ -247,7 +225,7 @@ def _event(
 ) -> ReportEvent:
     event = ReportEvent(
         report=report,
-        by=_actor(by),
+        by=actor(by),
         action=action,
         from_status=from_status,
         to_status=report.status,
@@ -281,13 +259,6 @@ def _conflict_message(what: str) -> str:
     return _(
         "Someone else changed this report after you opened it. Reload it to see what they did, then try again."
     )
-
-
-def _lock(model: type[models.Model], obj: models.Model) -> Any:
-    found = model.objects.select_for_update().filter(pk=obj.pk).first()
-    if found is None:
-        raise DeliveryError(_("This record no longer exists."))
-    return found
 
 
 def _check_version(current: Any, expected_version: int | None, what: str) -> None:
@@ -496,7 +467,7 @@ def delivery_settings_set(
 ) -> DeliverySettings:
     """Set a plan's light thresholds (yellow/red when behind by more than), milestone stage weights and the
     date delivery starts (default 1 January)."""
-    _require(by, "delivery.change_settings", plan)
+    require(by, "delivery.change_settings", plan)
     settings = DeliverySettings.objects.select_for_update().filter(plan=plan).first() or DeliverySettings(
         plan=plan
     )
@@ -538,7 +509,7 @@ def assignment_set(
 ) -> Assignment:
     """Assign an item: replaces its ItemDepartment rows (one lead, the supporting ones) and sets the rest.
     ``deadline`` defaults to 31 December of the plan's year."""
-    _require(by, "delivery.assign_item", item)
+    require(by, "delivery.assign_item", item)
     item = Item.objects.select_for_update(of=("self",)).select_related("plan__region").get(pk=item.pk)
     if item.removed_in_id is not None:
         raise DeliveryError(_("This item is no longer in the plan."))
@@ -582,12 +553,12 @@ def assignment_set(
     for row in rows:
         _clean(row)
         row.save()
-    assignment = Assignment.objects.filter(item=item).first() or Assignment(item=item, assigned_by=_actor(by))
+    assignment = Assignment.objects.filter(item=item).first() or Assignment(item=item, assigned_by=actor(by))
     assignment.official = _text(official)
     assignment.deadline = deadline
     assignment.cadence = cadence
     assignment.due_day = due_day
-    assignment.assigned_by = _actor(by)
+    assignment.assigned_by = actor(by)
     _clean(assignment)
     assignment.save()
     audit_record(
@@ -624,7 +595,7 @@ def target_schedule_set(*, target: Target, by: User, planned: Mapping[tuple[int,
 
     Quantities plan a cumulative value (at most the target's value for "at least" targets is not required:
     planning to over-deliver is allowed); milestones plan a share from 0 to 1. Values may not go down."""
-    _require(by, "delivery.change_schedule", target)
+    require(by, "delivery.change_schedule", target)
     target = Target.objects.select_for_update().select_related("item").get(pk=target.pk)
     if target.removed_in_id is not None or target.item.removed_in_id is not None:
         raise DeliveryError(_("This target is no longer in the plan."))
@@ -690,7 +661,7 @@ def report_save(
     today = today or timezone.localdate()
     with transaction.atomic():
         if report is None:
-            _require(by, "delivery.add_report", target)
+            require(by, "delivery.add_report", target)
             target = _current_target(target)
             settings = delivery_settings_get(plan=target.item.plan)
             period_end, number, stage, funds = _figure(
@@ -729,7 +700,7 @@ def report_save(
                 stage=stage,
                 narrative=_text(narrative),
                 funds_spent=funds,
-                created_by=_actor(by),
+                created_by=actor(by),
             )
             _clean(new)
             try:
@@ -744,7 +715,7 @@ def report_save(
             return new
 
         current = _lock(ProgressReport, report)
-        _require(by, "delivery.change_report", current)
+        require(by, "delivery.change_report", current)
         _check_version(current, report.version if expected_version is None else expected_version, "report")
         if current.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
             raise DeliveryError(
@@ -805,7 +776,7 @@ def _transition(
     people the step concerns: one step of the report flow."""
     with transaction.atomic():
         current = _lock(ProgressReport, report)
-        _require(by, perm, current)
+        require(by, perm, current)
         _check_version(current, expected_version, "report")
         if current.status not in allowed_from:
             raise DeliveryError(refused(current))
@@ -1034,7 +1005,7 @@ def report_record_accepted(
 ) -> ProgressReport:
     """The office records an accepted figure directly (the Excel load): creates or replaces the report
     for (target, period_end) as accepted and published, with an event saying where it came from."""
-    _require(by, "delivery.record_accepted", target)
+    require(by, "delivery.record_accepted", target)
     today = today or timezone.localdate()
     with transaction.atomic():
         target = _current_target(target)
@@ -1069,7 +1040,7 @@ def report_record_accepted(
                 status=ReportStatus.ACCEPTED,
                 published=bool(publish),
                 accepted_at=timezone.now(),
-                created_by=_actor(by),
+                created_by=actor(by),
             )
             _clean(report)
             report.save()
@@ -1168,7 +1139,7 @@ def evidence_add(*, report: ProgressReport, by: User, upload: UploadedFile) -> E
     limit = int(getattr(django_settings, "MINSHENG_MAX_EVIDENCE_BYTES", MAX_EVIDENCE_BYTES))
     with transaction.atomic():
         current = _lock(ProgressReport, report)
-        _require(by, "delivery.add_evidence", current)
+        require(by, "delivery.add_evidence", current)
         if current.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
             raise DeliveryError(_("Evidence can be added only while the report is a draft or returned."))
         if current.evidence.count() >= MAX_EVIDENCE_PER_REPORT:
@@ -1189,7 +1160,7 @@ def evidence_add(*, report: ProgressReport, by: User, upload: UploadedFile) -> E
             content_type=content_type,
             size=len(content),
             sha256=hashlib.sha256(content).hexdigest(),
-            uploaded_by=_actor(by),
+            uploaded_by=actor(by),
         )
         evidence.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
         try:
@@ -1208,7 +1179,7 @@ def evidence_remove(*, evidence: Evidence, by: User) -> None:
     """Remove a file from a report still in draft (or returned)."""
     with transaction.atomic():
         current = _lock(ProgressReport, evidence.report)
-        _require(by, "delivery.delete_evidence", current)
+        require(by, "delivery.delete_evidence", current)
         if current.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
             raise DeliveryError(_("Evidence can be removed only while the report is a draft or returned."))
         attached = Evidence.objects.filter(pk=evidence.pk, report=current).first()
@@ -1247,7 +1218,7 @@ def notice_issue(
     today: dt.date | None = None,
 ) -> SupervisionNotice:
     """The office issues a supervision notice (督办单) on an item to its lead department."""
-    _require(by, "delivery.issue_notice", item)
+    require(by, "delivery.issue_notice", item)
     item = Item.objects.select_related("plan").get(pk=item.pk)
     if item.removed_in_id is not None:
         raise DeliveryError(_("This item is no longer in the plan."))
@@ -1271,7 +1242,7 @@ def notice_issue(
         reason=reason,
         demand=demand,
         reply_deadline=reply_deadline,
-        issued_by=_actor(by),
+        issued_by=actor(by),
     )
     _clean(notice)
     notice.save()
@@ -1304,7 +1275,7 @@ def _notice_step(
 ) -> SupervisionNotice:
     with transaction.atomic():
         current = _lock(SupervisionNotice, notice)
-        _require(by, perm, current)
+        require(by, perm, current)
         _check_version(current, expected_version, "notice")
         if current.status not in allowed_from:
             raise DeliveryError(refused % {"status": current.get_status_display()})
@@ -1342,7 +1313,7 @@ def notice_reply(
         current.explanation = explanation
         current.catch_up_plan = catch_up_plan
         current.replied_at = timezone.now()
-        current.replied_by = _actor(by)
+        current.replied_by = actor(by)
         current.status = SupervisionNotice.Status.ANSWERED
         return ("explanation", "catch_up_plan", "replied_at", "replied_by", "status")
 

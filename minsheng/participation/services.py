@@ -22,6 +22,7 @@ import logging
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from django.conf import settings as django_settings
@@ -37,6 +38,8 @@ from django.utils.translation import gettext_lazy
 
 from minsheng.accounts.models import User
 from minsheng.accounts.services import audit_record, user_create
+from minsheng.common import services as common
+from minsheng.common.services import require, when
 from minsheng.participation.models import (
     MAX_NOTE_LENGTH,
     MAX_PLACE_LENGTH,
@@ -83,26 +86,8 @@ class ParticipationError(ValidationError):
 # --- helpers ---------------------------------------------------------------------------------------------
 
 
-def _signed_in(by: Any) -> bool:
-    return bool(by is not None and by.is_authenticated and by.is_active)
-
-
-def _require(by: Any, perm: str, obj: object = None, *, message: str | None = None) -> None:
-    """PermissionDenied unless ``by`` holds ``perm`` on ``obj``; anonymous users are asked to sign in."""
-    if by is None or not by.is_authenticated:
-        raise PermissionDenied(_("Sign in first."))
-    if not by.has_perm(perm, obj):
-        raise PermissionDenied(message or _("You may not do this."))
-
-
-def _clean(obj: models.Model, **kwargs: Any) -> None:
-    """full_clean, turning its errors into a ParticipationError (same messages, same fields)."""
-    try:
-        obj.full_clean(**kwargs)
-    except ValidationError as exc:
-        if isinstance(exc, ParticipationError):
-            raise
-        raise ParticipationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+_clean = partial(common.clean, error=ParticipationError)
+_lock = partial(common.lock, error=ParticipationError)
 
 
 def _text(
@@ -112,17 +97,6 @@ def _text(
         return clean_user_text(value, limit=limit, required=required, empty_message=empty_message)
     except TextProblem as exc:
         raise ParticipationError({field: [str(exc)]}) from None
-
-
-def _when(moment: dt.datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
-
-
-def _lock(model: type[models.Model], obj: models.Model, *related: str) -> Any:
-    qs = model.objects.select_for_update()
-    if related:
-        qs = qs.select_related(*related)
-    return qs.get(pk=obj.pk)
 
 
 def _history(
@@ -167,9 +141,9 @@ def _open_window(*, plan: Plan, phase: str) -> Window:
         raise ParticipationError(_("This plan is not open for comment."))
     now = timezone.now()
     if now < window.opens_at:
-        raise ParticipationError(_("This opens on %(when)s.") % {"when": _when(window.opens_at)})
+        raise ParticipationError(_("This opens on %(when)s.") % {"when": when(window.opens_at)})
     if now >= window.closes_at:
-        raise ParticipationError(_("This closed on %(when)s.") % {"when": _when(window.closes_at)})
+        raise ParticipationError(_("This closed on %(when)s.") % {"when": when(window.closes_at)})
     return window
 
 
@@ -332,7 +306,7 @@ def _just(user_id: int | None) -> Callable[[], list[User]]:
 @transaction.atomic
 def notifications_mark_read(*, user: User, ids: Sequence[int] | None = None) -> int:
     """Mark the user's participation notifications (those in ``ids``, or all) read; returns how many."""
-    _require(user, "participation.view_notifications")
+    require(user, "participation.view_notifications")
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=list(ids))
@@ -427,7 +401,7 @@ def window_set(
     ip_limit_minutes: int = 60,
 ) -> Window:
     """Create or change the plan's window for ``phase`` (solicitation or consultation) and its rules."""
-    _require(by, "participation.change_window", plan)
+    require(by, "participation.change_window", plan)
     for name, moment in (("opens_at", opens_at), ("closes_at", closes_at)):
         if isinstance(moment, dt.datetime) and timezone.is_naive(moment):
             raise ParticipationError({name: [_("Give a time with its time zone.")]})
@@ -462,7 +436,7 @@ def window_set(
 @transaction.atomic
 def sensitive_word_add(*, word: str, by: User, plan: Plan | None = None) -> SensitiveWord:
     """Add a word or phrase that holds comments for review (for one plan, or all when ``plan`` is None)."""
-    _require(by, "participation.change_sensitiveword", plan)
+    require(by, "participation.change_sensitiveword", plan)
     word = _text(word, field="word", limit=50, empty_message=_("Give the word or phrase."))
     exists = SensitiveWord.objects.filter(word=word, plan=plan)
     if exists.exists():
@@ -478,7 +452,7 @@ def sensitive_word_add(*, word: str, by: User, plan: Plan | None = None) -> Sens
 
 @transaction.atomic
 def sensitive_word_remove(*, sensitive_word: SensitiveWord, by: User) -> None:
-    _require(by, "participation.change_sensitiveword", sensitive_word.plan)
+    require(by, "participation.change_sensitiveword", sensitive_word.plan)
     audit_record(
         actor=by,
         verb="sensitive_word_remove",
@@ -587,7 +561,7 @@ def account_register(
 @transaction.atomic
 def email_confirmation_send(*, user: User) -> EmailConfirmation:
     """Send (again) a confirmation link for the user's current address; at most 3 an hour."""
-    _require(user, "participation.confirm_email")
+    require(user, "participation.confirm_email")
     if not user.email:
         raise ParticipationError(_("Your account has no email address to confirm."))
     participant, _created = Participant.objects.get_or_create(user=user)
@@ -681,7 +655,7 @@ def suggestion_submit(
 ) -> Suggestion:
     """Suggest a project while the plan collects suggestions: name, what should be done, why, and optionally
     the place, a rough cost in yuan and the action it fits."""
-    _require(by, "participation.add_suggestion", plan, message=_("Your account cannot make suggestions."))
+    require(by, "participation.add_suggestion", plan, message=_("Your account cannot make suggestions."))
     window = _open_window(plan=plan, phase=Phase.SOLICITATION)
     limit = window.max_length
     errors: dict[str, list[str]] = {}
@@ -722,7 +696,7 @@ def suggestion_submit(
 
 
 def _screenable(suggestion: Suggestion, by: User) -> Suggestion:
-    _require(by, "participation.screen_suggestion", suggestion)
+    require(by, "participation.screen_suggestion", suggestion)
     current = _lock(Suggestion, suggestion)
     if current.status != SuggestionStatus.SUBMITTED:
         raise ParticipationError(
@@ -843,7 +817,7 @@ def suggestion_decline(
 @transaction.atomic
 def suggestion_item_link(*, suggestion: Suggestion, item: Item | None, by: User) -> Suggestion:
     """Record which item of the imported draft an accepted suggestion became (None to undo)."""
-    _require(by, "participation.screen_suggestion", suggestion)
+    require(by, "participation.screen_suggestion", suggestion)
     current = _lock(Suggestion, suggestion)
     if current.status != SuggestionStatus.ACCEPTED:
         raise ParticipationError(_("Only an accepted suggestion becomes an item."))
@@ -899,7 +873,7 @@ def comment_submit(*, item: Item, by: User, text: str, ip: str | None) -> Commen
     """Comment on an item while its plan is open for comment. The comment is published at once, or held for
     review (pre-moderation, or a sensitive word); commenting also follows the item, so that the author
     hears of the office's response and of changes to the item."""
-    _require(by, "participation.add_comment", item, message=_("Your account cannot comment."))
+    require(by, "participation.add_comment", item, message=_("Your account cannot comment."))
     item = _current_item(item)
     window = _open_window(plan=item.plan, phase=Phase.CONSULTATION)
     text = _text(text, field="text", limit=window.max_length, empty_message=_("Your comment is empty."))
@@ -949,7 +923,7 @@ def comment_submit(*, item: Item, by: User, text: str, ip: str | None) -> Commen
 @transaction.atomic
 def comment_withdraw(*, comment: Comment, by: User) -> Comment:
     """The author takes back their comment (before the office has responded to it)."""
-    _require(
+    require(
         by, "participation.withdraw_comment", comment, message=_("You can only withdraw your own comments.")
     )
     current = _lock(Comment, comment)
@@ -979,7 +953,7 @@ def comment_withdraw(*, comment: Comment, by: User) -> Comment:
 def comment_flag(*, comment: Comment, by: User, reason: str = "") -> Flag:
     """Flag a published comment as breaking the rules; once per person. When the unreviewed flags reach the
     plan's threshold (default 3) the comment is hidden until a moderator decides."""
-    _require(by, "participation.flag_comment", comment, message=_("You cannot flag your own comment."))
+    require(by, "participation.flag_comment", comment, message=_("You cannot flag your own comment."))
     current = _lock(Comment, comment)
     if current.author_id == by.pk:
         raise PermissionDenied(_("You cannot flag your own comment."))
@@ -1055,7 +1029,7 @@ def comment_moderate(*, comment: Comment, by: User, decision: str, note: str = "
     """A moderator publishes a held or hidden comment, rejects one, or hides a published one. The decision
     settles the flags so far (they no longer count towards hiding it again) and goes into the history;
     a rejected comment's author is told, with the note."""
-    _require(by, "participation.moderate_comment", comment)
+    require(by, "participation.moderate_comment", comment)
     if decision not in _DECISIONS:
         raise ParticipationError({"decision": [_("Choose publish, reject or hide.")]})
     allowed_from, to_status, held, kind = _DECISIONS[decision]
@@ -1103,7 +1077,7 @@ def comment_respond(
     reason is required) or answered (the answer is required). ``revision`` points at the change to the item
     the comment caused. Responding again replaces the response. The author hears of it while they follow
     the item."""
-    _require(by, "participation.respond_comment", comment)
+    require(by, "participation.respond_comment", comment)
     current = _lock(Comment, comment, "item")
     if current.status != CommentStatus.PUBLISHED:
         raise ParticipationError(_("Only a published comment gets a response; moderate it first."))
@@ -1159,7 +1133,7 @@ def comment_respond(
 @transaction.atomic
 def item_support(*, item: Item, by: User) -> Support:
     """Support an item of the draft while it is open for comment; once per person."""
-    _require(by, "participation.support_item", item, message=_("Your account cannot support items."))
+    require(by, "participation.support_item", item, message=_("Your account cannot support items."))
     item = _current_item(item)
     _open_window(plan=item.plan, phase=Phase.CONSULTATION)
     if Support.objects.filter(item=item, user=by).exists():
@@ -1178,7 +1152,7 @@ def item_support(*, item: Item, by: User) -> Support:
 @transaction.atomic
 def item_support_withdraw(*, item: Item, by: User) -> None:
     """Take back one's support while the item is open for comment."""
-    _require(by, "participation.support_item", item)
+    require(by, "participation.support_item", item)
     item = _current_item(item)
     _open_window(plan=item.plan, phase=Phase.CONSULTATION)
     support = Support.objects.filter(item=item, user=by).first()
@@ -1191,7 +1165,7 @@ def item_support_withdraw(*, item: Item, by: User) -> None:
 @transaction.atomic
 def item_follow(*, item: Item, by: User) -> Follow:
     """Follow an item (in any stage of its plan); following twice is the same as once."""
-    _require(by, "participation.follow_item", item)
+    require(by, "participation.follow_item", item)
     existing = Follow.objects.filter(item_id=item.pk, user=by).first()
     if existing is not None:
         return existing
@@ -1210,7 +1184,7 @@ def item_follow(*, item: Item, by: User) -> Follow:
 @transaction.atomic
 def item_unfollow(*, item: Item, by: User) -> None:
     """Stop following an item; a no-op when not following."""
-    _require(by, "participation.follow_item", item)
+    require(by, "participation.follow_item", item)
     follow = Follow.objects.filter(item_id=item.pk, user=by).first()
     if follow is None:
         return

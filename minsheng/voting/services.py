@@ -17,10 +17,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Value, When
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +30,8 @@ from django.views.decorators.debug import sensitive_variables
 
 from minsheng.accounts.models import User
 from minsheng.accounts.services import audit_record
+from minsheng.common import services as common
+from minsheng.common.services import require, when
 from minsheng.participation.services import people_notify
 from minsheng.participation.text import TextProblem, clean_user_text
 from minsheng.plans.models import Item, Plan
@@ -73,22 +76,7 @@ class VotingError(ValidationError):
 # --- helpers ---------------------------------------------------------------------------------------------
 
 
-def _require(by: Any, perm: str, obj: object = None) -> None:
-    if by is None or not by.is_authenticated:
-        raise PermissionDenied(_("Sign in first."))
-    if not by.has_perm(perm, obj):
-        raise PermissionDenied(_("You may not do this."))
-
-
-def _clean(obj: models.Model, **kwargs: Any) -> None:
-    try:
-        obj.full_clean(**kwargs)
-    except ValidationError as exc:
-        raise VotingError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
-
-
-def _when(moment: dt.datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+_clean = partial(common.clean, error=VotingError)
 
 
 def _window(opens_at: Any, closes_at: Any) -> tuple[dt.datetime, dt.datetime]:
@@ -118,18 +106,18 @@ def _window(opens_at: Any, closes_at: Any) -> tuple[dt.datetime, dt.datetime]:
 def _in_window(round_: VoteRound | RatingRound, now: dt.datetime) -> None:
     """Refuse unless the round is open and ``now`` lies inside its window."""
     vote = isinstance(round_, VoteRound)
-    when = {"when": _when(round_.opens_at if now < round_.opens_at else round_.closes_at)}
+    moment = {"when": when(round_.opens_at if now < round_.opens_at else round_.closes_at)}
     if round_.status == RoundStatus.PREPARED:
         raise VotingError(_("The vote is not open yet.") if vote else _("The rating is not open yet."))
     if round_.status == RoundStatus.CLOSED:
         raise VotingError(_("The vote is closed.") if vote else _("The rating is closed."))
     if now < round_.opens_at:
         raise VotingError(
-            (_("The vote opens at %(when)s.") if vote else _("The rating opens at %(when)s.")) % when
+            (_("The vote opens at %(when)s.") if vote else _("The rating opens at %(when)s.")) % moment
         )
     if now >= round_.closes_at:
         raise VotingError(
-            (_("The vote closed at %(when)s.") if vote else _("The rating closed at %(when)s.")) % when
+            (_("The vote closed at %(when)s.") if vote else _("The rating closed at %(when)s.")) % moment
         )
 
 
@@ -175,7 +163,7 @@ def vote_set(
     majority_required: bool = False,
 ) -> VoteRound:
     """Set up (or change, before it opens) the vote on a plan in status voting."""
-    _require(by, "voting.manage_vote", plan)
+    require(by, "voting.manage_vote", plan)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != Plan.Status.VOTING:
         raise VotingError(_("Move the plan to the voting stage first."))
@@ -223,7 +211,7 @@ def vote_set(
 @transaction.atomic
 def vote_open(*, round: VoteRound, by: User) -> VoteRound:  # noqa: A002
     """Open the vote: the plan's current items become the candidates on the ballot, in their order."""
-    _require(by, "voting.manage_vote", round.plan)
+    require(by, "voting.manage_vote", round.plan)
     # Locks in one order everywhere: the plan, then its round.
     list(Plan.objects.select_for_update().filter(pk=round.plan_id).values_list("pk", flat=True))
     round_ = VoteRound.objects.select_for_update(of=("self",)).select_related("plan").get(pk=round.pk)
@@ -257,7 +245,7 @@ def vote_open(*, round: VoteRound, by: User) -> VoteRound:  # noqa: A002
     plan, rule, choose, closes = round_.plan, round_.rule, round_.choose, round_.closes_at
 
     def message() -> str:
-        values = {"plan": plan.title, "n": choose, "count": len(items), "closes": _when(closes)}
+        values = {"plan": plan.title, "n": choose, "count": len(items), "closes": when(closes)}
         if rule == VoteRule.EXACTLY:
             return (
                 _("The vote on %(plan)s is open until %(closes)s: choose exactly %(n)d of %(count)d items.")
@@ -319,7 +307,7 @@ def ballot_cast(
     *, round: VoteRound, by: User, item_ids: Sequence[Any], now: dt.datetime | None = None
 ) -> BallotReceipt:
     """Cast ``by``'s one ballot choosing the items ``item_ids``. Returns the receipt (which holds no choice)."""
-    _require(by, "voting.cast_ballot", round)
+    require(by, "voting.cast_ballot", round)
     try:
         with transaction.atomic():
             # The lock orders ballots against the office closing the vote.
@@ -371,7 +359,7 @@ def _result(round_: VoteRound, candidates: list[Candidate]) -> tuple[set[int], s
 def vote_close(*, round: VoteRound, by: User) -> VoteRound:  # noqa: A002
     """Close the vote and publish the tally. Without a tie the plan is adopted with the chosen items at once;
     a tie for the last places is reported and waits for the office's decision (:func:`vote_tie_decide`)."""
-    _require(by, "voting.manage_vote", round.plan)
+    require(by, "voting.manage_vote", round.plan)
     # Locks in one order everywhere: the plan, then its round.
     list(Plan.objects.select_for_update().filter(pk=round.plan_id).values_list("pk", flat=True))
     round_ = VoteRound.objects.select_for_update(of=("self",)).select_related("plan").get(pk=round.pk)
@@ -408,7 +396,7 @@ def vote_close(*, round: VoteRound, by: User) -> VoteRound:  # noqa: A002
 def vote_tie_decide(*, round: VoteRound, by: User, item_ids: Sequence[Any], reason: str) -> VoteRound:  # noqa: A002
     """The office decides a tie for the last places, choosing exactly the places left among the tied items,
     with a reason that is published beside the tally; then the plan is adopted."""
-    _require(by, "voting.manage_vote", round.plan)
+    require(by, "voting.manage_vote", round.plan)
     # Locks in one order everywhere: the plan, then its round.
     list(Plan.objects.select_for_update().filter(pk=round.plan_id).values_list("pk", flat=True))
     round_ = VoteRound.objects.select_for_update(of=("self",)).select_related("plan").get(pk=round.pk)
@@ -471,7 +459,7 @@ def _adopt(round_: VoteRound, chosen: list[Candidate], by: User) -> None:
 @transaction.atomic
 def rating_set(*, plan: Plan, by: User, opens_at: Any, closes_at: Any, threshold: Any) -> RatingRound:
     """Set up (or change, before it closes) the year-end rating of an adopted plan."""
-    _require(by, "voting.manage_rating", plan)
+    require(by, "voting.manage_rating", plan)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status not in (Plan.Status.ADOPTED, Plan.Status.CLOSED):
         raise VotingError(_("Only an adopted plan is rated."))
@@ -508,7 +496,7 @@ def rating_set(*, plan: Plan, by: User, opens_at: Any, closes_at: Any, threshold
 @transaction.atomic
 def rating_open(*, round: RatingRound, by: User) -> RatingRound:  # noqa: A002
     """Open the rating: deputies and residents may rate until it closes; the deputies are told."""
-    _require(by, "voting.manage_rating", round.plan)
+    require(by, "voting.manage_rating", round.plan)
     # Locks in one order everywhere: the plan, then its round.
     list(Plan.objects.select_for_update().filter(pk=round.plan_id).values_list("pk", flat=True))
     round_ = RatingRound.objects.select_for_update(of=("self",)).select_related("plan").get(pk=round.pk)
@@ -528,7 +516,7 @@ def rating_open(*, round: RatingRound, by: User) -> RatingRound:  # noqa: A002
         kind="rating_opened",
         message=lambda: (
             _("The year-end rating of %(plan)s is open until %(closes)s: rate each item.")
-            % {"plan": plan.title, "closes": _when(closes)}
+            % {"plan": plan.title, "closes": when(closes)}
         ),
         url=reverse("voting:rating", args=[plan.pk]),
     )
@@ -549,7 +537,7 @@ def item_rate(
     now: dt.datetime | None = None,
 ) -> Rating:
     """Rate an item (or change one's rating of it) while the rating is open."""
-    _require(by, "voting.rate_item", round)
+    require(by, "voting.rate_item", round)
     if grade not in Grade.values:
         raise VotingError({"grade": [_("Choose satisfied, basically satisfied or dissatisfied.")]})
     try:
@@ -592,7 +580,7 @@ def item_rate(
 def rating_close(*, round: RatingRound, by: User) -> RatingRound:  # noqa: A002
     """Close the rating: results are published and items under the threshold, for deputies or for the
     public, are flagged to the office (and told to it in its notifications)."""
-    _require(by, "voting.manage_rating", round.plan)
+    require(by, "voting.manage_rating", round.plan)
     # Locks in one order everywhere: the plan, then its round.
     list(Plan.objects.select_for_update().filter(pk=round.plan_id).values_list("pk", flat=True))
     round_ = RatingRound.objects.select_for_update(of=("self",)).select_related("plan").get(pk=round.pk)
@@ -668,7 +656,7 @@ def notice_from_flag(
     """Issue a supervision notice on a flagged item (delivery.services.notice_issue) and link it to the flag."""
     from minsheng.delivery.services import notice_issue
 
-    _require(by, "voting.notice_from_flag", flag)
+    require(by, "voting.notice_from_flag", flag)
     with transaction.atomic():
         flag = RatingFlag.objects.select_for_update().get(pk=flag.pk)
         if flag.notice_id is not None:
