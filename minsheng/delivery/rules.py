@@ -91,6 +91,13 @@ def of_notice_department(user: User, notice: Any) -> bool:
 
 
 office = is_office_staff
+
+
+def returns_as_office(user: Any) -> bool:
+    """Whether ``user`` returns reports as the office (from approved), not as a department head (from
+    submitted): the office, or an active superuser."""
+    return bool(office(user) or (user.is_active and user.is_superuser))
+
 serving_member = is_department_member & serves_item
 own_reporter = is_reporter & of_report_department & serves_item
 own_head = is_dept_head & of_report_department & serves_item

@@ -59,6 +59,7 @@ from minsheng.delivery.models import (
     Stage,
     SupervisionNotice,
 )
+from minsheng.delivery.rules import returns_as_office
 from minsheng.delivery.schedule import target_completion
 from minsheng.delivery.selectors import (
     HANDED_IN,
@@ -71,6 +72,7 @@ from minsheng.delivery.selectors import (
     stages_of,
     target_spec,
 )
+from minsheng.delivery.workflows import NOTICE_FLOW, REPORT_FLOW
 from minsheng.plans.models import Department, Item, ItemDepartment, Plan, Target
 
 if TYPE_CHECKING:
@@ -715,9 +717,9 @@ def report_save(
             return new
 
         current = _lock(ProgressReport, report)
-        require(by, "delivery.change_report", current)
+        require(by, REPORT_FLOW["edit"].perm, current)
         _check_version(current, report.version if expected_version is None else expected_version, "report")
-        if current.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+        if not REPORT_FLOW["edit"].state_allows(by, current):
             raise DeliveryError(
                 _("This report has been submitted (%(status)s); it can no longer be changed.")
                 % {"status": current.get_status_display()}
@@ -764,8 +766,7 @@ def _transition(
     report: ProgressReport,
     by: User,
     expected_version: int,
-    perm: str,
-    allowed_from: Sequence[str],
+    step: str,
     refused: Callable[[ProgressReport], str],
     apply: Callable[[ProgressReport], Sequence[str]],
     action: str,
@@ -776,9 +777,9 @@ def _transition(
     people the step concerns: one step of the report flow."""
     with transaction.atomic():
         current = _lock(ProgressReport, report)
-        require(by, perm, current)
+        require(by, REPORT_FLOW[step].perm, current)
         _check_version(current, expected_version, "report")
-        if current.status not in allowed_from:
+        if not REPORT_FLOW[step].state_allows(by, current):
             raise DeliveryError(refused(current))
         from_status = current.status
         fields = apply(current)
@@ -827,8 +828,7 @@ def report_submit(*, report: ProgressReport, by: User, expected_version: int) ->
         report=report,
         by=by,
         expected_version=expected_version,
-        perm="delivery.submit_report",
-        allowed_from=(ReportStatus.DRAFT, ReportStatus.RETURNED),
+        step="submit",
         refused=lambda r: (
             _("Only a draft or a returned report can be submitted; this one is %(status)s.")
             % {"status": r.get_status_display()}
@@ -864,8 +864,7 @@ def report_approve(*, report: ProgressReport, by: User, expected_version: int) -
         report=report,
         by=by,
         expected_version=expected_version,
-        perm="delivery.approve_report",
-        allowed_from=(ReportStatus.SUBMITTED,),
+        step="approve",
         refused=lambda r: (
             _("Only a submitted report can be approved; this one is %(status)s.")
             % {"status": r.get_status_display()}
@@ -902,8 +901,7 @@ def report_accept(
         report=report,
         by=by,
         expected_version=expected_version,
-        perm="delivery.accept_report",
-        allowed_from=(ReportStatus.APPROVED,),
+        step="accept",
         refused=lambda r: (
             _("Only a report approved by the department head can be accepted; this one is %(status)s.")
             % {"status": r.get_status_display()}
@@ -921,10 +919,7 @@ def report_return(*, report: ProgressReport, by: User, reason: str, expected_ver
     reason = _text(reason)
     if not reason:
         raise DeliveryError({"reason": [_("Say why the report is returned.")]})
-    from minsheng.delivery.rules import office
-
-    from_office = bool(by is not None and (office(by) or (by.is_active and by.is_superuser)))
-    expected_state = ReportStatus.APPROVED if from_office else ReportStatus.SUBMITTED
+    from_office = by is not None and returns_as_office(by)
 
     def apply(current: ProgressReport) -> Sequence[str]:
         current.status = ReportStatus.RETURNED
@@ -956,8 +951,7 @@ def report_return(*, report: ProgressReport, by: User, reason: str, expected_ver
         report=report,
         by=by,
         expected_version=expected_version,
-        perm="delivery.return_report",
-        allowed_from=(expected_state,),
+        step="return",
         refused=refused,
         apply=apply,
         action="return",
@@ -979,8 +973,7 @@ def report_publish_set(
         report=report,
         by=by,
         expected_version=expected_version,
-        perm="delivery.publish_report",
-        allowed_from=(ReportStatus.ACCEPTED,),
+        step="publish",
         refused=lambda r: (
             _("Only an accepted report can be published; this one is %(status)s.")
             % {"status": r.get_status_display()}
@@ -1139,8 +1132,8 @@ def evidence_add(*, report: ProgressReport, by: User, upload: UploadedFile) -> E
     limit = int(getattr(django_settings, "MINSHENG_MAX_EVIDENCE_BYTES", MAX_EVIDENCE_BYTES))
     with transaction.atomic():
         current = _lock(ProgressReport, report)
-        require(by, "delivery.add_evidence", current)
-        if current.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+        require(by, REPORT_FLOW["add_evidence"].perm, current)
+        if not REPORT_FLOW["add_evidence"].state_allows(by, current):
             raise DeliveryError(_("Evidence can be added only while the report is a draft or returned."))
         if current.evidence.count() >= MAX_EVIDENCE_PER_REPORT:
             raise DeliveryError(
@@ -1179,8 +1172,8 @@ def evidence_remove(*, evidence: Evidence, by: User) -> None:
     """Remove a file from a report still in draft (or returned)."""
     with transaction.atomic():
         current = _lock(ProgressReport, evidence.report)
-        require(by, "delivery.delete_evidence", current)
-        if current.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+        require(by, REPORT_FLOW["remove_evidence"].perm, current)
+        if not REPORT_FLOW["remove_evidence"].state_allows(by, current):
             raise DeliveryError(_("Evidence can be removed only while the report is a draft or returned."))
         attached = Evidence.objects.filter(pk=evidence.pk, report=current).first()
         if attached is None:
@@ -1266,8 +1259,7 @@ def _notice_step(
     notice: SupervisionNotice,
     by: User,
     expected_version: int,
-    perm: str,
-    allowed_from: Sequence[str],
+    step: str,
     refused: str,
     apply: Callable[[SupervisionNotice], Sequence[str]],
     verb: str,
@@ -1275,9 +1267,9 @@ def _notice_step(
 ) -> SupervisionNotice:
     with transaction.atomic():
         current = _lock(SupervisionNotice, notice)
-        require(by, perm, current)
+        require(by, NOTICE_FLOW[step].perm, current)
         _check_version(current, expected_version, "notice")
-        if current.status not in allowed_from:
+        if not NOTICE_FLOW[step].state_allows(by, current):
             raise DeliveryError(refused % {"status": current.get_status_display()})
         fields = apply(current)
         _write_versioned(current, fields, "notice")
@@ -1322,8 +1314,7 @@ def notice_reply(
         notice=notice,
         by=by,
         expected_version=expected_version,
-        perm="delivery.reply_notice",
-        allowed_from=(SupervisionNotice.Status.OPEN, SupervisionNotice.Status.ESCALATED),
+        step="reply",
         refused=_("This notice is %(status)s; it takes no reply now."),
         apply=apply,
         verb="notice_reply",
@@ -1355,12 +1346,7 @@ def notice_close(
         notice=notice,
         by=by,
         expected_version=expected_version,
-        perm="delivery.close_notice",
-        allowed_from=(
-            SupervisionNotice.Status.OPEN,
-            SupervisionNotice.Status.ANSWERED,
-            SupervisionNotice.Status.ESCALATED,
-        ),
+        step="close",
         refused=_("This notice is already %(status)s."),
         apply=apply,
         verb="notice_close",
@@ -1393,8 +1379,7 @@ def notice_escalate(
         notice=notice,
         by=by,
         expected_version=expected_version,
-        perm="delivery.escalate_notice",
-        allowed_from=(SupervisionNotice.Status.OPEN, SupervisionNotice.Status.ANSWERED),
+        step="escalate",
         refused=_("This notice is %(status)s; it cannot be escalated."),
         apply=apply,
         verb="notice_escalate",

@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from minsheng.delivery import page_selectors as pages
 from minsheng.delivery import selectors, services
 from minsheng.delivery.forms import (
     AcceptForm,
@@ -132,7 +131,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _plan_or_404(plan_id: int) -> Plan:
-    plan = pages.plan_get(plan_id=plan_id)
+    plan = selectors.plan_get(plan_id=plan_id)
     if plan is None:
         raise Http404
     return plan
@@ -144,7 +143,7 @@ def dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan_or_404(plan_id)
     _require(request, "delivery.view_delivery_status", plan)
     chosen = DashboardFilterForm(request.GET).values()
-    page = pages.dashboard_get(
+    page = selectors.dashboard_get(
         plan=plan,
         user=request.user,
         on=chosen.get("on") or _today(),
@@ -166,11 +165,11 @@ def dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def assign(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = pages.item_for_assignment_get(item_id=item_id)
+    item = selectors.item_for_assignment_get(item_id=item_id)
     if item is None:
         raise Http404
     _require(request, "delivery.assign_item", item)
-    departments = pages.region_departments(plan=item.plan)
+    departments = selectors.region_departments(plan=item.plan)
     status = 200
     if request.method == "POST":
         form = AssignmentForm(request.POST, departments=departments)
@@ -195,7 +194,7 @@ def assign(request: HttpRequest, item_id: int) -> HttpResponse:
         else:
             status = BAD_INPUT
     else:
-        form = AssignmentForm(initial=pages.assignment_initial(item=item), departments=departments)
+        form = AssignmentForm(initial=selectors.assignment_initial(item=item), departments=departments)
     return render(
         request, "delivery/assign.html", {"item": item, "plan": item.plan, "form": form}, status=status
     )
@@ -204,7 +203,7 @@ def assign(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def schedule(request: HttpRequest, target_id: int) -> HttpResponse:
-    page = pages.target_schedule_get(target_id=target_id)
+    page = selectors.target_schedule_get(target_id=target_id)
     if page is None:
         raise Http404
     target = page.target
@@ -249,11 +248,11 @@ def progress_template(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan_or_404(plan_id)
     _require(request, "delivery.download_progress_template", plan)
     if request.user.has_perm("delivery.load_progress", plan):
-        form = TemplateForm(request.GET, departments=pages.region_departments(plan=plan))
+        form = TemplateForm(request.GET, departments=selectors.region_departments(plan=plan))
         if not form.is_valid():
             raise Http404
         wanted = form.cleaned_data["department"]
-        department = pages.department_get(plan=plan, department_id=wanted)
+        department = selectors.department_get(plan=plan, department_id=wanted)
         if wanted and department is None:
             raise Http404
     else:  # a department downloads the sheet of its own items
@@ -313,7 +312,7 @@ def progress_upload(request: HttpRequest, plan_id: int) -> HttpResponse:
             "plan": plan,
             "form": form,
             "row_errors": row_errors,
-            "template_form": TemplateForm(None, departments=pages.region_departments(plan=plan)),
+            "template_form": TemplateForm(None, departments=selectors.region_departments(plan=plan)),
         },
         status=status,
     )
@@ -327,14 +326,14 @@ def progress_upload(request: HttpRequest, plan_id: int) -> HttpResponse:
 def workspace(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("delivery.view_workspace"):
         raise PermissionDenied
-    page = pages.workspace_get(user=request.user, on=_today())
+    page = selectors.workspace_get(user=request.user, on=_today())
     return render(request, "delivery/workspace.html", {"page": page})
 
 
 @require_safe
 @login_required
 def item_delivery(request: HttpRequest, item_id: int) -> HttpResponse:
-    page = pages.item_delivery_get(item_id=item_id, user=request.user, on=_today())
+    page = selectors.item_delivery_get(item_id=item_id, user=request.user, on=_today())
     if page is None:
         raise Http404
     _require(request, "delivery.view_item_delivery", page.item)
@@ -358,7 +357,7 @@ def item_delivery(request: HttpRequest, item_id: int) -> HttpResponse:
 @login_required
 def report_new(request: HttpRequest, target_id: int) -> HttpResponse:
     """A new report on a target; where one exists for the chosen period, its page."""
-    page = pages.report_target_get(target_id=target_id, on=_today())
+    page = selectors.report_target_get(target_id=target_id, on=_today())
     if page is None:
         raise Http404
     _require(request, "delivery.add_report", page.target)
@@ -448,7 +447,7 @@ def _render_report(
         "evidence": list(report.evidence.all()),
         "can_edit": "edit" in actions,
         "can_view_evidence": request.user.has_perm("delivery.view_evidence", report),
-        "can_remove_evidence": "add_evidence" in actions,
+        "can_remove_evidence": "remove_evidence" in actions,
         "conflict": status == CONFLICT,
         "page_errors": page_errors,
         **forms,
@@ -467,7 +466,7 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
 def report_edit(request: HttpRequest, report_id: int) -> HttpResponse:
     report = _report(request, report_id)
     _require(request, "delivery.change_report", report)
-    periods = pages.report_periods(report=report, on=_today())
+    periods = selectors.report_periods(report=report, on=_today())
     milestone = report.target.kind == report.target.Kind.MILESTONE
     status = 200
     if request.method == "POST":
@@ -677,7 +676,7 @@ def report_publish(request: HttpRequest, report_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def evidence_remove(request: HttpRequest, evidence_id: int) -> HttpResponse:
-    evidence = pages.evidence_get(evidence_id=evidence_id)
+    evidence = selectors.evidence_get(evidence_id=evidence_id)
     if evidence is None:
         raise Http404
     _require(request, "delivery.delete_evidence", evidence)
@@ -694,7 +693,7 @@ def evidence_remove(request: HttpRequest, evidence_id: int) -> HttpResponse:
 @require_safe
 @login_required
 def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
-    evidence = pages.evidence_get(evidence_id=evidence_id)
+    evidence = selectors.evidence_get(evidence_id=evidence_id)
     if evidence is None:
         raise Http404
     _require(request, "delivery.view_evidence", evidence)
@@ -715,7 +714,7 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def notice_new(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = pages.item_get(item_id=item_id)
+    item = selectors.item_get(item_id=item_id)
     if item is None:
         raise Http404
     _require(request, "delivery.issue_notice", item)
@@ -757,7 +756,7 @@ def _notice(request: HttpRequest, notice_id: int) -> SupervisionNotice:
 def _render_notice(
     request: HttpRequest, notice: SupervisionNotice, *, status: int = 200, **given: Form
 ) -> HttpResponse:
-    actions = pages.notice_actions(notice=notice, user=request.user)
+    actions = selectors.notice_actions(notice=notice, user=request.user)
     version = {"version": notice.version}
     forms, page_errors = _forms_shown(
         {

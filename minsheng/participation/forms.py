@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.participation.models import MAX_PLACE_LENGTH, MAX_TITLE_LENGTH, ResponseKind
-from minsheng.participation.services import Decision
+from minsheng.participation.workflows import Decision
 from minsheng.plans.models import Action, Item, ItemRevision
 
 

@@ -34,7 +34,6 @@ from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from minsheng.accounts.models import User
 from minsheng.accounts.services import audit_record, user_create
@@ -67,6 +66,7 @@ from minsheng.participation.models import (
     Window,
 )
 from minsheng.participation.text import TextProblem, clean_user_text, sensitive_matches
+from minsheng.participation.workflows import MODERATION_FLOW, SCREENING_FLOW, Decision
 from minsheng.plans.models import Action, Item, ItemRevision, Plan, PlanVersion
 
 logger = logging.getLogger(__name__)
@@ -695,10 +695,10 @@ def suggestion_submit(
     return suggestion
 
 
-def _screenable(suggestion: Suggestion, by: User) -> Suggestion:
-    require(by, "participation.screen_suggestion", suggestion)
+def _screenable(suggestion: Suggestion, by: User, step: str) -> Suggestion:
+    require(by, SCREENING_FLOW[step].perm, suggestion)
     current = _lock(Suggestion, suggestion)
-    if current.status != SuggestionStatus.SUBMITTED:
+    if not SCREENING_FLOW[step].state_allows(by, current):
         raise ParticipationError(
             _("This suggestion was already screened (%(status)s).") % {"status": current.get_status_display()}
         )
@@ -740,7 +740,7 @@ def _screened(
 @transaction.atomic
 def suggestion_accept(*, suggestion: Suggestion, by: User, note: str = "") -> Suggestion:
     """Accept a suggestion as a candidate item of the draft (linked to the item once the draft is imported)."""
-    current = _screenable(suggestion, by)
+    current = _screenable(suggestion, by, "accept")
     note = _text(note, field="note", limit=MAX_NOTE_LENGTH, required=False)
     title = current.title
     return _screened(
@@ -759,7 +759,7 @@ def suggestion_accept(*, suggestion: Suggestion, by: User, note: str = "") -> Su
 def suggestion_merge(*, suggestion: Suggestion, into: Suggestion, by: User, note: str = "") -> Suggestion:
     """Merge a duplicate into a similar suggestion of the same plan; suggestions merged into this one move
     along to ``into``. The merged count shows on ``into``."""
-    current = _screenable(suggestion, by)
+    current = _screenable(suggestion, by, "merge")
     target = Suggestion.objects.select_for_update().filter(pk=into.pk).first()
     if target is None or target.pk == current.pk:
         raise ParticipationError({"merged_into": [_("Choose another suggestion to merge into.")]})
@@ -796,7 +796,7 @@ def suggestion_decline(
 ) -> Suggestion:
     """Decline a suggestion with a reason the submitter and the public see. ``withhold`` keeps an abusive
     suggestion (or one giving personal details) off the public list; its author still sees the outcome."""
-    current = _screenable(suggestion, by)
+    current = _screenable(suggestion, by, "decline")
     reason = _text(
         reason, field="reason", limit=MAX_NOTE_LENGTH, empty_message=_("Give the reason it is declined.")
     )
@@ -817,9 +817,9 @@ def suggestion_decline(
 @transaction.atomic
 def suggestion_item_link(*, suggestion: Suggestion, item: Item | None, by: User) -> Suggestion:
     """Record which item of the imported draft an accepted suggestion became (None to undo)."""
-    require(by, "participation.screen_suggestion", suggestion)
+    require(by, SCREENING_FLOW["link"].perm, suggestion)
     current = _lock(Suggestion, suggestion)
-    if current.status != SuggestionStatus.ACCEPTED:
+    if not SCREENING_FLOW["link"].state_allows(by, current):
         raise ParticipationError(_("Only an accepted suggestion becomes an item."))
     if item is not None:
         item = _current_item(item)
@@ -992,31 +992,19 @@ def comment_flag(*, comment: Comment, by: User, reason: str = "") -> Flag:
     return flag
 
 
-class Decision(models.TextChoices):
-    """What a moderator does with a comment. (Lazy labels: a class body runs once, at import, in whatever
-    language is active then; the buttons must follow each request's language.)"""
-
-    PUBLISH = "publish", gettext_lazy("Publish")
-    REJECT = "reject", gettext_lazy("Reject")
-    HIDE = "hide", gettext_lazy("Hide")
-
-
-_DECISIONS: dict[str, tuple[tuple[str, ...], str, str, str]] = {
-    # decision: (from statuses, to status, held reason, history kind)
+_DECISIONS: dict[str, tuple[str, str, str]] = {
+    # decision: (to status, held reason, history kind); the states each is allowed from: MODERATION_FLOW
     Decision.PUBLISH: (
-        (CommentStatus.PENDING, CommentStatus.HIDDEN),
         CommentStatus.PUBLISHED,
         HeldReason.NONE,
         ModerationActionKind.PUBLISHED,
     ),
     Decision.REJECT: (
-        (CommentStatus.PENDING, CommentStatus.HIDDEN, CommentStatus.PUBLISHED),
         CommentStatus.REJECTED,
         HeldReason.NONE,
         ModerationActionKind.REJECTED,
     ),
     Decision.HIDE: (
-        (CommentStatus.PUBLISHED,),
         CommentStatus.HIDDEN,
         HeldReason.MODERATOR,
         ModerationActionKind.HIDDEN,
@@ -1029,12 +1017,12 @@ def comment_moderate(*, comment: Comment, by: User, decision: str, note: str = "
     """A moderator publishes a held or hidden comment, rejects one, or hides a published one. The decision
     settles the flags so far (they no longer count towards hiding it again) and goes into the history;
     a rejected comment's author is told, with the note."""
-    require(by, "participation.moderate_comment", comment)
+    require(by, "participation.moderate_comment", comment)  # MODERATION_FLOW's rule for every decision
     if decision not in _DECISIONS:
         raise ParticipationError({"decision": [_("Choose publish, reject or hide.")]})
-    allowed_from, to_status, held, kind = _DECISIONS[decision]
+    to_status, held, kind = _DECISIONS[decision]
     current = _lock(Comment, comment, "item")
-    if current.status not in allowed_from:
+    if not MODERATION_FLOW[decision].state_allows(by, current):
         raise ParticipationError(
             _("This comment is %(status)s; it cannot be given that decision.")
             % {"status": current.get_status_display().lower()}

@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from minsheng.participation import page_selectors as pages
 from minsheng.participation import selectors, services, web
 from minsheng.participation.forms import (
     AcceptForm,
@@ -42,19 +41,12 @@ from minsheng.participation.forms import (
     RespondForm,
     SuggestionForm,
 )
-from minsheng.participation.models import Comment, CommentStatus, Phase, SuggestionStatus
-from minsheng.participation.services import Decision, ParticipationError
+from minsheng.participation.models import Comment, CommentStatus, Phase
+from minsheng.participation.services import ParticipationError
+from minsheng.participation.workflows import moderation_decisions, screening_steps
 
 BAD_INPUT = 400
 SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-# Which decisions a moderator may take on a comment in each status (the service checks it again).
-DECISIONS_FROM = {
-    CommentStatus.PENDING: (Decision.PUBLISH, Decision.REJECT),
-    CommentStatus.HIDDEN: (Decision.PUBLISH, Decision.REJECT),
-    CommentStatus.PUBLISHED: (Decision.HIDE, Decision.REJECT),
-}
-
 
 # --- helpers ---------------------------------------------------------------------------------------------
 
@@ -89,7 +81,7 @@ def _item_url(item_id: int, fragment: str = "") -> str:
 
 
 def _plan_or_404(plan_id: int):  # noqa: ANN202
-    plan = pages.plan_get(plan_id=plan_id)
+    plan = selectors.plan_get(plan_id=plan_id)
     if plan is None:
         raise Http404
     return plan
@@ -97,7 +89,7 @@ def _plan_or_404(plan_id: int):  # noqa: ANN202
 
 def _comment_or_404(request: HttpRequest, comment_id: int, *, back: Callable[[Comment], str]) -> Comment:
     """The comment, if the person may see it (else 404 for a comment that does not exist, sign in, or 403)."""
-    comment = pages.comment_get(comment_id=comment_id)
+    comment = selectors.comment_get(comment_id=comment_id)
     if comment is None:
         raise Http404
     _require(
@@ -205,7 +197,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             "suggestions": selectors.suggestion_list_for_author(user=user),
             "comments": selectors.comment_list_for_author(user=user),
             "followed": selectors.followed_items(user=user),
-            "email_state": pages.email_state(user=user),
+            "email_state": selectors.email_state(user=user),
         },
     )
 
@@ -261,7 +253,7 @@ def suggest(request: HttpRequest, plan_id: int) -> HttpResponse:
     _require(request, "participation.view_suggestions", plan)
     window = selectors.window_state_get(plan=plan, phase=Phase.SOLICITATION)
     max_length = window.window.max_length if window.window else 1000
-    actions = pages.plan_actions(plan=plan)
+    actions = selectors.plan_actions(plan=plan)
     status = 200
     if request.method == "POST":
         _require(
@@ -425,7 +417,7 @@ def _item_page(
                 can_withdraw=user.has_perm("participation.withdraw_comment", comment)
                 and not _has_response(comment),
                 flag_form=flag_form,
-                moderate_form=ModerateForm(allowed=DECISIONS_FROM[comment.status]) if is_office else None,
+                moderate_form=ModerateForm(allowed=moderation_decisions(comment=comment, user=user)) if is_office else None,
             )
         )
     own = [
@@ -465,7 +457,7 @@ def item(request: HttpRequest, item_id: int) -> HttpResponse:
 
 
 def _item_or_404(item_id: int):  # noqa: ANN202
-    found = pages.item_get(item_id=item_id)
+    found = selectors.item_get(item_id=item_id)
     if found is None:
         raise Http404
     return found
@@ -617,7 +609,7 @@ def _office_comment_page(
 ) -> HttpResponse:
     page = selectors.item_consultation_get(item_id=comment.item_id)
     revisions = [change.revision for change in page.changes]
-    allowed = DECISIONS_FROM.get(comment.status, ())
+    allowed = moderation_decisions(comment=comment, user=request.user)
     if moderate_form is None and allowed:
         moderate_form = ModerateForm(allowed=allowed)
     if respond_form is None and comment.status == CommentStatus.PUBLISHED:
@@ -647,7 +639,7 @@ def _office_comment_page(
 
 
 def _office_comment(request: HttpRequest, comment_id: int, perm: str) -> Comment:
-    comment = pages.comment_get(comment_id=comment_id)
+    comment = selectors.comment_get(comment_id=comment_id)
     if comment is None:
         raise Http404
     _require(request, perm, comment)
@@ -714,7 +706,7 @@ def moderation(request: HttpRequest) -> HttpResponse:
     """Comments waiting for a moderator (held or hidden), with quick decisions, and what was done lately."""
     _require(request, "participation.view_moderation_queue")
     queue = [
-        (comment, ModerateForm(allowed=DECISIONS_FROM[comment.status]))
+        (comment, ModerateForm(allowed=moderation_decisions(comment=comment, user=request.user)))
         for comment in selectors.moderation_queue()
     ]
     return render(
@@ -738,14 +730,17 @@ def _screen_page(
     request: HttpRequest, found: Any, *, bound: dict[str, Form] | None = None, status: int = 200
 ):  # noqa: ANN202
     forms: dict[str, Form | None] = {"accept": None, "merge": None, "decline": None, "link": None}
-    if found.status == SuggestionStatus.SUBMITTED:
+    steps = screening_steps(suggestion=found, user=request.user)
+    if "accept" in steps:
         forms["accept"] = AcceptForm(prefix="accept")
-        forms["merge"] = MergeForm(prefix="merge", candidates=pages.merge_candidates(suggestion=found))
+    if "merge" in steps:
+        forms["merge"] = MergeForm(prefix="merge", candidates=selectors.merge_candidates(suggestion=found))
+    if "decline" in steps:
         forms["decline"] = DeclineForm(prefix="decline")
-    elif found.status == SuggestionStatus.ACCEPTED:
+    if "link" in steps:
         forms["link"] = LinkForm(
             prefix="link",
-            items=pages.plan_current_items(plan_id=found.plan_id),
+            items=selectors.plan_current_items(plan_id=found.plan_id),
             initial={"item": found.item_id},
         )
     forms.update(bound or {})
@@ -778,7 +773,7 @@ def screen(request: HttpRequest, suggestion_id: int) -> HttpResponse:
             lambda d: services.suggestion_accept(suggestion=found, by=user, note=d["note"]),
         ),
         "merge": (
-            MergeForm(data, prefix="merge", candidates=pages.merge_candidates(suggestion=found)),
+            MergeForm(data, prefix="merge", candidates=selectors.merge_candidates(suggestion=found)),
             lambda d: services.suggestion_merge(suggestion=found, into=d["into"], by=user, note=d["note"]),
         ),
         "decline": (
@@ -788,7 +783,7 @@ def screen(request: HttpRequest, suggestion_id: int) -> HttpResponse:
             ),
         ),
         "link": (
-            LinkForm(data, prefix="link", items=pages.plan_current_items(plan_id=found.plan_id)),
+            LinkForm(data, prefix="link", items=selectors.plan_current_items(plan_id=found.plan_id)),
             lambda d: services.suggestion_item_link(suggestion=found, item=d["item"], by=user),
         ),
     }

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from minsheng.delivery.page_selectors import TimelineEntry, item_timeline
-from minsheng.delivery.selectors import ItemStatus, item_status
+from minsheng.delivery.selectors import ItemStatus, TimelineEntry, item_status, item_timeline
 from minsheng.plans.models import Plan
 from minsheng.plans.selectors import ItemPage, item_page_get, plan_list
 

@@ -325,7 +325,7 @@ def test_report_queue_per_role(world):
 @pytest.mark.parametrize(
     ("state", "who", "actions"),
     [
-        ("draft", "reporter", {"edit", "submit", "add_evidence"}),
+        ("draft", "reporter", {"edit", "submit", "add_evidence", "remove_evidence"}),
         ("draft", "head", set()),
         ("draft", "office", set()),
         ("draft", "support_reporter", set()),
@@ -334,7 +334,7 @@ def test_report_queue_per_role(world):
         ("submitted", "office", set()),
         ("approved", "head", set()),
         ("approved", "office", {"accept", "return"}),
-        ("returned", "reporter", {"edit", "submit", "add_evidence"}),
+        ("returned", "reporter", {"edit", "submit", "add_evidence", "remove_evidence"}),
         ("accepted", "office", {"unpublish"}),
         ("accepted", "reporter", set()),
         ("accepted", "public", set()),

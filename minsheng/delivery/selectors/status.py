@@ -1,8 +1,7 @@
-"""Reads for delivery. Each selector owns its queries; page query counts stay constant as data grows.
-
-Completion, expected share and lights are computed on read from accepted reports with
-:mod:`minsheng.delivery.schedule` (the rules are in docs/delivery.md). :func:`plan_status` runs seven queries
-whatever the number of items, targets and reports.
+"""Delivery status: settings and reporting periods, completion, expected share and lights of targets,
+items, actions and plans, computed on read from accepted reports with :mod:`minsheng.delivery.schedule`
+(the rules are in docs/delivery.md). :func:`plan_status` runs seven queries whatever the number of items,
+targets and reports.
 """
 
 from __future__ import annotations
@@ -11,24 +10,20 @@ import bisect
 import calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.delivery.models import (
     Assignment,
     Cadence,
     DeliverySettings,
-    Evidence,
-    Notification,
     PlannedValue,
     ProgressReport,
-    ReportEvent,
     ReportStatus,
-    SupervisionNotice,
 )
 from minsheng.delivery.schedule import (
     Light,
@@ -44,7 +39,6 @@ from minsheng.delivery.schedule import (
 from minsheng.plans.models import Department, Item, ItemDepartment, Target
 
 if TYPE_CHECKING:
-    from minsheng.accounts.models import User
     from minsheng.plans.models import Plan
 
 LIGHT_LABELS = {
@@ -494,153 +488,3 @@ def item_status(*, item: Item, on: dt.date, public: bool = False) -> ItemStatus:
         lead=None,
         action_id=item.action_id,
     )
-
-
-# --- lists for the department and the office -------------------------------------------------------------
-
-
-def items_for_department(*, department: Department, plan: Plan | None = None) -> QuerySet[Item]:
-    """The current items a department delivers (lead or supporting), with their plan, targets and departments."""
-    items = Item.objects.filter(
-        Exists(ItemDepartment.objects.filter(item=OuterRef("pk"), department=department)),
-        removed_in__isnull=True,
-    )
-    if plan is not None:
-        items = items.filter(plan=plan)
-    return (
-        items.select_related("plan", "delivery_assignment")
-        .prefetch_related(
-            Prefetch(
-                "targets", queryset=Target.objects.filter(removed_in__isnull=True).order_by("position", "id")
-            ),
-            Prefetch("assignments", queryset=ItemDepartment.objects.select_related("department")),
-        )
-        .order_by("plan_id", "no", "id")
-    )
-
-
-def _reports() -> QuerySet[ProgressReport]:
-    return ProgressReport.objects.select_related("target__item__plan", "department", "created_by")
-
-
-def reports_visible_to(*, user: User) -> QuerySet[ProgressReport]:
-    """Reports the user may see: the office all; a department member those on its department's items;
-    everyone accepted, published ones."""
-    from minsheng.delivery.rules import is_department_member, office
-
-    reports = _reports()
-    if office(user) or (user.is_active and user.is_superuser):
-        return reports
-    published = Q(status=ReportStatus.ACCEPTED, published=True)
-    if is_department_member(user):
-        own = Exists(
-            ItemDepartment.objects.filter(item=OuterRef("target__item"), department_id=user.department_id)
-        )
-        return reports.filter(own | published)
-    return reports.filter(published)
-
-
-def report_queue(*, user: User) -> QuerySet[ProgressReport]:
-    """The reports waiting for this user: a reporter's drafts and returned reports, a head's submitted ones,
-    the office's approved ones; oldest first."""
-    from minsheng.delivery.rules import is_dept_head, is_reporter, office
-
-    reports = _reports().order_by("updated_at", "id")
-    if office(user):
-        return reports.filter(status=ReportStatus.APPROVED)
-    if is_reporter(user):
-        wanted: Q = Q(status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED))
-    elif is_dept_head(user):
-        wanted = Q(status=ReportStatus.SUBMITTED)
-    else:
-        return reports.none()
-    return reports.filter(
-        wanted,
-        Exists(
-            ItemDepartment.objects.filter(item=OuterRef("target__item"), department_id=user.department_id)
-        ),
-        department_id=user.department_id,
-    )
-
-
-def report_get(*, report_id: int) -> ProgressReport | None:
-    """A report with its target, item, department, history (with who) and evidence."""
-    return (
-        _reports()
-        .prefetch_related(
-            Prefetch("events", queryset=ReportEvent.objects.select_related("by").order_by("at", "id")),
-            Prefetch(
-                "evidence",
-                queryset=Evidence.objects.select_related("uploaded_by").order_by("uploaded_at", "id"),
-            ),
-        )
-        .filter(pk=report_id)
-        .first()
-    )
-
-
-def target_reports(*, target: Target, user: User) -> list[ProgressReport]:
-    """A target's reports the user may see, newest first."""
-    return list(reports_visible_to(user=user).filter(target=target).order_by("-period_end", "-id"))
-
-
-def report_actions(*, report: ProgressReport, user: User) -> frozenset[str]:
-    """The steps this user may take on this report now: a subset of edit, submit, add_evidence, approve,
-    return, accept, publish, unpublish. Views show a button for each."""
-    checks: Iterable[tuple[str, str, Iterable[str]]] = (
-        ("edit", "delivery.change_report", (ReportStatus.DRAFT, ReportStatus.RETURNED)),
-        ("submit", "delivery.submit_report", (ReportStatus.DRAFT, ReportStatus.RETURNED)),
-        ("add_evidence", "delivery.add_evidence", (ReportStatus.DRAFT, ReportStatus.RETURNED)),
-        ("approve", "delivery.approve_report", (ReportStatus.SUBMITTED,)),
-        ("accept", "delivery.accept_report", (ReportStatus.APPROVED,)),
-    )
-    actions = {
-        name for name, perm, states in checks if report.status in states and user.has_perm(perm, report)
-    }
-    if user.has_perm("delivery.return_report", report):
-        from minsheng.delivery.rules import office
-
-        office_returns = office(user) or user.is_superuser
-        if report.status == (ReportStatus.APPROVED if office_returns else ReportStatus.SUBMITTED):
-            actions.add("return")
-    if report.status == ReportStatus.ACCEPTED and user.has_perm("delivery.publish_report", report):
-        actions.add("unpublish" if report.published else "publish")
-    return frozenset(actions)
-
-
-# --- notices and notifications ---------------------------------------------------------------------------
-
-
-def _notices() -> QuerySet[SupervisionNotice]:
-    return SupervisionNotice.objects.select_related("item__plan", "department", "issued_by", "replied_by")
-
-
-def notice_list(*, user: User, status: str | None = None) -> QuerySet[SupervisionNotice]:
-    """The notices a user may see (the office all, a department its own), newest first."""
-    from minsheng.delivery.rules import is_department_member, office
-
-    notices = _notices().order_by("-issued_at", "-id")
-    if status:
-        notices = notices.filter(status=status)
-    if office(user) or (user.is_active and user.is_superuser):
-        return notices
-    if is_department_member(user):
-        return notices.filter(department_id=user.department_id)
-    return notices.none()
-
-
-def notice_get(*, notice_id: int) -> SupervisionNotice | None:
-    return _notices().filter(pk=notice_id).first()
-
-
-def notifications_for(*, user: User, unread_only: bool = False, limit: int = 50) -> list[Notification]:
-    notifications = Notification.objects.filter(user=user).order_by("-created_at", "-id")
-    if unread_only:
-        notifications = notifications.filter(read_at__isnull=True)
-    return list(notifications[:limit])
-
-
-def unread_count(*, user: User) -> int:
-    if not user.is_authenticated:
-        return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -1,7 +1,7 @@
 """Reads for the delivery pages: the office dashboard, the department workspace, an item's delivery page,
 the forms' choices, and an item's public timeline.
 
-Status (completion, expected share, lights, overdue) comes from :mod:`minsheng.delivery.selectors`; these
+Status (completion, expected share, lights, overdue) comes from :mod:`minsheng.delivery.selectors.status`; these
 gather what the pages show around it. Each page's query count does not grow with the number of items,
 targets, reports or notices (the view tests assert it).
 """
@@ -27,7 +27,13 @@ from minsheng.delivery.models import (
     SupervisionNotice,
 )
 from minsheng.delivery.schedule import Light
-from minsheng.delivery.selectors import (
+from minsheng.delivery.selectors.reports import (
+    items_for_department,
+    notice_list,
+    report_queue,
+    reports_visible_to,
+)
+from minsheng.delivery.selectors.status import (
     HANDED_IN,
     ItemStatus,
     Period,
@@ -35,12 +41,8 @@ from minsheng.delivery.selectors import (
     TargetStatus,
     delivery_start,
     item_status,
-    items_for_department,
-    notice_list,
     plan_status,
-    report_queue,
     reporting_periods,
-    reports_visible_to,
 )
 from minsheng.plans.models import Department, Item, ItemDepartment, Plan, Target
 
@@ -560,27 +562,3 @@ def item_timeline(*, item: Item, public: bool = True) -> list[TimelineEntry]:
     order = {"figure": 0, "milestone": 0, "notice": 1, "reply": 2, "resolution": 3}
     entries.sort(key=lambda entry: (entry.on, order[entry.kind]), reverse=True)
     return entries
-
-
-# --- notices ---------------------------------------------------------------------------------------------
-
-
-def notice_actions(*, notice: SupervisionNotice, user: User) -> frozenset[str]:
-    """The steps this user may take on this notice now: a subset of reply, close, escalate."""
-    status = notice.status
-    checks = (
-        (
-            "reply",
-            "delivery.reply_notice",
-            (SupervisionNotice.Status.OPEN, SupervisionNotice.Status.ESCALATED),
-        ),
-        ("close", "delivery.close_notice", OPEN_NOTICES),
-        (
-            "escalate",
-            "delivery.escalate_notice",
-            (SupervisionNotice.Status.OPEN, SupervisionNotice.Status.ANSWERED),
-        ),
-    )
-    return frozenset(
-        name for name, perm, states in checks if status in states and user.has_perm(perm, notice)
-    )
