@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "minsheng.common.web.SignInFirstMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks.
     "axes.middleware.AxesMiddleware",

@@ -33,16 +33,21 @@ BAD_INPUT = 400
 CONFLICT = 409
 
 
-def access(found: T | None, user: Any, perm: str) -> T:
-    """``found`` if ``user`` holds ``perm`` on it; ``Http404`` where it is None or the rule refuses, the same
-    answer for both, so that a forbidden id reads like a missing one."""
-    if found is None or user is None or not user.has_perm(perm, found):
-        raise Http404
-    return found
+def access(found: T | None, user: Any, perm: str, *, private: bool = True) -> T:
+    """``found`` if ``user`` holds the viewing rule ``perm`` on it. Otherwise the same answer whether it is
+    missing or forbidden, so that an id does not tell what exists: ``Http404`` for a signed-in user; for an
+    anonymous visitor, "sign in first" where the kind of object can be private (a report, a comment…), or
+    ``Http404`` where it is public by nature (``private=False``: a plan, an item)."""
+    if found is not None and user is not None and user.has_perm(perm, found):
+        return found
+    if private and (user is None or not user.is_authenticated):
+        raise SignInFirst("")
+    raise Http404
 
 
 class SignInFirst(Exception):
-    """An anonymous visitor needs to sign in, then come back to ``next_url``."""
+    """An anonymous visitor needs to sign in, then come back to ``next_url`` (the page asked for, when
+    empty). :class:`SignInFirstMiddleware` and :func:`refusals_as_page` answer it with the sign-in page."""
 
     def __init__(self, next_url: str) -> None:
         super().__init__(next_url)
@@ -71,7 +76,7 @@ def refusals_as_page(template: str) -> Callable[[Callable[..., HttpResponse]], C
             try:
                 return view(request, *args, **kwargs)
             except SignInFirst as exc:
-                return redirect_to_login(exc.next_url)
+                return redirect_to_login(exc.next_url or request.get_full_path())
             except PermissionDenied as exc:
                 return render(
                     request, template, {"message": str(exc) or _("You may not do this.")}, status=403
@@ -80,6 +85,21 @@ def refusals_as_page(template: str) -> Callable[[Callable[..., HttpResponse]], C
         return wrapper
 
     return decorate
+
+
+class SignInFirstMiddleware:
+    """Answers :class:`SignInFirst` raised by any view with the sign-in page (and back here after)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, SignInFirst):
+            return redirect_to_login(exception.next_url or request.get_full_path())
+        return None
 
 
 def show_error(form: Form, error: ValidationError) -> None:

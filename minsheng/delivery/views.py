@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from minsheng.common import web
+from minsheng.common.web import BAD_INPUT, CONFLICT, access, require
 from minsheng.delivery import selectors, services
 from minsheng.delivery.forms import (
     AcceptForm,
@@ -41,7 +43,7 @@ from minsheng.delivery.forms import (
     VersionForm,
 )
 from minsheng.delivery.models import ProgressReport, SupervisionNotice
-from minsheng.delivery.services import ConflictError, DeliveryError
+from minsheng.delivery.services import DeliveryError
 from minsheng.delivery.spreadsheets import (
     MAX_SHEET_BYTES,
     XLSX_CONTENT_TYPE,
@@ -54,38 +56,15 @@ from minsheng.delivery.spreadsheets import (
 from minsheng.plans.models import Plan
 from minsheng.plans.selectors import plan_list
 
-BAD_INPUT = 400
-CONFLICT = 409
-
-
-def _require(request: HttpRequest, perm: str, obj: object = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
 
 def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _show_error(form: Form, error: DeliveryError) -> None:
-    """Put a service's message on the form: on its field where the form has one, else on the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _attempt(form: Form, action: Callable[[], Any]) -> tuple[Any, int]:
     """Run a service call; on a refusal put the message on the form. Returns (result, HTTP status);
     on a conflict (someone else wrote first) the caller shows the record as it is now."""
-    try:
-        return action(), 200
-    except DeliveryError as error:
-        _show_error(form, error)
-        return None, BAD_INPUT
-    except ConflictError:
-        return None, CONFLICT
+    return web.attempt(form, action, DeliveryError)
 
 
 def _rebased(form_class: type[Form], data: Any, version: int, **kwargs: Any) -> Form:
@@ -130,18 +109,15 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- the office: dashboard, assignment, schedules --------------------------------------------------------
 
 
-def _plan_or_404(plan_id: int) -> Plan:
-    plan = selectors.plan_get(plan_id=plan_id)
-    if plan is None:
-        raise Http404
-    return plan
+def _plan(request: HttpRequest, plan_id: int) -> Plan:
+    return selectors.access_plan_by_id(plan_id=plan_id, user=request.user)
 
 
 @require_safe
 @login_required
 def dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _plan_or_404(plan_id)
-    _require(request, "delivery.view_delivery_status", plan)
+    plan = _plan(request, plan_id)
+    require(request, "delivery.view_delivery_status", plan)
     chosen = DashboardFilterForm(request.GET).values()
     page = selectors.dashboard_get(
         plan=plan,
@@ -165,10 +141,10 @@ def dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def assign(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = selectors.item_for_assignment_get(item_id=item_id)
-    if item is None:
-        raise Http404
-    _require(request, "delivery.assign_item", item)
+    item = access(
+        selectors.item_for_assignment_get(item_id=item_id), request.user, "plans.view_item", private=False
+    )
+    require(request, "delivery.assign_item", item)
     departments = selectors.region_departments(plan=item.plan)
     status = 200
     if request.method == "POST":
@@ -203,11 +179,11 @@ def assign(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def schedule(request: HttpRequest, target_id: int) -> HttpResponse:
-    page = selectors.target_schedule_get(target_id=target_id)
-    if page is None:
-        raise Http404
+    page = access(
+        selectors.target_schedule_get(target_id=target_id), request.user, "plans.view_target", private=False
+    )
     target = page.target
-    _require(request, "delivery.change_schedule", target)
+    require(request, "delivery.change_schedule", target)
     milestone = target.kind == target.Kind.MILESTONE
     status = 200
     if request.method == "POST":
@@ -245,8 +221,8 @@ def schedule(request: HttpRequest, target_id: int) -> HttpResponse:
 @require_safe
 @login_required
 def progress_template(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _plan_or_404(plan_id)
-    _require(request, "delivery.download_progress_template", plan)
+    plan = _plan(request, plan_id)
+    require(request, "delivery.download_progress_template", plan)
     if request.user.has_perm("delivery.load_progress", plan):
         form = TemplateForm(request.GET, departments=selectors.region_departments(plan=plan))
         if not form.is_valid():
@@ -267,8 +243,8 @@ def progress_template(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def progress_upload(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _plan_or_404(plan_id)
-    _require(request, "delivery.load_progress", plan)
+    plan = _plan(request, plan_id)
+    require(request, "delivery.load_progress", plan)
     status = 200
     row_errors: list = []
     if request.method == "POST":
@@ -292,7 +268,7 @@ def progress_upload(request: HttpRequest, plan_id: int) -> HttpResponse:
                     row_errors = errors.errors
                     status = BAD_INPUT
                 except DeliveryError as error:
-                    _show_error(form, error)
+                    web.show_error(form, error)
                     status = BAD_INPUT
                 else:
                     messages.success(
@@ -333,10 +309,13 @@ def workspace(request: HttpRequest) -> HttpResponse:
 @require_safe
 @login_required
 def item_delivery(request: HttpRequest, item_id: int) -> HttpResponse:
-    page = selectors.item_delivery_get(item_id=item_id, user=request.user, on=_today())
-    if page is None:
-        raise Http404
-    _require(request, "delivery.view_item_delivery", page.item)
+    page = access(
+        selectors.item_delivery_get(item_id=item_id, user=request.user, on=_today()),
+        request.user,
+        "plans.view_item",
+        private=False,
+    )
+    require(request, "delivery.view_item_delivery", page.item)
     user = request.user
     return render(
         request,
@@ -357,10 +336,13 @@ def item_delivery(request: HttpRequest, item_id: int) -> HttpResponse:
 @login_required
 def report_new(request: HttpRequest, target_id: int) -> HttpResponse:
     """A new report on a target; where one exists for the chosen period, its page."""
-    page = selectors.report_target_get(target_id=target_id, on=_today())
-    if page is None:
-        raise Http404
-    _require(request, "delivery.add_report", page.target)
+    page = access(
+        selectors.report_target_get(target_id=target_id, on=_today()),
+        request.user,
+        "plans.view_target",
+        private=False,
+    )
+    require(request, "delivery.add_report", page.target)
     milestone = page.target.kind == page.target.Kind.MILESTONE
     status = 200
     if request.method == "POST":
@@ -410,11 +392,7 @@ def _parse_date(text: str) -> dt.date | None:
 
 
 def _report(request: HttpRequest, report_id: int) -> ProgressReport:
-    report = selectors.report_get(report_id=report_id)
-    if report is None:
-        raise Http404
-    _require(request, "delivery.view_report", report)
-    return report
+    return selectors.access_report_by_id(report_id=report_id, user=request.user)
 
 
 def _render_report(
@@ -465,7 +443,7 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
 @login_required
 def report_edit(request: HttpRequest, report_id: int) -> HttpResponse:
     report = _report(request, report_id)
-    _require(request, "delivery.change_report", report)
+    require(request, "delivery.change_report", report)
     periods = selectors.report_periods(report=report, on=_today())
     milestone = report.target.kind == report.target.Kind.MILESTONE
     status = 200
@@ -538,7 +516,7 @@ def report_edit(request: HttpRequest, report_id: int) -> HttpResponse:
 @login_required
 def report_evidence(request: HttpRequest, report_id: int) -> HttpResponse:
     report = _report(request, report_id)
-    _require(request, "delivery.add_evidence", report)
+    require(request, "delivery.add_evidence", report)
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         _result, status = _attempt(
@@ -569,7 +547,7 @@ def _versioned_step(
     """One step on a versioned record (a report or a notice): check, call the service, and on a conflict
     show the record as it is now with the user's input rebased on its current version."""
     obj = load(request, obj_id)
-    _require(request, perm, obj)
+    require(request, perm, obj)
     form = form_class(request.POST)
     if form.is_valid():
         _result, status = _attempt(form, lambda: call(obj, form.cleaned_data))
@@ -676,10 +654,8 @@ def report_publish(request: HttpRequest, report_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def evidence_remove(request: HttpRequest, evidence_id: int) -> HttpResponse:
-    evidence = selectors.evidence_get(evidence_id=evidence_id)
-    if evidence is None:
-        raise Http404
-    _require(request, "delivery.delete_evidence", evidence)
+    evidence = selectors.access_evidence_by_id(evidence_id=evidence_id, user=request.user)
+    require(request, "delivery.delete_evidence", evidence)
     try:
         services.evidence_remove(evidence=evidence, by=request.user)
     except DeliveryError as error:
@@ -693,10 +669,7 @@ def evidence_remove(request: HttpRequest, evidence_id: int) -> HttpResponse:
 @require_safe
 @login_required
 def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
-    evidence = selectors.evidence_get(evidence_id=evidence_id)
-    if evidence is None:
-        raise Http404
-    _require(request, "delivery.view_evidence", evidence)
+    evidence = selectors.access_evidence_by_id(evidence_id=evidence_id, user=request.user)
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError as exc:
@@ -714,10 +687,8 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def notice_new(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = selectors.item_get(item_id=item_id)
-    if item is None:
-        raise Http404
-    _require(request, "delivery.issue_notice", item)
+    item = access(selectors.item_get(item_id=item_id), request.user, "plans.view_item", private=False)
+    require(request, "delivery.issue_notice", item)
     status = 200
     if request.method == "POST":
         form = NoticeForm(request.POST)
@@ -746,11 +717,7 @@ def notice_new(request: HttpRequest, item_id: int) -> HttpResponse:
 
 
 def _notice(request: HttpRequest, notice_id: int) -> SupervisionNotice:
-    notice = selectors.notice_get(notice_id=notice_id)
-    if notice is None:
-        raise Http404
-    _require(request, "delivery.view_notice", notice)
-    return notice
+    return selectors.access_notice_by_id(notice_id=notice_id, user=request.user)
 
 
 def _render_notice(
@@ -847,7 +814,7 @@ def notice_escalate(request: HttpRequest, notice_id: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    _require(request, "delivery.view_notifications")
+    require(request, "delivery.view_notifications")
     if request.method == "POST":
         form = MarkReadForm(request.POST)
         if form.is_valid():

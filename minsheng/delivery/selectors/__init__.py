@@ -2,6 +2,7 @@
 
 - :mod:`.status`: settings, reporting periods, completion and lights (docs/delivery.md);
 - :mod:`.reports`: reports and notices, their lists, and the steps a user may take on them;
+- :mod:`.access`: one helper per kind of object a page opens by id (404 for missing and forbidden alike);
 - :mod:`.pages`: what the delivery pages gather around the status (dashboard, workspace, an item's page,
   the forms' choices, the public timeline), and single-object getters.
 
@@ -9,6 +10,12 @@ Each selector owns its queries; each page's query count stays constant as data g
 assert it).
 """
 
+from minsheng.delivery.selectors.access import (
+    access_evidence_by_id,
+    access_notice_by_id,
+    access_plan_by_id,
+    access_report_by_id,
+)
 from minsheng.delivery.selectors.pages import (
     LIGHT_ORDER,
     OPEN_NOTICES,
@@ -78,6 +85,10 @@ from minsheng.delivery.selectors.status import (
 )
 
 __all__ = [
+    "access_evidence_by_id",
+    "access_notice_by_id",
+    "access_plan_by_id",
+    "access_report_by_id",
     "ActionStatus",
     "Dashboard",
     "DepartmentOverdue",

@@ -92,6 +92,11 @@ PAGES = {
 }
 
 
+# Pages about a report or a notice: to whoever may not see it, the same 404 as for one that does not exist.
+# (page: the page that shows the object, whose roles may see it; to them a refused step is a 403)
+PRIVATE = {"draft": "draft", "draft_edit": "draft", "published": "published", "notice": "notice"}
+
+
 def _url(name: str, world, objects) -> str:  # noqa: ANN001
     plan, item = world.plan.pk, world.item.pk
     return {
@@ -127,6 +132,9 @@ def test_each_page_opens_for_its_roles_only(client, world, page):
             assert response["Location"].startswith(reverse("accounts:login")), role
         elif role in PAGES[page]:
             assert response.status_code == 200, (page, role)
+        elif page in PRIVATE and role not in PAGES[PRIVATE[page]]:
+            # a report or notice one may not see reads like one that does not exist
+            assert response.status_code == 404, (page, role)
         else:
             assert response.status_code == 403, (page, role)
 
@@ -168,7 +176,8 @@ def test_steps_on_a_report_are_refused_to_the_wrong_role(client, world, name, ro
     response = _as(client, world, role).post(
         reverse(name, args=[report.pk]), {"version": report.version, "reason": "x"}
     )
-    assert response.status_code == 403
+    # a department that does not serve the item does not see the report: 404, as for a missing one
+    assert response.status_code == (404 if role == "other_reporter" else 403)
     assert ProgressReport.objects.get(pk=report.pk).version == before
 
 
@@ -185,6 +194,32 @@ def test_posts_need_a_csrf_token(world):
 @pytest.mark.parametrize("url", ["/delivery/plans/999/", "/delivery/items/999/", "/delivery/reports/999/"])
 def test_missing_things_are_404(client, world, url):
     assert _as(client, world, "office").get(url).status_code == 404
+
+
+def test_a_forbidden_report_notice_or_file_answers_as_a_missing_one(client, world, media):
+    """Ids do not tell what exists: to a department that does not serve the item, a report, a notice and a
+    file that exist get exactly the answer of ones that do not (and an anonymous visitor is asked to sign
+    in for both)."""
+    report = world.report(ReportStatus.DRAFT)
+    evidence = services.evidence_add(
+        report=report, by=world.reporter, upload=SimpleUploadedFile("a.png", _png(), content_type="image/png")
+    )
+    notice = _notice(world)
+    other = _as(client, world, "other_reporter")
+    for name, pk in (
+        ("delivery:report", report.pk),
+        ("delivery:notice", notice.pk),
+        ("delivery:evidence", evidence.pk),
+    ):
+        existing, missing = other.get(reverse(name, args=[pk])), other.get(reverse(name, args=[pk + 999]))
+        assert (
+            (existing.status_code, existing.content)
+            == (missing.status_code, missing.content)
+            == (
+                404,
+                missing.content,
+            )
+        ), name
 
 
 # --- the office: assignment ------------------------------------------------------------------------------
@@ -383,12 +418,13 @@ def test_evidence_is_attached_and_downloaded_by_those_who_may(client, world, med
     assert download.status_code == 200
     assert download["Content-Type"] == "image/png"
     assert b"".join(download.streaming_content) == _png()
+    # those who may not see a file get the 404 of a file that does not exist
     assert (
         _as(client, world, "other_reporter").get(reverse("delivery:evidence", args=[evidence.pk])).status_code
-        == 403
+        == 404
     )
     assert (
-        _as(client, world, "public").get(reverse("delivery:evidence", args=[evidence.pk])).status_code == 403
+        _as(client, world, "public").get(reverse("delivery:evidence", args=[evidence.pk])).status_code == 404
     )
 
 
@@ -633,7 +669,7 @@ def test_other_departments_cannot_answer_a_notice(client, world):
         reverse("delivery:notice_reply", args=[notice.pk]),
         {"version": notice.version, "explanation": "x", "catch_up_plan": "y"},
     )
-    assert response.status_code == 403
+    assert response.status_code == 404  # another department's notice reads like a missing one
 
 
 # --- notifications ---------------------------------------------------------------------------------------

@@ -67,7 +67,9 @@ def test_screening_forms_are_the_steps_the_service_accepts(world, anonymous, sta
     calls = {
         "accept": lambda u: services.suggestion_accept(suggestion=suggestion, by=u),
         "merge": lambda u: services.suggestion_merge(suggestion=suggestion, into=other, by=u),
-        "decline": lambda u: services.suggestion_decline(suggestion=suggestion, by=u, reason="不属于民生实事"),
+        "decline": lambda u: services.suggestion_decline(
+            suggestion=suggestion, by=u, reason="不属于民生实事"
+        ),
         "link": lambda u: services.suggestion_item_link(suggestion=suggestion, item=None, by=u),
     }
     assert set(calls) == set(SCREENING_FLOW.names)
