@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from minsheng.common.web import access
 from minsheng.participation.models import (
     SCREENED,
     Comment,
@@ -468,3 +469,30 @@ def email_state(*, user: Any) -> str:
     if participant is None:
         return "trusted"
     return "confirmed" if participant.email_confirmed == user.email else "unconfirmed"
+
+
+# --- access: one helper per kind of object a page opens by id ----------------------------------------------
+
+
+def access_comment_by_id(*, comment_id: int, user: Any) -> Comment:
+    """The comment if the user may see it; else one 404 for a missing and a hidden comment alike (an
+    anonymous visitor is asked to sign in first)."""
+    return access(comment_get(comment_id=comment_id), user, "participation.see_comment")
+
+
+def access_suggestion_by_id(*, suggestion_id: int, user: Any) -> Suggestion:
+    """The suggestion if the user may see it (public once screened; its author and the office before);
+    else one 404 for a missing and a private suggestion alike (sign in first for a visitor)."""
+    try:
+        found: Suggestion | None = suggestion_get(suggestion_id=suggestion_id)
+    except Suggestion.DoesNotExist:
+        found = None
+    return access(found, user, "participation.see_suggestion")
+
+
+def access_plan_by_id(*, plan_id: int, user: Any) -> Plan:
+    return access(plan_get(plan_id=plan_id), user, "plans.view_plan", private=False)
+
+
+def access_item_by_id(*, item_id: int, user: Any) -> Item:
+    return access(item_get(item_id=item_id), user, "plans.view_item", private=False)

@@ -26,7 +26,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from minsheng.participation import selectors, services, web
+from minsheng.common import web
+from minsheng.common.web import BAD_INPUT, OK
+from minsheng.participation import selectors, services
 from minsheng.participation.forms import (
     AcceptForm,
     CommentForm,
@@ -43,17 +45,17 @@ from minsheng.participation.forms import (
 )
 from minsheng.participation.models import Comment, CommentStatus, Phase
 from minsheng.participation.services import ParticipationError
+from minsheng.participation.web import page
 from minsheng.participation.workflows import moderation_decisions, screening_steps
+from minsheng.plans.models import Item, Plan
 
-BAD_INPUT = 400
 SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 # --- helpers ---------------------------------------------------------------------------------------------
 
 
-_SignInFirst = web.SignInFirst
 _require = web.require
-_page = web.page
+_page = page
 _show_error = web.show_error
 
 
@@ -61,8 +63,8 @@ def _ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def _attempt(form: Form, action: Callable[[], Any]) -> tuple[Any, bool]:
-    """Run a service call; on a ParticipationError put its messages on the form. (result, succeeded)."""
+def _attempt(form: Form, action: Callable[[], Any]) -> tuple[Any, int]:
+    """Run a service call; on a ParticipationError put its messages on the form. (result, HTTP status)"""
     return web.attempt(form, action, ParticipationError)
 
 
@@ -80,26 +82,13 @@ def _item_url(item_id: int, fragment: str = "") -> str:
     return reverse("participation:item", args=[item_id]) + fragment
 
 
-def _plan_or_404(plan_id: int):  # noqa: ANN202
-    plan = selectors.plan_get(plan_id=plan_id)
-    if plan is None:
-        raise Http404
-    return plan
+def _plan(request: HttpRequest, plan_id: int) -> Plan:
+    return selectors.access_plan_by_id(plan_id=plan_id, user=request.user)
 
 
-def _comment_or_404(request: HttpRequest, comment_id: int, *, back: Callable[[Comment], str]) -> Comment:
-    """The comment, if the person may see it (else 404 for a comment that does not exist, sign in, or 403)."""
-    comment = selectors.comment_get(comment_id=comment_id)
-    if comment is None:
-        raise Http404
-    _require(
-        request,
-        "participation.see_comment",
-        comment,
-        message=_("This comment is not shown."),
-        next_url=back(comment),
-    )
-    return comment
+def _comment(request: HttpRequest, comment_id: int) -> Comment:
+    """The comment, if the person may see it; else the 404 of a comment that does not exist."""
+    return selectors.access_comment_by_id(comment_id=comment_id, user=request.user)
 
 
 # --- accounts --------------------------------------------------------------------------------------------
@@ -114,7 +103,7 @@ def register(request: HttpRequest) -> HttpResponse:
         form = RegisterForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            user, ok = _attempt(
+            user, status = _attempt(
                 form,
                 lambda: services.account_register(
                     username=data["username"],
@@ -125,7 +114,7 @@ def register(request: HttpRequest) -> HttpResponse:
                     by=request.user,
                 ),
             )
-            if ok:
+            if status == OK:
                 login(request, user, backend=SESSION_BACKEND)
                 if user.email:
                     messages.success(
@@ -159,8 +148,8 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
     confirmed = None
     status = 200
     if request.method == "POST" and form.is_valid():
-        confirmed, ok = _attempt(form, lambda: services.email_confirm(token=token))
-        if not ok:
+        confirmed, status = _attempt(form, lambda: services.email_confirm(token=token))
+        if status != OK:
             status = BAD_INPUT
     return render(
         request,
@@ -232,7 +221,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
     """Taking part in a plan: when it takes suggestions or comments, its items with their comment and
     support counts, and the links to the suggestions and the report."""
-    plan = _plan_or_404(plan_id)
+    plan = _plan(request, plan_id)
     _require(request, "participation.view_report", plan)
     return render(
         request,
@@ -249,7 +238,7 @@ def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @_page
 def suggest(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _plan_or_404(plan_id)
+    plan = _plan(request, plan_id)
     _require(request, "participation.view_suggestions", plan)
     window = selectors.window_state_get(plan=plan, phase=Phase.SOLICITATION)
     max_length = window.window.max_length if window.window else 1000
@@ -265,7 +254,7 @@ def suggest(request: HttpRequest, plan_id: int) -> HttpResponse:
         form = SuggestionForm(request.POST, actions=actions, max_length=max_length)
         if form.is_valid():
             data = form.cleaned_data
-            suggestion, ok = _attempt(
+            suggestion, status = _attempt(
                 form,
                 lambda: services.suggestion_submit(
                     plan=plan,
@@ -279,7 +268,7 @@ def suggest(request: HttpRequest, plan_id: int) -> HttpResponse:
                     ip=_ip(request),
                 ),
             )
-            if ok:
+            if status == OK:
                 messages.success(
                     request,
                     _(
@@ -307,7 +296,7 @@ def suggest(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_safe
 @_page
 def suggestions(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _plan_or_404(plan_id)
+    plan = _plan(request, plan_id)
     _require(request, "participation.view_suggestions", plan)
     return render(
         request,
@@ -323,16 +312,7 @@ def suggestions(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_safe
 @_page
 def suggestion(request: HttpRequest, suggestion_id: int) -> HttpResponse:
-    try:
-        found = selectors.suggestion_get(suggestion_id=suggestion_id)
-    except ObjectDoesNotExist:
-        raise Http404 from None
-    _require(
-        request,
-        "participation.see_suggestion",
-        found,
-        message=_("This suggestion is not public: only its author and the office see it."),
-    )
+    found = selectors.access_suggestion_by_id(suggestion_id=suggestion_id, user=request.user)
     return render(
         request,
         "participation/suggestion.html",
@@ -417,7 +397,9 @@ def _item_page(
                 can_withdraw=user.has_perm("participation.withdraw_comment", comment)
                 and not _has_response(comment),
                 flag_form=flag_form,
-                moderate_form=ModerateForm(allowed=moderation_decisions(comment=comment, user=user)) if is_office else None,
+                moderate_form=ModerateForm(allowed=moderation_decisions(comment=comment, user=user))
+                if is_office
+                else None,
             )
         )
     own = [
@@ -456,17 +438,14 @@ def item(request: HttpRequest, item_id: int) -> HttpResponse:
     return _item_page(request, item_id)
 
 
-def _item_or_404(item_id: int):  # noqa: ANN202
-    found = selectors.item_get(item_id=item_id)
-    if found is None:
-        raise Http404
-    return found
+def _item(request: HttpRequest, item_id: int) -> Item:
+    return selectors.access_item_by_id(item_id=item_id, user=request.user)
 
 
 @require_POST
 @_page
 def comment_add(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = _item_or_404(item_id)
+    item = _item(request, item_id)
     _require(
         request,
         "participation.add_comment",
@@ -476,13 +455,13 @@ def comment_add(request: HttpRequest, item_id: int) -> HttpResponse:
     )
     form = CommentForm(request.POST)
     if form.is_valid():
-        comment, ok = _attempt(
+        comment, status = _attempt(
             form,
             lambda: services.comment_submit(
                 item=item, by=request.user, text=form.cleaned_data["text"], ip=_ip(request)
             ),
         )
-        if ok:
+        if status == OK:
             if comment.status == CommentStatus.PUBLISHED:
                 messages.success(request, _("Thank you. Your comment is published."))
             else:
@@ -519,7 +498,7 @@ def _item_button(
     @require_POST
     @_page
     def view(request: HttpRequest, item_id: int) -> HttpResponse:
-        item = _item_or_404(item_id)
+        item = _item(request, item_id)
         back = _item_url(item_id, "#support")
         _require(request, perm, item, message=str(refused), next_url=back)
         return _button(
@@ -557,7 +536,7 @@ unfollow = _item_button(
 @require_POST
 @_page
 def comment_flag(request: HttpRequest, comment_id: int) -> HttpResponse:
-    comment = _comment_or_404(request, comment_id, back=lambda c: _item_url(c.item_id, f"#comment-{c.pk}"))
+    comment = _comment(request, comment_id)
     _require(
         request,
         "participation.flag_comment",
@@ -566,13 +545,13 @@ def comment_flag(request: HttpRequest, comment_id: int) -> HttpResponse:
     )
     form = FlagForm(request.POST, prefix=f"flag-{comment.pk}")
     if form.is_valid():
-        _flag, ok = _attempt(
+        _flag, status = _attempt(
             form,
             lambda: services.comment_flag(
                 comment=comment, by=request.user, reason=form.cleaned_data["reason"]
             ),
         )
-        if ok:
+        if status == OK:
             messages.success(request, _("Thank you for telling us. A moderator will look at this comment."))
             return redirect(_item_url(comment.item_id, f"#comment-{comment.pk}"))
     return _item_page(request, comment.item_id, flag=(comment.pk, form), status=BAD_INPUT)
@@ -581,7 +560,7 @@ def comment_flag(request: HttpRequest, comment_id: int) -> HttpResponse:
 @require_POST
 @_page
 def comment_withdraw(request: HttpRequest, comment_id: int) -> HttpResponse:
-    comment = _comment_or_404(request, comment_id, back=lambda c: _item_url(c.item_id))
+    comment = _comment(request, comment_id)
     _require(
         request,
         "participation.withdraw_comment",
@@ -639,9 +618,7 @@ def _office_comment_page(
 
 
 def _office_comment(request: HttpRequest, comment_id: int, perm: str) -> Comment:
-    comment = selectors.comment_get(comment_id=comment_id)
-    if comment is None:
-        raise Http404
+    comment = _comment(request, comment_id)
     _require(request, perm, comment)
     return comment
 
@@ -661,13 +638,13 @@ def comment_moderate(request: HttpRequest, comment_id: int) -> HttpResponse:
     form = ModerateForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        moderated, ok = _attempt(
+        moderated, status = _attempt(
             form,
             lambda: services.comment_moderate(
                 comment=comment, by=request.user, decision=data["decision"], note=data["note"]
             ),
         )
-        if ok:
+        if status == OK:
             messages.success(
                 request,
                 _("The comment is now: %(status)s.") % {"status": moderated.get_status_display()},
@@ -684,7 +661,7 @@ def comment_respond(request: HttpRequest, comment_id: int) -> HttpResponse:
     form = RespondForm(request.POST, revisions=[change.revision for change in page.changes])
     if form.is_valid():
         data = form.cleaned_data
-        _response, ok = _attempt(
+        _response, status = _attempt(
             form,
             lambda: services.comment_respond(
                 comment=comment,
@@ -694,7 +671,7 @@ def comment_respond(request: HttpRequest, comment_id: int) -> HttpResponse:
                 revision=data["revision"],
             ),
         )
-        if ok:
+        if status == OK:
             messages.success(request, _("The response is published under the comment."))
             return redirect(_item_url(comment.item_id, f"#comment-{comment.pk}"))
     return _office_comment_page(request, comment, respond_form=form, status=BAD_INPUT)
@@ -757,10 +734,7 @@ def _screen_page(
 def screen(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     """The office screens one suggestion: accept, merge into a similar one, or decline with a reason; an
     accepted one is later linked to the item of the draft it became."""
-    try:
-        found = selectors.suggestion_get(suggestion_id=suggestion_id)
-    except ObjectDoesNotExist:
-        raise Http404 from None
+    found = selectors.access_suggestion_by_id(suggestion_id=suggestion_id, user=request.user)
     _require(request, "participation.screen_suggestion", found)
     if request.method != "POST":
         return _screen_page(request, found)
@@ -792,8 +766,8 @@ def screen(request: HttpRequest, suggestion_id: int) -> HttpResponse:
         return _screen_page(request, found, status=BAD_INPUT)
     form, call = steps[decision]
     if form.is_valid():
-        done, ok = _attempt(form, lambda: call(form.cleaned_data))
-        if ok:
+        done, status = _attempt(form, lambda: call(form.cleaned_data))
+        if status == OK:
             if decision == "link":
                 messages.success(request, _("The suggestion is linked to its item."))
                 return redirect("participation:screen", found.pk)

@@ -1,45 +1,39 @@
 """Public pages: check the rule, call one selector, render."""
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from minsheng.common.web import access, require
 from minsheng.plans.selectors import plan_page_get
 from minsheng.portal.selectors import home_plans, item_with_progress_get
 
 
-def _require(request: HttpRequest, perm: str, obj: object = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    _require(request, "plans.view_plan")
+    require(request, "plans.view_plan")
     return render(request, "portal/home.html", {"plans": home_plans(now=timezone.now())})
 
 
 @require_safe
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
-    page = plan_page_get(plan_id=plan_id)
-    if page is None:
-        raise Http404
-    _require(request, "plans.view_plan", page.plan)
+    page = access(plan_page_get(plan_id=plan_id), request.user, "plans.view_plan", private=False)
     return render(request, "portal/plan.html", {"page": page, "plan": page.plan})
 
 
 @require_safe
 def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     """An item with its progress: the office sees every accepted figure, everyone else published ones."""
-    _require(request, "delivery.view_public_status")
+    require(request, "delivery.view_public_status")
     public = not request.user.has_perm("delivery.view_delivery_status")
-    found = item_with_progress_get(item_id=item_id, on=timezone.localdate(), public=public)
-    if found is None:
-        raise Http404
+    found = access(
+        item_with_progress_get(item_id=item_id, on=timezone.localdate(), public=public),
+        request.user,
+        "plans.view_item",
+        private=False,
+    )
     page = found.page
-    _require(request, "plans.view_item", page.item)
     return render(
         request,
         "portal/item.html",

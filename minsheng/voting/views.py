@@ -26,7 +26,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from minsheng.participation import web
+from minsheng.common import web
+from minsheng.common.web import BAD_INPUT, OK, access
+from minsheng.participation.web import page
 from minsheng.plans.models import Plan
 from minsheng.plans.services import plan_status_set
 from minsheng.voting import exports, selectors, services
@@ -34,32 +36,20 @@ from minsheng.voting.forms import BallotForm, ConfirmForm, RateForm, RatingSetFo
 from minsheng.voting.models import Grade, RaterGroup, RatingRound, RoundStatus, VoteRule
 from minsheng.voting.services import VotingError
 
-BAD_INPUT = 400
-
-
 # --- helpers ---------------------------------------------------------------------------------------------
 
 
 _require = web.require
-_page = web.page
+_page = page
 _show_error = web.show_error
 
 
-def _attempt(form: Form, action: Callable[[], Any]) -> tuple[Any, bool]:
+def _attempt(form: Form, action: Callable[[], Any]) -> tuple[Any, int]:
     return web.attempt(form, action, VotingError)
 
 
-def _or_404(found: Any) -> Any:
-    if found is None:
-        raise Http404
-    return found
-
-
-def _plan(plan_id: int) -> Plan:
-    plan = selectors.plan_get(plan_id=plan_id)
-    if plan is None:
-        raise Http404
-    return plan
+def _plan(request: HttpRequest, plan_id: int) -> Plan:
+    return access(selectors.plan_get(plan_id=plan_id), request.user, "plans.view_plan", private=False)
 
 
 def _step(request: HttpRequest, action: Callable[[], Any], done: str, back: str) -> HttpResponse:
@@ -78,7 +68,7 @@ def _csv_response(text: str, filename: str) -> HttpResponse:
 @require_safe
 @_page
 def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _plan(plan_id)
+    plan = _plan(request, plan_id)
     _require(request, "voting.see_vote", plan)
     return render(
         request,
@@ -102,7 +92,7 @@ STAGE_PAGES = {Plan.Status.VOTING: "voting:vote_manage", Plan.Status.ADOPTED: "v
 def plan_stage(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The office moves the plan to the voting stage (before setting up the vote) or marks it adopted
     (before a rating, where the list was adopted without a vote)."""
-    plan = _plan(plan_id)
+    plan = _plan(request, plan_id)
     _require(request, "plans.change_plan", plan, next_url=reverse("voting:plan", args=[plan.pk]))
     status = request.POST.get("status", "")
     if status not in STAGE_PAGES:
@@ -149,7 +139,7 @@ def _vote_context(
 @require_safe
 @_page
 def vote(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _plan(plan_id)
+    plan = _plan(request, plan_id)
     _require(request, "voting.see_vote", plan)
     return render(request, "voting/vote.html", _vote_context(request, plan))
 
@@ -158,8 +148,8 @@ def vote(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_POST
 @_page
 def vote_cast(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _plan(plan_id)
-    round_ = _or_404(selectors.vote_round_get(plan=plan))
+    plan = _plan(request, plan_id)
+    round_ = access(selectors.vote_round_get(plan=plan), request.user, "voting.see_vote", private=False)
     _require(
         request,
         "voting.cast_ballot",
@@ -170,11 +160,11 @@ def vote_cast(request: HttpRequest, plan_id: int) -> HttpResponse:
     view = selectors.vote_view(plan=plan, user=request.user)
     form = BallotForm(request.POST, candidates=[row.item for row in view.rows])
     if form.is_valid():
-        _done, ok = _attempt(
+        _done, status = _attempt(
             form,
             lambda: services.ballot_cast(round=round_, by=request.user, item_ids=form.cleaned_data["items"]),
         )
-        if ok:
+        if status == OK:
             messages.success(request, _("Your ballot is cast. Thank you."))
             return redirect("voting:vote", plan.pk)
     return render(request, "voting/vote.html", _vote_context(request, plan, view, form), status=BAD_INPUT)
@@ -223,13 +213,13 @@ def _manage_vote_context(
 @require_http_methods(["GET", "HEAD", "POST"])
 @_page
 def vote_manage(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _plan(plan_id)
+    plan = _plan(request, plan_id)
     _require(request, "voting.manage_vote", plan)
     if request.method == "POST":
         form = VoteSetForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            _done, ok = _attempt(
+            _done, status = _attempt(
                 form,
                 lambda: services.vote_set(
                     plan=plan,
@@ -241,7 +231,7 @@ def vote_manage(request: HttpRequest, plan_id: int) -> HttpResponse:
                     majority_required=data["majority_required"],
                 ),
             )
-            if ok:
+            if status == OK:
                 messages.success(request, _("The vote is set up."))
                 return redirect("voting:vote_manage", plan.pk)
         return render(
@@ -261,9 +251,9 @@ def _round_step(
     @require_POST
     @_page
     def view(request: HttpRequest, plan_id: int) -> HttpResponse:
-        plan = _plan(plan_id)
+        plan = _plan(request, plan_id)
         _require(request, perm, plan, next_url=reverse(then, args=[plan.pk]))
-        round_ = _or_404(round_of(plan=plan))
+        round_ = access(round_of(plan=plan), request.user, "plans.view_plan", private=False)
         return _step(
             request, lambda: service(round=round_, by=request.user), str(done), reverse(then, args=[plan.pk])
         )
@@ -290,20 +280,20 @@ vote_close = _round_step(
 @require_POST
 @_page
 def vote_tie(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _plan(plan_id)
+    plan = _plan(request, plan_id)
     _require(request, "voting.manage_vote", plan, next_url=reverse("voting:vote_manage", args=[plan.pk]))
-    round_ = _or_404(selectors.vote_round_get(plan=plan))
+    round_ = access(selectors.vote_round_get(plan=plan), request.user, "voting.see_vote", private=False)
     view = selectors.vote_view(plan=plan, user=request.user)
     form = TieForm(request.POST, tied=[row.item for row in view.tied])
     if form.is_valid():
         data = form.cleaned_data
-        _done, ok = _attempt(
+        _done, status = _attempt(
             form,
             lambda: services.vote_tie_decide(
                 round=round_, by=request.user, item_ids=data["items"], reason=data["reason"]
             ),
         )
-        if ok:
+        if status == OK:
             messages.success(request, _("The tie is decided and the plan is adopted."))
             return redirect("voting:vote_results", plan.pk)
     return render(
@@ -317,7 +307,7 @@ def vote_tie(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_safe
 @_page
 def vote_results(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _plan(plan_id)
+    plan = _plan(request, plan_id)
     _require(request, "voting.see_vote", plan)
     view = selectors.vote_view(plan=plan, user=request.user)
     context = {"plan": plan, "view": view, "round": view.round}
@@ -330,7 +320,7 @@ def vote_results(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_safe
 @_page
 def vote_results_csv(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _plan(plan_id)
+    plan = _plan(request, plan_id)
     _require(request, "voting.see_vote", plan)
     view = selectors.vote_view(plan=plan, user=request.user)
     if not view.published:
@@ -371,7 +361,7 @@ def _rating_context(
 @require_safe
 @_page
 def rating(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _plan(plan_id)
+    plan = _plan(request, plan_id)
     _require(request, "voting.see_rating", plan)
     return render(request, "voting/rating.html", _rating_context(request, plan))
 
@@ -379,8 +369,8 @@ def rating(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_POST
 @_page
 def rating_rate(request: HttpRequest, plan_id: int, item_id: int) -> HttpResponse:
-    plan = _plan(plan_id)
-    round_ = _or_404(selectors.rating_round_get(plan=plan))
+    plan = _plan(request, plan_id)
+    round_ = access(selectors.rating_round_get(plan=plan), request.user, "voting.see_rating", private=False)
     page_url = reverse("voting:rating", args=[plan.pk])
     if request.htmx and not request.user.has_perm("voting.rate_item", round_):
         # htmx would put the sign-in page (or the refusal) inside the item: load the whole page instead.
@@ -397,13 +387,13 @@ def rating_rate(request: HttpRequest, plan_id: int, item_id: int) -> HttpRespons
         message=_("Deputies and registered residents rate the items."),
         next_url=page_url,
     )
-    item = selectors.item_of_plan(plan=plan, item_id=item_id)
-    if item is None:
-        raise Http404
+    item = access(
+        selectors.item_of_plan(plan=plan, item_id=item_id), request.user, "plans.view_item", private=False
+    )
     form = RateForm(request.POST)
-    rating_obj, ok = None, False
+    rating_obj, status = None, BAD_INPUT
     if form.is_valid():
-        rating_obj, ok = _attempt(
+        rating_obj, status = _attempt(
             form,
             lambda: services.item_rate(
                 round=round_,
@@ -413,6 +403,7 @@ def rating_rate(request: HttpRequest, plan_id: int, item_id: int) -> HttpRespons
                 comment=form.cleaned_data["comment"],
             ),
         )
+    ok = status == OK
     if request.htmx:
         context = {
             "item": item,
@@ -448,7 +439,7 @@ def _raters(round_: RatingRound | None) -> dict[str, int] | None:
 @require_http_methods(["GET", "HEAD", "POST"])
 @_page
 def rating_manage(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _plan(plan_id)
+    plan = _plan(request, plan_id)
     _require(request, "voting.manage_rating", plan)
     round_ = selectors.rating_round_get(plan=plan)
     status = 200
@@ -456,7 +447,7 @@ def rating_manage(request: HttpRequest, plan_id: int) -> HttpResponse:
         form = RatingSetForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            _done, ok = _attempt(
+            _done, status = _attempt(
                 form,
                 lambda: services.rating_set(
                     plan=plan,
@@ -466,7 +457,7 @@ def rating_manage(request: HttpRequest, plan_id: int) -> HttpResponse:
                     threshold=data["threshold"],
                 ),
             )
-            if ok:
+            if status == OK:
                 messages.success(request, _("The rating is set up."))
                 return redirect("voting:rating_manage", plan.pk)
         status = BAD_INPUT
@@ -509,7 +500,7 @@ rating_close = _round_step(
 @require_safe
 @_page
 def rating_results(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _plan(plan_id)
+    plan = _plan(request, plan_id)
     _require(request, "voting.see_rating", plan)
     round_ = selectors.rating_round_get(plan=plan)
     published = round_ is not None and round_.status == RoundStatus.CLOSED
@@ -533,7 +524,7 @@ def rating_results(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_safe
 @_page
 def rating_results_csv(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _plan(plan_id)
+    plan = _plan(request, plan_id)
     _require(request, "voting.see_rating", plan)
     round_ = selectors.rating_round_get(plan=plan)
     if round_ is None or round_.status != RoundStatus.CLOSED:
@@ -548,9 +539,7 @@ def flag_notice(request: HttpRequest, flag_id: int) -> HttpResponse:
     from minsheng.delivery.forms import NoticeForm
     from minsheng.delivery.services import DeliveryError
 
-    flag = selectors.flag_get(flag_id=flag_id)
-    if flag is None:
-        raise Http404
+    flag = access(selectors.flag_get(flag_id=flag_id), request.user, "voting.view_ratingflag")
     _require(request, "voting.notice_from_flag", flag)
     plan = flag.round.plan
     if flag.notice_id is not None:

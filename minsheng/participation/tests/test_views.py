@@ -69,7 +69,8 @@ def _to_login(response) -> bool:  # noqa: ANN001
 
 EVERYONE = set(ROLES)
 PAGES = {
-    # page: roles that get 200; anonymous visitors not among them are sent to sign in, others get 403.
+    # page: roles that get 200; anonymous visitors not among them are sent to sign in, others get 403
+    # (or, where the page is about something they may not see, the 404 of something that does not exist).
     "item": EVERYONE,
     "plan": EVERYONE,
     "report": EVERYONE,
@@ -86,6 +87,10 @@ PAGES = {
     "moderation": {"office"},
     "comment_office": {"office"},
 }
+
+
+# Pages about a suggestion not yet screened: only its author (public) and the office see it.
+SEES_THE_OBJECT = {"own_suggestion": {"public", "office"}, "screen": {"public", "office"}}
 
 
 def _page_url(name: str, world) -> str:  # noqa: ANN001
@@ -117,6 +122,8 @@ def test_each_page_opens_for_its_roles_only(client, world, page):
             assert response.status_code == 200, (page, role)
         elif role == "anonymous":
             assert _to_login(response), (page, role)
+        elif page in SEES_THE_OBJECT and role not in SEES_THE_OBJECT[page]:
+            assert response.status_code == 404, (page, role)
         else:
             assert response.status_code == 403, (page, role)
             assert "Not allowed" in _text(response)
@@ -239,15 +246,15 @@ def test_only_the_office_moderates_responds_and_screens(client, world, role):
     suggestion = SuggestionFactory(plan=world.ideas, author=world.other)
     before = stored()
     client = _as(client, world, role)
-    steps = [
-        (reverse("participation:comment_moderate", args=[held.pk]), {"decision": "publish"}),
-        (reverse("participation:comment_moderate", args=[comment.pk]), {"decision": "hide"}),
-        (reverse("participation:comment_respond", args=[comment.pk]), {"kind": "adopted"}),
-        (reverse("participation:screen", args=[suggestion.pk]), {"decision": "accept"}),
+    steps = [  # (url, data, status): a held comment and another's unscreened suggestion are not seen: 404
+        (reverse("participation:comment_moderate", args=[held.pk]), {"decision": "publish"}, 404),
+        (reverse("participation:comment_moderate", args=[comment.pk]), {"decision": "hide"}, 403),
+        (reverse("participation:comment_respond", args=[comment.pk]), {"kind": "adopted"}, 403),
+        (reverse("participation:screen", args=[suggestion.pk]), {"decision": "accept"}, 404),
     ]
-    for url, data in steps:
+    for url, data, status in steps:
         response = client.post(url, data)
-        assert response.status_code == 403, url
+        assert response.status_code == status, url
     assert stored() == before
 
 
@@ -276,8 +283,10 @@ def test_a_held_comment_of_someone_else_cannot_be_flagged_or_seen(client, world)
     )
     before = stored()
     response = _as(client, world, "public").post(reverse("participation:comment_flag", args=[held.pk]))
-    assert response.status_code == 403
-    assert "This comment is not shown." in _text(response)
+    missing = _as(client, world, "public").post(reverse("participation:comment_flag", args=[held.pk + 999]))
+    # a held comment of someone else answers exactly as one that does not exist
+    assert (response.status_code, response.content) == (404, missing.content)
+    assert missing.status_code == 404
     assert held.text not in _text(_as(client, world, "public").get(_item_url(world)))
     assert stored() == before
 
@@ -814,7 +823,7 @@ def test_declining_needs_a_reason_and_may_withhold(client, world):
     assert "含电话的建议" not in _text(_as(client, world, "anonymous").get(public_list))
     assert (
         _as(client, world, "other").get(reverse("participation:suggestion", args=[suggestion.pk])).status_code
-        == 403
+        == 404
     )
     own = _text(_as(client, world, "public").get(reverse("participation:suggestion", args=[suggestion.pk])))
     assert "含个人信息" in own
