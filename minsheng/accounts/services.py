@@ -6,16 +6,18 @@ from typing import Any
 
 from django.db import models, transaction
 
+from minsheng.accounts.audit import AuditVerb
 from minsheng.accounts.models import AuditEvent, User
 
 
 def audit_record(
-    *, actor: User | None, verb: str, obj: models.Model, details: dict[str, Any] | None = None
+    *, actor: User | None, verb: AuditVerb, obj: models.Model, details: dict[str, Any] | None = None
 ) -> AuditEvent:
-    """Record that ``actor`` (None for the command line) did ``verb`` to ``obj``."""
+    """Record that ``actor`` (None for the command line) did ``verb`` to ``obj``. ``verb`` is one of
+    :class:`~minsheng.accounts.audit.AuditVerb`; any other string is a ValueError (a programming error)."""
     event = AuditEvent(
         actor=actor if actor is not None and actor.is_authenticated else None,
-        verb=verb,
+        verb=AuditVerb(verb).value,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         details=details or {},
@@ -44,5 +46,5 @@ def user_create(
         user.set_password(password)
     user.full_clean()
     user.save()
-    audit_record(actor=by, verb="user_create", obj=user, details={"role": role, "is_staff": is_staff})
+    audit_record(actor=by, verb=AuditVerb.USER_CREATE, obj=user, details={"role": role, "is_staff": is_staff})
     return user

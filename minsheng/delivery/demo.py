@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from minsheng.accounts.audit import AuditVerb
 from minsheng.accounts.models import User
 from minsheng.accounts.services import audit_record
 from minsheng.delivery import services
@@ -53,7 +54,7 @@ def demo_department_get_or_create(*, region: Region, name: str, by: User | None 
     department = Department(region=region, name=name)
     department.full_clean()
     department.save()
-    audit_record(actor=by, verb="department_create", obj=department, details={"demo": True})
+    audit_record(actor=by, verb=AuditVerb.DEPARTMENT_CREATE, obj=department, details={"demo": True})
     return department
 
 

@@ -40,6 +40,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from minsheng.accounts.audit import AuditVerb
 from minsheng.accounts.models import User
 from minsheng.accounts.services import audit_record
 from minsheng.common import services as common
@@ -222,6 +223,22 @@ def _snapshot(report: ProgressReport) -> dict[str, Any]:
     }
 
 
+# A report's history step (ReportEvent.action) and the verb of its audit event.
+_REPORT_VERB = {
+    "create": AuditVerb.REPORT_CREATE,
+    "edit": AuditVerb.REPORT_EDIT,
+    "submit": AuditVerb.REPORT_SUBMIT,
+    "approve": AuditVerb.REPORT_APPROVE,
+    "accept": AuditVerb.REPORT_ACCEPT,
+    "return": AuditVerb.REPORT_RETURN,
+    "publish": AuditVerb.REPORT_PUBLISH,
+    "unpublish": AuditVerb.REPORT_UNPUBLISH,
+    "record": AuditVerb.REPORT_RECORD,
+    "evidence_add": AuditVerb.REPORT_EVIDENCE_ADD,
+    "evidence_remove": AuditVerb.REPORT_EVIDENCE_REMOVE,
+}
+
+
 def _event(
     report: ProgressReport, *, by: User | None, action: str, from_status: str, note: str = ""
 ) -> ReportEvent:
@@ -238,7 +255,7 @@ def _event(
     event.save()
     audit_record(
         actor=by,
-        verb=f"report_{action}",
+        verb=_REPORT_VERB[action],
         obj=report,
         details={
             "from": from_status,
@@ -484,7 +501,7 @@ def delivery_settings_set(
     settings.save()
     audit_record(
         actor=by,
-        verb="delivery_settings_set",
+        verb=AuditVerb.DELIVERY_SETTINGS_SET,
         obj=settings,
         details={
             "plan": plan.pk,
@@ -565,7 +582,7 @@ def assignment_set(
     assignment.save()
     audit_record(
         actor=by,
-        verb="assignment_set",
+        verb=AuditVerb.ASSIGNMENT_SET,
         obj=assignment,
         details={
             "item": item.pk,
@@ -634,7 +651,7 @@ def target_schedule_set(*, target: Target, by: User, planned: Mapping[tuple[int,
     PlannedValue.objects.bulk_create(rows)
     audit_record(
         actor=by,
-        verb="target_schedule_set",
+        verb=AuditVerb.TARGET_SCHEDULE_SET,
         obj=target,
         details={"planned": {f"{r.year}-{r.month:02d}": str(r.value) for r in rows}},
     )
@@ -1191,7 +1208,7 @@ def _notice_members(notice: SupervisionNotice) -> Callable[[], list[User]]:
     return lambda: _department_users([notice.department_id], (User.Role.REPORTER, User.Role.DEPT_HEAD))
 
 
-def _notice_audit(notice: SupervisionNotice, by: User | None, verb: str, **details: Any) -> None:
+def _notice_audit(notice: SupervisionNotice, by: User | None, verb: AuditVerb, **details: Any) -> None:
     audit_record(
         actor=by,
         verb=verb,
@@ -1240,7 +1257,7 @@ def notice_issue(
     _clean(notice)
     notice.save()
     _notice_audit(
-        notice, by, "notice_issue", department=lead.department_id, reply_deadline=reply_deadline.isoformat()
+        notice, by, AuditVerb.NOTICE_ISSUE, department=lead.department_id, reply_deadline=reply_deadline.isoformat()
     )
     _notify_on_commit(
         _notice_members(notice),
@@ -1262,7 +1279,7 @@ def _notice_step(
     step: str,
     refused: str,
     apply: Callable[[SupervisionNotice], Sequence[str]],
-    verb: str,
+    verb: AuditVerb,
     notify: tuple[Callable[[], Iterable[User]], str, Callable[[SupervisionNotice], str]],
 ) -> SupervisionNotice:
     with transaction.atomic():
@@ -1317,7 +1334,7 @@ def notice_reply(
         step="reply",
         refused=_("This notice is %(status)s; it takes no reply now."),
         apply=apply,
-        verb="notice_reply",
+        verb=AuditVerb.NOTICE_REPLY,
         notify=(
             _notice_office(notice),
             NotificationKind.NOTICE_REPLIED,
@@ -1349,7 +1366,7 @@ def notice_close(
         step="close",
         refused=_("This notice is already %(status)s."),
         apply=apply,
-        verb="notice_close",
+        verb=AuditVerb.NOTICE_CLOSE,
         notify=(
             _notice_members(notice),
             NotificationKind.NOTICE_CLOSED,
@@ -1382,7 +1399,7 @@ def notice_escalate(
         step="escalate",
         refused=_("This notice is %(status)s; it cannot be escalated."),
         apply=apply,
-        verb="notice_escalate",
+        verb=AuditVerb.NOTICE_ESCALATE,
         notify=(
             _notice_members(notice),
             NotificationKind.NOTICE_ESCALATED,
@@ -1527,7 +1544,7 @@ def reminders_send(*, today: dt.date) -> dict[str, int]:
             counts[notification.kind] += 1
             audit_record(
                 actor=None,
-                verb="reminder_send",
+                verb=AuditVerb.REMINDER_SEND,
                 obj=notification,
                 details={
                     "user": notification.user_id,
@@ -1569,7 +1586,7 @@ def notifications_mark_read(*, user: User, ids: Sequence[int] | None = None) -> 
         unread = unread.filter(pk__in=list(ids))
     count = unread.update(read_at=timezone.now())
     if count:
-        audit_record(actor=user, verb="notifications_mark_read", obj=user, details={"count": count})
+        audit_record(actor=user, verb=AuditVerb.NOTIFICATIONS_MARK_READ, obj=user, details={"count": count})
     return count
 
 
@@ -1600,7 +1617,7 @@ def reminder_schedule_install(
     )
     audit_record(
         actor=None,
-        verb="reminder_schedule_install",
+        verb=AuditVerb.REMINDER_SCHEDULE_INSTALL,
         obj=schedule,
         details={"next_run": first.isoformat(), "created": created},
     )

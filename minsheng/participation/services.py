@@ -35,6 +35,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.audit import AuditVerb
 from minsheng.accounts.models import User
 from minsheng.accounts.services import audit_record, user_create
 from minsheng.common import services as common
@@ -313,7 +314,7 @@ def notifications_mark_read(*, user: User, ids: Sequence[int] | None = None) -> 
     count = unread.update(read_at=timezone.now())
     if count:
         audit_record(
-            actor=user, verb="participation_notifications_mark_read", obj=user, details={"count": count}
+            actor=user, verb=AuditVerb.PARTICIPATION_NOTIFICATIONS_MARK_READ, obj=user, details={"count": count}
         )
     return count
 
@@ -372,7 +373,7 @@ def item_changes_notify(*, version: PlanVersion, by: User | None = None) -> int:
     Notification.objects.bulk_create(created)
     audit_record(
         actor=by,
-        verb="item_changes_notify",
+        verb=AuditVerb.ITEM_CHANGES_NOTIFY,
         obj=version,
         details={"items": sorted(by_item), "notified": len(created)},
     )
@@ -426,7 +427,7 @@ def window_set(
     window.save()
     audit_record(
         actor=by,
-        verb="window_set",
+        verb=AuditVerb.WINDOW_SET,
         obj=window,
         details={"created": created, "phase": phase, **{k: str(v) for k, v in values.items()}},
     )
@@ -445,7 +446,7 @@ def sensitive_word_add(*, word: str, by: User, plan: Plan | None = None) -> Sens
     _clean(entry)
     entry.save()
     audit_record(
-        actor=by, verb="sensitive_word_add", obj=entry, details={"word": word, "plan": plan and plan.pk}
+        actor=by, verb=AuditVerb.SENSITIVE_WORD_ADD, obj=entry, details={"word": word, "plan": plan and plan.pk}
     )
     return entry
 
@@ -455,7 +456,7 @@ def sensitive_word_remove(*, sensitive_word: SensitiveWord, by: User) -> None:
     require(by, "participation.change_sensitiveword", sensitive_word.plan)
     audit_record(
         actor=by,
-        verb="sensitive_word_remove",
+        verb=AuditVerb.SENSITIVE_WORD_REMOVE,
         obj=sensitive_word,
         details={"word": sensitive_word.word, "plan": sensitive_word.plan_id},
     )
@@ -551,7 +552,7 @@ def account_register(
     _clean(participant)
     participant.save()
     audit_record(
-        actor=user, verb="account_register", obj=user, details={"email": bool(email), "phone": bool(phone)}
+        actor=user, verb=AuditVerb.ACCOUNT_REGISTER, obj=user, details={"email": bool(email), "phone": bool(phone)}
     )
     if email:
         _email_confirmation_create(user=user, email=email)
@@ -580,7 +581,7 @@ def email_confirmation_send(*, user: User) -> EmailConfirmation:
             _("A confirmation email was sent recently; check your inbox or try again later.")
         )
     confirmation = _email_confirmation_create(user=user, email=user.email)
-    audit_record(actor=user, verb="email_confirmation_send", obj=confirmation, details={})
+    audit_record(actor=user, verb=AuditVerb.EMAIL_CONFIRMATION_SEND, obj=confirmation, details={})
     return confirmation
 
 
@@ -615,7 +616,7 @@ def email_confirm(*, token: str) -> User:
     participant.email_confirmed_at = now
     _clean(participant)
     participant.save(update_fields=["email_confirmed", "email_confirmed_at"])
-    audit_record(actor=user, verb="email_confirm", obj=user, details={"confirmation": confirmation.pk})
+    audit_record(actor=user, verb=AuditVerb.EMAIL_CONFIRM, obj=user, details={"confirmation": confirmation.pk})
     return user
 
 
@@ -688,7 +689,7 @@ def suggestion_submit(
     suggestion.save()
     audit_record(
         actor=by,
-        verb="suggestion_submit",
+        verb=AuditVerb.SUGGESTION_SUBMIT,
         obj=suggestion,
         details={"plan": plan.pk, "sensitive_words": words},
     )
@@ -703,6 +704,13 @@ def _screenable(suggestion: Suggestion, by: User, step: str) -> Suggestion:
             _("This suggestion was already screened (%(status)s).") % {"status": current.get_status_display()}
         )
     return current
+
+
+_SCREENING_VERB = {
+    ModerationActionKind.ACCEPTED: AuditVerb.SUGGESTION_ACCEPTED,
+    ModerationActionKind.MERGED: AuditVerb.SUGGESTION_MERGED,
+    ModerationActionKind.DECLINED: AuditVerb.SUGGESTION_DECLINED,
+}
 
 
 def _screened(
@@ -724,7 +732,7 @@ def _screened(
     )
     audit_record(
         actor=by,
-        verb=f"suggestion_{kind}",
+        verb=_SCREENING_VERB[kind],
         obj=suggestion,
         details={"merged_into": suggestion.merged_into_id, "withheld": suggestion.withheld},
     )
@@ -786,7 +794,7 @@ def suggestion_merge(*, suggestion: Suggestion, into: Suggestion, by: User, note
         ),
     )
     if moved:
-        audit_record(actor=by, verb="suggestion_merge_moved", obj=target, details={"moved": moved})
+        audit_record(actor=by, verb=AuditVerb.SUGGESTION_MERGE_MOVED, obj=target, details={"moved": moved})
     return result
 
 
@@ -838,7 +846,7 @@ def suggestion_item_link(*, suggestion: Suggestion, item: Item | None, by: User)
         note=_item_label(item) if item else "",
     )
     audit_record(
-        actor=by, verb="suggestion_item_link", obj=current, details={"from": before, "to": item and item.pk}
+        actor=by, verb=AuditVerb.SUGGESTION_ITEM_LINK, obj=current, details={"from": before, "to": item and item.pk}
     )
     if item is not None and before != item.pk:
         title = current.title
@@ -907,7 +915,7 @@ def comment_submit(*, item: Item, by: User, text: str, ip: str | None) -> Commen
     followed = _follow_quietly(user=by, item=item)
     audit_record(
         actor=by,
-        verb="comment_submit",
+        verb=AuditVerb.COMMENT_SUBMIT,
         obj=comment,
         details={
             "item": item.pk,
@@ -945,7 +953,7 @@ def comment_withdraw(*, comment: Comment, by: User) -> Comment:
         to_status=current.status,
         by=by,
     )
-    audit_record(actor=by, verb="comment_withdraw", obj=current, details={"from": before})
+    audit_record(actor=by, verb=AuditVerb.COMMENT_WITHDRAW, obj=current, details={"from": before})
     return current
 
 
@@ -987,7 +995,7 @@ def comment_flag(*, comment: Comment, by: User, reason: str = "") -> Flag:
             note=_("%(count)d flags") % {"count": open_flags},
         )
     audit_record(
-        actor=by, verb="comment_flag", obj=current, details={"open_flags": open_flags, "hidden": hidden}
+        actor=by, verb=AuditVerb.COMMENT_FLAG, obj=current, details={"open_flags": open_flags, "hidden": hidden}
     )
     return flag
 
@@ -1036,7 +1044,7 @@ def comment_moderate(*, comment: Comment, by: User, decision: str, note: str = "
     Flag.objects.filter(comment=current, reviewed_at__isnull=True).update(reviewed_at=timezone.now())
     _history(comment=current, kind=kind, from_status=before, to_status=to_status, by=by, note=note)
     audit_record(
-        actor=by, verb="comment_moderate", obj=current, details={"decision": decision, "from": before}
+        actor=by, verb=AuditVerb.COMMENT_MODERATE, obj=current, details={"decision": decision, "from": before}
     )
     if decision == Decision.REJECT:
         item = current.item
@@ -1092,7 +1100,7 @@ def comment_respond(
     response.save()
     audit_record(
         actor=by,
-        verb="comment_respond",
+        verb=AuditVerb.COMMENT_RESPOND,
         obj=response,
         details={"comment": current.pk, "kind": kind, "revision": revision and revision.pk, "before": before},
     )
@@ -1133,7 +1141,7 @@ def item_support(*, item: Item, by: User) -> Support:
             support.save()
     except IntegrityError:
         raise ParticipationError(_("You already support this item.")) from None
-    audit_record(actor=by, verb="item_support", obj=support, details={"item": item.pk})
+    audit_record(actor=by, verb=AuditVerb.ITEM_SUPPORT, obj=support, details={"item": item.pk})
     return support
 
 
@@ -1146,7 +1154,7 @@ def item_support_withdraw(*, item: Item, by: User) -> None:
     support = Support.objects.filter(item=item, user=by).first()
     if support is None:
         raise ParticipationError(_("You do not support this item."))
-    audit_record(actor=by, verb="item_support_withdraw", obj=support, details={"item": item.pk})
+    audit_record(actor=by, verb=AuditVerb.ITEM_SUPPORT_WITHDRAW, obj=support, details={"item": item.pk})
     support.delete()
 
 
@@ -1165,7 +1173,7 @@ def item_follow(*, item: Item, by: User) -> Follow:
             follow.save()
     except IntegrityError:
         return Follow.objects.get(item=item, user=by)
-    audit_record(actor=by, verb="item_follow", obj=follow, details={"item": item.pk})
+    audit_record(actor=by, verb=AuditVerb.ITEM_FOLLOW, obj=follow, details={"item": item.pk})
     return follow
 
 
@@ -1176,5 +1184,5 @@ def item_unfollow(*, item: Item, by: User) -> None:
     follow = Follow.objects.filter(item_id=item.pk, user=by).first()
     if follow is None:
         return
-    audit_record(actor=by, verb="item_unfollow", obj=follow, details={"item": item.pk})
+    audit_record(actor=by, verb=AuditVerb.ITEM_UNFOLLOW, obj=follow, details={"item": item.pk})
     follow.delete()

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.audit import AuditVerb
 from minsheng.accounts.services import audit_record
 from minsheng.plans.models import (
     Action,
@@ -192,7 +193,7 @@ def plan_document_import(
             plan.save(update_fields=["title", "updated_at"])
         audit_record(
             actor=by,
-            verb="plan_import",
+            verb=AuditVerb.PLAN_IMPORT,
             obj=plan,
             details={"version": version.number, "filename": filename, "sha256": sha256, **version.changes},
         )
@@ -241,7 +242,7 @@ def plan_status_set(*, plan: Plan, status: str, by: User | None = None) -> Plan:
     plan.status = status
     plan.full_clean()
     plan.save(update_fields=["status", "updated_at"])
-    audit_record(actor=by, verb="plan_status_set", obj=plan, details={"from": old, "to": status})
+    audit_record(actor=by, verb=AuditVerb.PLAN_STATUS_SET, obj=plan, details={"from": old, "to": status})
     return plan
 
 
@@ -317,7 +318,7 @@ def plan_items_adopt(
     plan.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=by,
-        verb="plan_adopt",
+        verb=AuditVerb.PLAN_ADOPT,
         obj=plan,
         details={"version": version.number, "source": source, "from": old_status, **version.changes},
     )

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
+from minsheng.accounts.audit import AuditVerb
 from minsheng.accounts.models import User
 from minsheng.accounts.services import audit_record
 from minsheng.common import services as common
@@ -194,7 +195,7 @@ def vote_set(
     round_.save()
     audit_record(
         actor=by,
-        verb="vote_create" if created else "vote_change",
+        verb=AuditVerb.VOTE_CREATE if created else "vote_change",
         obj=round_,
         details={
             "plan": plan.pk,
@@ -240,7 +241,7 @@ def vote_open(*, round: VoteRound, by: User) -> VoteRound:  # noqa: A002
     round_.eligible = len(deputies)
     round_.save(update_fields=["status", "opened_at", "eligible"])
     audit_record(
-        actor=by, verb="vote_open", obj=round_, details={"candidates": len(items), "eligible": len(deputies)}
+        actor=by, verb=AuditVerb.VOTE_OPEN, obj=round_, details={"candidates": len(items), "eligible": len(deputies)}
     )
     plan, rule, choose, closes = round_.plan, round_.rule, round_.choose, round_.closes_at
 
@@ -328,7 +329,7 @@ def ballot_cast(
                 votes=F("votes") + Case(When(pk__in=chosen, then=Value(1)), default=Value(0))
             )
             VoteRound.objects.filter(pk=round_.pk).update(ballots=F("ballots") + 1)
-            audit_record(actor=by, verb="ballot_cast", obj=round_, details={})
+            audit_record(actor=by, verb=AuditVerb.BALLOT_CAST, obj=round_, details={})
     except IntegrityError:  # a second ballot raced the first past the check: the unique receipt refuses it
         raise VotingError(_("You have already voted. A ballot cannot be changed.")) from None
     return receipt
@@ -377,7 +378,7 @@ def vote_close(*, round: VoteRound, by: User) -> VoteRound:  # noqa: A002
     round_.save(update_fields=["status", "closed_at", "tie_places"])
     audit_record(
         actor=by,
-        verb="vote_close",
+        verb=AuditVerb.VOTE_CLOSE,
         obj=round_,
         details={
             "ballots": round_.ballots,
@@ -434,7 +435,7 @@ def vote_tie_decide(*, round: VoteRound, by: User, item_ids: Sequence[Any], reas
     round_.tie_decided_at = timezone.now()
     round_.save(update_fields=["tie_decision", "tie_decided_at"])
     audit_record(
-        actor=by, verb="vote_tie_decide", obj=round_, details={"chosen": sorted(wanted), "reason": reason}
+        actor=by, verb=AuditVerb.VOTE_TIE_DECIDE, obj=round_, details={"chosen": sorted(wanted), "reason": reason}
     )
     _adopt(round_, [c for c in candidates if c.chosen], by)
     return round_
@@ -481,7 +482,7 @@ def rating_set(*, plan: Plan, by: User, opens_at: Any, closes_at: Any, threshold
     round_.save()
     audit_record(
         actor=by,
-        verb="rating_create" if created else "rating_change",
+        verb=AuditVerb.RATING_CREATE if created else "rating_change",
         obj=round_,
         details={
             "plan": plan.pk,
@@ -509,7 +510,7 @@ def rating_open(*, round: RatingRound, by: User) -> RatingRound:  # noqa: A002
     round_.status = RoundStatus.OPEN
     round_.opened_at = timezone.now()
     round_.save(update_fields=["status", "opened_at"])
-    audit_record(actor=by, verb="rating_open", obj=round_, details={})
+    audit_record(actor=by, verb=AuditVerb.RATING_OPEN, obj=round_, details={})
     plan, closes = round_.plan, round_.closes_at
     people_notify(
         lambda: list(eligible_deputies()),
@@ -565,7 +566,7 @@ def item_rate(
             rating.save()
             audit_record(
                 actor=by,
-                verb="item_rate",
+                verb=AuditVerb.ITEM_RATE,
                 obj=round_,
                 # Ratings are not secret, but the office reads grades and comments without names: the
                 # trail records who rated which item, not how.
@@ -627,7 +628,7 @@ def rating_close(*, round: RatingRound, by: User) -> RatingRound:  # noqa: A002
     RatingFlag.objects.bulk_create(flags)
     audit_record(
         actor=by,
-        verb="rating_close",
+        verb=AuditVerb.RATING_CLOSE,
         obj=round_,
         details={
             "ratings": sum(sum(g.values()) for i in counts.values() for g in i.values()),
@@ -667,6 +668,6 @@ def notice_from_flag(
         flag.notice = notice
         flag.save(update_fields=["notice"])
         audit_record(
-            actor=by, verb="rating_flag_notice", obj=flag, details={"notice": notice.pk, "item": flag.item_id}
+            actor=by, verb=AuditVerb.RATING_FLAG_NOTICE, obj=flag, details={"notice": notice.pk, "item": flag.item_id}
         )
     return notice

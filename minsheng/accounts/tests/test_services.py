@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from minsheng.accounts.audit import AuditVerb
 from minsheng.accounts.models import AuditEvent, User
 from minsheng.accounts.services import audit_record, user_create
 from minsheng.accounts.tests.factories import OfficeUserFactory
@@ -37,3 +38,12 @@ def test_audit_record_from_the_command_line_has_no_actor():
     assert event.actor is None
     assert event.details == {"n": 1}
     assert event.created_at.tzinfo is not None
+
+
+def test_the_audit_trail_takes_only_its_enumerated_verbs():
+    user = User.objects.create_user(username="auditor")
+    with pytest.raises(ValueError):
+        audit_record(actor=None, verb="plan_imported_by_hand", obj=user)  # type: ignore[arg-type]
+    assert not AuditEvent.objects.filter(object_id=str(user.pk)).exists()
+    event = audit_record(actor=None, verb=AuditVerb.PLAN_IMPORT, obj=user)
+    assert event.verb == "plan_import"

@@ -1,0 +1,84 @@
+"""The audit trail's vocabulary: every verb a service records, one enumeration.
+
+A service records each write with :func:`minsheng.accounts.services.audit_record`, whose ``verb`` must be an
+:class:`AuditVerb` (mypy checks the call sites; ``audit_record`` refuses any other string at run time), so
+that an auditor can list what the system does and no verb is built from a string at run time. Add a member
+here when a service gains a new kind of write; never rename one (stored events keep their verb).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AuditVerb(StrEnum):
+    # accounts
+    USER_CREATE = "user_create"
+    ACCOUNT_REGISTER = "account_register"
+    EMAIL_CONFIRMATION_SEND = "email_confirmation_send"
+    EMAIL_CONFIRM = "email_confirm"
+    # plans
+    PLAN_IMPORT = "plan_import"
+    PLAN_STATUS_SET = "plan_status_set"
+    PLAN_ADOPT = "plan_adopt"
+    DEPARTMENT_CREATE = "department_create"
+    # notifications
+    NOTIFICATIONS_MARK_READ = "notifications_mark_read"
+    PARTICIPATION_NOTIFICATIONS_MARK_READ = "participation_notifications_mark_read"  # before one inbox
+    # delivery: settings, assignment, schedules, reminders
+    DELIVERY_SETTINGS_SET = "delivery_settings_set"
+    ASSIGNMENT_SET = "assignment_set"
+    TARGET_SCHEDULE_SET = "target_schedule_set"
+    REMINDER_SEND = "reminder_send"
+    REMINDER_SCHEDULE_INSTALL = "reminder_schedule_install"
+    # delivery: a report's steps (one per ReportEvent.action)
+    REPORT_CREATE = "report_create"
+    REPORT_EDIT = "report_edit"
+    REPORT_SUBMIT = "report_submit"
+    REPORT_APPROVE = "report_approve"
+    REPORT_ACCEPT = "report_accept"
+    REPORT_RETURN = "report_return"
+    REPORT_PUBLISH = "report_publish"
+    REPORT_UNPUBLISH = "report_unpublish"
+    REPORT_RECORD = "report_record"
+    REPORT_EVIDENCE_ADD = "report_evidence_add"
+    REPORT_EVIDENCE_REMOVE = "report_evidence_remove"
+    # delivery: supervision notices
+    NOTICE_ISSUE = "notice_issue"
+    NOTICE_REPLY = "notice_reply"
+    NOTICE_CLOSE = "notice_close"
+    NOTICE_ESCALATE = "notice_escalate"
+    # participation
+    WINDOW_SET = "window_set"
+    SENSITIVE_WORD_ADD = "sensitive_word_add"
+    SENSITIVE_WORD_REMOVE = "sensitive_word_remove"
+    ITEM_CHANGES_NOTIFY = "item_changes_notify"
+    SUGGESTION_SUBMIT = "suggestion_submit"
+    SUGGESTION_ACCEPTED = "suggestion_accepted"
+    SUGGESTION_MERGED = "suggestion_merged"
+    SUGGESTION_DECLINED = "suggestion_declined"
+    SUGGESTION_MERGE_MOVED = "suggestion_merge_moved"
+    SUGGESTION_ITEM_LINK = "suggestion_item_link"
+    COMMENT_SUBMIT = "comment_submit"
+    COMMENT_WITHDRAW = "comment_withdraw"
+    COMMENT_FLAG = "comment_flag"
+    COMMENT_MODERATE = "comment_moderate"
+    COMMENT_RESPOND = "comment_respond"
+    ITEM_SUPPORT = "item_support"
+    ITEM_SUPPORT_WITHDRAW = "item_support_withdraw"
+    ITEM_FOLLOW = "item_follow"
+    ITEM_UNFOLLOW = "item_unfollow"
+    # voting
+    VOTE_CREATE = "vote_create"
+    VOTE_CHANGE = "vote_change"
+    VOTE_OPEN = "vote_open"
+    BALLOT_CAST = "ballot_cast"
+    VOTE_CLOSE = "vote_close"
+    VOTE_TIE_DECIDE = "vote_tie_decide"
+    RATING_CREATE = "rating_create"
+    RATING_CHANGE = "rating_change"
+    RATING_OPEN = "rating_open"
+    ITEM_RATE = "item_rate"
+    RATING_CLOSE = "rating_close"
+    RATING_FLAG_NOTICE = "rating_flag_notice"
+
