@@ -9,13 +9,13 @@ exits with code 2. Figures loaded here are recorded as accepted by the named off
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from minsheng.common.commands import BAD_INPUT, date_argument
 from minsheng.delivery.services import DeliveryError
 from minsheng.delivery.spreadsheets import (
     SheetErrors,
@@ -23,17 +23,6 @@ from minsheng.delivery.spreadsheets import (
     progress_sheet_load,
     progress_template_build,
 )
-
-BAD_INPUT = 2
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise CommandError(
-            _("“%(value)s” is not a date (write 2025-06-30).") % {"value": text}, returncode=BAD_INPUT
-        ) from exc
 
 
 class Command(BaseCommand):
@@ -92,7 +81,7 @@ class Command(BaseCommand):
             raise CommandError(
                 _("There is no active user %(name)s.") % {"name": options["by"]}, returncode=BAD_INPUT
             )
-        as_of = _date(options["as_of"]) if options["as_of"] else None
+        as_of = date_argument(options["as_of"]) if options["as_of"] else None
         path = Path(options["file"])
         try:
             content = path.read_bytes()

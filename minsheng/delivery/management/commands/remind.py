@@ -7,24 +7,12 @@ running this more than once a day is harmless.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minsheng.common.commands import BAD_INPUT, date_argument
 from minsheng.delivery.services import reminder_schedule_install, reminders_send
-
-BAD_INPUT = 2
-
-
-def parse_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise CommandError(
-            _("“%(value)s” is not a date (write 2025-06-30).") % {"value": text}, returncode=BAD_INPUT
-        ) from exc
 
 
 class Command(BaseCommand):
@@ -53,7 +41,7 @@ class Command(BaseCommand):
             when = timezone.localtime(schedule.next_run).strftime("%Y-%m-%d %H:%M")
             self.stdout.write(message % {"when": when})
             return
-        today = parse_date(options["date"]) if options["date"] else timezone.localdate()
+        today = date_argument(options["date"]) if options["date"] else timezone.localdate()
         counts = reminders_send(today=today)
         self.stdout.write(
             _("Reminders for %(date)s: %(due_soon)d due soon, %(overdue)d overdue.")

@@ -8,25 +8,20 @@ public pages show). Bad arguments: a one-line error and exit code 2.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import unicodedata
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minsheng.common.commands import bad_input, date_argument
 from minsheng.delivery.models import Stage
 from minsheng.delivery.selectors import LIGHT_LABELS, ItemStatus, PlanStatus, TargetStatus, plan_status
 from minsheng.plans.models import Plan
 
-BAD_INPUT = 2
 FORMATS = ("json", "text")
-
-
-def _bad(message: str) -> CommandError:
-    return CommandError(message, returncode=BAD_INPUT)
 
 
 def _round(value: float | None) -> float | None:
@@ -182,24 +177,17 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
         output_format = options["format"]
         if output_format not in FORMATS:
-            raise _bad(_("Unknown format “%(format)s”: use json or text.") % {"format": output_format})
+            raise bad_input(_("Unknown format “%(format)s”: use json or text.") % {"format": output_format})
         if not options["plan"]:
-            raise _bad(_("Give the plan: --plan ID."))
+            raise bad_input(_("Give the plan: --plan ID."))
         try:
             plan_id = int(options["plan"])
         except ValueError:
-            raise _bad(_("“%(value)s” is not a plan id.") % {"value": options["plan"]}) from None
-        on = timezone.localdate()
-        if options["as_of"]:
-            try:
-                on = dt.date.fromisoformat(options["as_of"])
-            except ValueError:
-                raise _bad(
-                    _("“%(value)s” is not a date (write 2025-06-30).") % {"value": options["as_of"]}
-                ) from None
+            raise bad_input(_("“%(value)s” is not a plan id.") % {"value": options["plan"]}) from None
+        on = date_argument(options["as_of"]) if options["as_of"] else timezone.localdate()
         plan = Plan.objects.select_related("region").filter(pk=plan_id).first()
         if plan is None:
-            raise _bad(_("There is no plan %(id)d.") % {"id": plan_id})
+            raise bad_input(_("There is no plan %(id)d.") % {"id": plan_id})
         status = plan_status(plan=plan, on=on, public=options["public"])
         if output_format == "json":
             self.stdout.write(json.dumps(status_json(plan, status), ensure_ascii=False, indent=2))
