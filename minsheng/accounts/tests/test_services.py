@@ -43,7 +43,7 @@ def test_audit_record_from_the_command_line_has_no_actor():
 def test_the_audit_trail_takes_only_its_enumerated_verbs():
     user = User.objects.create_user(username="auditor")
     with pytest.raises(ValueError):
-        audit_record(actor=None, verb="plan_imported_by_hand", obj=user)  # type: ignore[arg-type]
+        audit_record(actor=None, verb="plan_imported_by_hand", obj=user)
     assert not AuditEvent.objects.filter(object_id=str(user.pk)).exists()
     event = audit_record(actor=None, verb=AuditVerb.PLAN_IMPORT, obj=user)
     assert event.verb == "plan_import"
