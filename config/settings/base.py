@@ -39,7 +39,7 @@ def database_from_env(default_url: str) -> dict:
         # Writers take the lock when their transaction begins and wait for each other (up to 20 s), instead
         # of failing with "database is locked" when two read-then-write transactions meet (two ballots).
         config.setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
-    return config
+    return dict(config)
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")

@@ -11,7 +11,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("role", "is_staff", "is_active")
     list_select_related = ("department",)
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Role"), {"fields": ("role", "department")}),
     )
     add_fieldsets = (

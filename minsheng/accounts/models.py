@@ -32,8 +32,8 @@ class User(AbstractUser):
     )
 
     class Meta(AbstractUser.Meta):
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
+        verbose_name = _("user")  # type: ignore[assignment]  # django-stubs types the base Meta's as str
+        verbose_name_plural = _("users")  # type: ignore[assignment]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(role__in=Role.values),

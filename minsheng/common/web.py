@@ -23,10 +23,18 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django_htmx.middleware import HtmxDetails
 
 from minsheng.common.errors import ConflictError
 
 T = TypeVar("T")
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request as django-htmx's middleware leaves it (``request.htmx``)."""
+
+    htmx: HtmxDetails
+
 
 OK = 200
 BAD_INPUT = 400

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.common.forms import Text, choice_field, model_choice_field
 from minsheng.delivery.models import Cadence, Stage
 from minsheng.delivery.selectors import Period
 from minsheng.plans.models import Department
@@ -25,11 +26,11 @@ class DateInput(forms.DateInput):
 
 
 def _amount(
-    label: str,
+    label: Text,
     *,
     required: bool = False,
     places: int = 4,
-    help_text: str = "",
+    help_text: Text = "",
     max_value: Decimal | None = None,
 ) -> forms.DecimalField:
     return forms.DecimalField(
@@ -87,8 +88,8 @@ class AssignmentForm(forms.Form):
 
     def __init__(self, *args, departments, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = departments
-        self.fields["supporting"].queryset = departments
+        model_choice_field(self, "lead").queryset = departments
+        model_choice_field(self, "supporting").queryset = departments
 
 
 class ScheduleForm(forms.Form):
@@ -160,7 +161,7 @@ class TemplateForm(forms.Form):
 
     def __init__(self, data: dict | None, *, departments: Iterable[Department]) -> None:
         super().__init__(data)
-        self.fields["department"].choices = [("", _("All departments"))] + [
+        choice_field(self, "department").choices = [("", _("All departments"))] + [
             (d.pk, d.name) for d in departments
         ]
 
@@ -200,13 +201,13 @@ class ReportForm(forms.Form):
     ):
         super().__init__(*args, **kwargs)
         self.fields["version"].required = editing
-        self.fields["period_end"].choices = [
+        choice_field(self, "period_end").choices = [
             (p.end.isoformat(), date_format(p.end, "DATE_FORMAT")) for p in reversed(periods)
         ]
         if milestone:
             del self.fields["actual"]
             self.fields["stage"].required = True
-            self.fields["stage"].choices = [("", "—"), *Stage.choices]
+            choice_field(self, "stage").choices = [("", "—"), *Stage.choices]
         else:
             del self.fields["stage"]
             if unit:

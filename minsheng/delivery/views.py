@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from minsheng.accounts.http import SignedInRequest
 from minsheng.common import web
 from minsheng.common.web import BAD_INPUT, CONFLICT, access, require
 from minsheng.delivery import selectors, services
@@ -56,6 +58,7 @@ from minsheng.delivery.spreadsheets import (
 from minsheng.plans.models import Plan
 from minsheng.plans.selectors import plan_list
 
+F = TypeVar("F", bound=Form)
 
 def _today() -> dt.date:
     return timezone.localdate()
@@ -67,7 +70,7 @@ def _attempt(form: Form, action: Callable[[], Any]) -> tuple[Any, int]:
     return web.attempt(form, action, DeliveryError)
 
 
-def _rebased(form_class: type[Form], data: Any, version: int, **kwargs: Any) -> Form:
+def _rebased(form_class: type[F], data: Any, version: int, **kwargs: Any) -> F:
     """The user's input again, now against the record's current version: after a conflict the page shows
     what the other person did, and the user can check their input and send it again."""
     data = data.copy()
@@ -97,7 +100,7 @@ def _forms_shown(
 
 @require_safe
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     """The office chooses a plan; a department goes to its workspace; anyone else to notifications."""
     if request.user.has_perm("delivery.view_delivery_status"):
         return render(request, "delivery/home.html", {"plans": plan_list()})
@@ -109,13 +112,13 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- the office: dashboard, assignment, schedules --------------------------------------------------------
 
 
-def _plan(request: HttpRequest, plan_id: int) -> Plan:
+def _plan(request: SignedInRequest, plan_id: int) -> Plan:
     return selectors.access_plan_by_id(plan_id=plan_id, user=request.user)
 
 
 @require_safe
 @login_required
-def dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
+def dashboard(request: SignedInRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
     require(request, "delivery.view_delivery_status", plan)
     chosen = DashboardFilterForm(request.GET).values()
@@ -140,7 +143,7 @@ def dashboard(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def assign(request: HttpRequest, item_id: int) -> HttpResponse:
+def assign(request: SignedInRequest, item_id: int) -> HttpResponse:
     item = access(
         selectors.item_for_assignment_get(item_id=item_id), request.user, "plans.view_item", private=False
     )
@@ -178,7 +181,7 @@ def assign(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def schedule(request: HttpRequest, target_id: int) -> HttpResponse:
+def schedule(request: SignedInRequest, target_id: int) -> HttpResponse:
     page = access(
         selectors.target_schedule_get(target_id=target_id), request.user, "plans.view_target", private=False
     )
@@ -220,7 +223,7 @@ def schedule(request: HttpRequest, target_id: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def progress_template(request: HttpRequest, plan_id: int) -> HttpResponse:
+def progress_template(request: SignedInRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
     require(request, "delivery.download_progress_template", plan)
     if request.user.has_perm("delivery.load_progress", plan):
@@ -242,7 +245,7 @@ def progress_template(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def progress_upload(request: HttpRequest, plan_id: int) -> HttpResponse:
+def progress_upload(request: SignedInRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
     require(request, "delivery.load_progress", plan)
     status = 200
@@ -299,7 +302,7 @@ def progress_upload(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def workspace(request: HttpRequest) -> HttpResponse:
+def workspace(request: SignedInRequest) -> HttpResponse:
     if not request.user.has_perm("delivery.view_workspace"):
         raise PermissionDenied
     page = selectors.workspace_get(user=request.user, on=_today())
@@ -308,7 +311,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @login_required
-def item_delivery(request: HttpRequest, item_id: int) -> HttpResponse:
+def item_delivery(request: SignedInRequest, item_id: int) -> HttpResponse:
     page = access(
         selectors.item_delivery_get(item_id=item_id, user=request.user, on=_today()),
         request.user,
@@ -334,7 +337,7 @@ def item_delivery(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def report_new(request: HttpRequest, target_id: int) -> HttpResponse:
+def report_new(request: SignedInRequest, target_id: int) -> HttpResponse:
     """A new report on a target; where one exists for the chosen period, its page."""
     page = access(
         selectors.report_target_get(target_id=target_id, on=_today()),
@@ -368,7 +371,8 @@ def report_new(request: HttpRequest, target_id: int) -> HttpResponse:
             status = BAD_INPUT
     else:
         wanted = request.GET.get("period_end", "")
-        if wanted and (existing := page.existing.get(_parse_date(wanted))) is not None:
+        day = _parse_date(wanted) if wanted else None
+        if day is not None and (existing := page.existing.get(day)) is not None:
             return redirect("delivery:report", existing)
         form = ReportForm(
             initial={"period_end": wanted or (page.periods[-1].end.isoformat() if page.periods else "")},
@@ -391,12 +395,12 @@ def _parse_date(text: str) -> dt.date | None:
         return None
 
 
-def _report(request: HttpRequest, report_id: int) -> ProgressReport:
+def _report(request: SignedInRequest, report_id: int) -> ProgressReport:
     return selectors.access_report_by_id(report_id=report_id, user=request.user)
 
 
 def _render_report(
-    request: HttpRequest, report: ProgressReport, *, status: int = 200, **given: Form
+    request: SignedInRequest, report: ProgressReport, *, status: int = 200, **given: Form
 ) -> HttpResponse:
     actions = selectors.report_actions(report=report, user=request.user)
     version = {"version": report.version}
@@ -435,13 +439,13 @@ def _render_report(
 
 @require_safe
 @login_required
-def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_detail(request: SignedInRequest, report_id: int) -> HttpResponse:
     return _render_report(request, _report(request, report_id))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def report_edit(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_edit(request: SignedInRequest, report_id: int) -> HttpResponse:
     report = _report(request, report_id)
     require(request, "delivery.change_report", report)
     periods = selectors.report_periods(report=report, on=_today())
@@ -514,7 +518,7 @@ def report_edit(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def report_evidence(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_evidence(request: SignedInRequest, report_id: int) -> HttpResponse:
     report = _report(request, report_id)
     require(request, "delivery.add_evidence", report)
     form = EvidenceForm(request.POST, request.FILES)
@@ -532,10 +536,10 @@ def report_evidence(request: HttpRequest, report_id: int) -> HttpResponse:
 
 
 def _versioned_step(
-    request: HttpRequest,
+    request: SignedInRequest,
     obj_id: int,
     *,
-    load: Callable[[HttpRequest, int], Any],
+    load: Callable[[SignedInRequest, int], Any],
     render: Callable[..., HttpResponse],
     url_name: str,
     perm: str,
@@ -562,7 +566,7 @@ def _versioned_step(
     return render(request, obj, status=status, **{form_name: form})
 
 
-def _report_step(request: HttpRequest, report_id: int, **step: Any) -> HttpResponse:
+def _report_step(request: SignedInRequest, report_id: int, **step: Any) -> HttpResponse:
     return _versioned_step(
         request, report_id, load=_report, render=_render_report, url_name="delivery:report", **step
     )
@@ -570,7 +574,7 @@ def _report_step(request: HttpRequest, report_id: int, **step: Any) -> HttpRespo
 
 @require_POST
 @login_required
-def report_submit(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_submit(request: SignedInRequest, report_id: int) -> HttpResponse:
     return _report_step(
         request,
         report_id,
@@ -586,7 +590,7 @@ def report_submit(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def report_approve(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_approve(request: SignedInRequest, report_id: int) -> HttpResponse:
     return _report_step(
         request,
         report_id,
@@ -602,7 +606,7 @@ def report_approve(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def report_accept(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_accept(request: SignedInRequest, report_id: int) -> HttpResponse:
     return _report_step(
         request,
         report_id,
@@ -618,7 +622,7 @@ def report_accept(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def report_return(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_return(request: SignedInRequest, report_id: int) -> HttpResponse:
     return _report_step(
         request,
         report_id,
@@ -634,7 +638,7 @@ def report_return(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def report_publish(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_publish(request: SignedInRequest, report_id: int) -> HttpResponse:
     published = request.POST.get("published") == "1"
     return _report_step(
         request,
@@ -653,7 +657,7 @@ def report_publish(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def evidence_remove(request: HttpRequest, evidence_id: int) -> HttpResponse:
+def evidence_remove(request: SignedInRequest, evidence_id: int) -> HttpResponse:
     evidence = selectors.access_evidence_by_id(evidence_id=evidence_id, user=request.user)
     require(request, "delivery.delete_evidence", evidence)
     try:
@@ -668,7 +672,7 @@ def evidence_remove(request: HttpRequest, evidence_id: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
+def evidence_download(request: SignedInRequest, evidence_id: int) -> HttpResponseBase:
     evidence = selectors.access_evidence_by_id(evidence_id=evidence_id, user=request.user)
     try:
         handle = evidence.file.open("rb")
@@ -686,7 +690,7 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def notice_new(request: HttpRequest, item_id: int) -> HttpResponse:
+def notice_new(request: SignedInRequest, item_id: int) -> HttpResponse:
     item = access(selectors.item_get(item_id=item_id), request.user, "plans.view_item", private=False)
     require(request, "delivery.issue_notice", item)
     status = 200
@@ -716,12 +720,12 @@ def notice_new(request: HttpRequest, item_id: int) -> HttpResponse:
     )
 
 
-def _notice(request: HttpRequest, notice_id: int) -> SupervisionNotice:
+def _notice(request: SignedInRequest, notice_id: int) -> SupervisionNotice:
     return selectors.access_notice_by_id(notice_id=notice_id, user=request.user)
 
 
 def _render_notice(
-    request: HttpRequest, notice: SupervisionNotice, *, status: int = 200, **given: Form
+    request: SignedInRequest, notice: SupervisionNotice, *, status: int = 200, **given: Form
 ) -> HttpResponse:
     actions = selectors.notice_actions(notice=notice, user=request.user)
     version = {"version": notice.version}
@@ -746,11 +750,11 @@ def _render_notice(
 
 @require_safe
 @login_required
-def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
+def notice_detail(request: SignedInRequest, notice_id: int) -> HttpResponse:
     return _render_notice(request, _notice(request, notice_id))
 
 
-def _notice_step(request: HttpRequest, notice_id: int, **step: Any) -> HttpResponse:
+def _notice_step(request: SignedInRequest, notice_id: int, **step: Any) -> HttpResponse:
     return _versioned_step(
         request, notice_id, load=_notice, render=_render_notice, url_name="delivery:notice", **step
     )
@@ -758,7 +762,7 @@ def _notice_step(request: HttpRequest, notice_id: int, **step: Any) -> HttpRespo
 
 @require_POST
 @login_required
-def notice_reply(request: HttpRequest, notice_id: int) -> HttpResponse:
+def notice_reply(request: SignedInRequest, notice_id: int) -> HttpResponse:
     return _notice_step(
         request,
         notice_id,
@@ -778,7 +782,7 @@ def notice_reply(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def notice_close(request: HttpRequest, notice_id: int) -> HttpResponse:
+def notice_close(request: SignedInRequest, notice_id: int) -> HttpResponse:
     return _notice_step(
         request,
         notice_id,
@@ -794,7 +798,7 @@ def notice_close(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def notice_escalate(request: HttpRequest, notice_id: int) -> HttpResponse:
+def notice_escalate(request: SignedInRequest, notice_id: int) -> HttpResponse:
     return _notice_step(
         request,
         notice_id,
@@ -813,7 +817,7 @@ def notice_escalate(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: SignedInRequest) -> HttpResponse:
     require(request, "delivery.view_notifications")
     if request.method == "POST":
         form = MarkReadForm(request.POST)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from minsheng.accounts.admin_site import ReadOnlyAdmin
+from minsheng.common.forms import model_choice_field
 from minsheng.participation.models import (
     Comment,
     CommentStatus,
@@ -68,7 +69,7 @@ class ServiceForm(forms.ModelForm):
         raise NotImplementedError
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not self.errors:
             try:
                 with transaction.atomic():  # all of the decision, or none of it
@@ -229,13 +230,13 @@ class SuggestionScreenForm(ServiceForm):
         super().__init__(*args, **kwargs)
         suggestion = self.instance
         if suggestion.pk:
-            self.fields["into"].queryset = (
+            model_choice_field(self, "into").queryset = (
                 Suggestion.objects.filter(plan_id=suggestion.plan_id)
                 .exclude(pk=suggestion.pk)
                 .exclude(status=SuggestionStatus.MERGED)
                 .order_by("-created_at")
             )
-            self.fields["link_item"].queryset = Item.objects.filter(
+            model_choice_field(self, "link_item").queryset = Item.objects.filter(
                 plan_id=suggestion.plan_id, removed_in__isnull=True
             ).order_by("no")
 
@@ -302,7 +303,7 @@ class SuggestionAdmin(ServiceFormAdmin):
 
     @admin.display(description=gettext_lazy("merged"), ordering="merged_total")
     def merged(self, obj: Suggestion) -> int:
-        return obj.merged_total
+        return obj.merged_total  # type: ignore[attr-defined]  # annotated by get_queryset
 
     @admin.action(description=gettext_lazy("Accept the selected suggestions as candidate items"))
     def accept_selected(self, request, queryset) -> None:  # noqa: ANN001
@@ -347,7 +348,7 @@ class CommentModerateForm(ServiceForm):
         super().__init__(*args, **kwargs)
         comment = self.instance
         if comment.pk:
-            self.fields["response_revision"].queryset = ItemRevision.objects.filter(
+            model_choice_field(self, "response_revision").queryset = ItemRevision.objects.filter(
                 item_id=comment.item_id
             ).select_related("version")
             response = Response.objects.filter(comment=comment).first()
@@ -473,7 +474,7 @@ class CommentAdmin(ServiceFormAdmin):
 
     @admin.display(description=gettext_lazy("open flags"), ordering="open_flag_count")
     def open_flags(self, obj: Comment) -> int:
-        return obj.open_flag_count
+        return obj.open_flag_count  # type: ignore[attr-defined]  # annotated by get_queryset
 
     def _decide(self, request, queryset, decision: str) -> None:  # noqa: ANN001
         self._each(

@@ -10,6 +10,7 @@ reaches the service, which refuses it with a message that says what to do ("Your
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
@@ -17,12 +18,13 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.common.forms import Text, choice_field, model_choices_set
 from minsheng.participation.models import MAX_PLACE_LENGTH, MAX_TITLE_LENGTH, ResponseKind
 from minsheng.participation.workflows import Decision
 from minsheng.plans.models import Action, Item, ItemRevision
 
 
-def _text(label: str, *, help_text: str = "", rows: int | None = None) -> forms.CharField:
+def _text(label: Text, *, help_text: Text = "", rows: int | None = None) -> forms.CharField:
     widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
     return forms.CharField(label=label, required=False, strip=False, help_text=help_text, widget=widget)
 
@@ -91,8 +93,8 @@ class RegisterForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if data.get("password") and data.get("password") != data.get("password_again"):
             self.add_error("password_again", _("The two passwords differ; type the same password twice."))
         return data
@@ -126,8 +128,7 @@ class SuggestionForm(forms.Form):
 
     def __init__(self, *args, actions: QuerySet[Action], max_length: int, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.fields["action"].queryset = actions
-        self.fields["action"].label_from_instance = lambda a: f"{a.no}. {a.title}" if a.title else str(a.no)
+        model_choices_set(self, "action", actions, lambda a: f"{a.no}. {a.title}" if a.title else str(a.no))
         for name in ("content", "reason"):
             self.fields[name].help_text = _limit(max_length)
 
@@ -156,7 +157,7 @@ class ModerateForm(forms.Form):
         super().__init__(*args, **kwargs)
         if allowed is not None:
             allowed = set(allowed)
-            self.fields["decision"].choices = [c for c in Decision.choices if c[0] in allowed]
+            choice_field(self, "decision").choices = [c for c in Decision.choices if c[0] in allowed]
 
 
 class RespondForm(forms.Form):
@@ -176,7 +177,7 @@ class RespondForm(forms.Form):
     def __init__(self, *args, revisions: Iterable[ItemRevision] = (), **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
         self.revisions = {r.pk: r for r in revisions}
-        self.fields["revision"].choices = [("", _("— no change —"))] + [
+        choice_field(self, "revision").choices = [("", _("— no change —"))] + [
             (
                 r.pk,
                 _("Version %(number)d: %(kind)s")
@@ -198,15 +199,14 @@ class AcceptForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    into = forms.ModelChoiceField(
+    into: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Merge into"), queryset=None, empty_label=_("— choose a similar suggestion —")
     )
     note = _text(_("Note (optional)"), rows=2)
 
     def __init__(self, *args, candidates: QuerySet, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.fields["into"].queryset = candidates
-        self.fields["into"].label_from_instance = lambda s: f"#{s.pk} {s.title}"
+        model_choices_set(self, "into", candidates, lambda s: f"#{s.pk} {s.title}")
         self.fields["into"].error_messages["required"] = _("Choose the suggestion to merge into.")
 
 
@@ -227,8 +227,7 @@ class LinkForm(forms.Form):
 
     def __init__(self, *args, items: QuerySet[Item], **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = items
-        self.fields["item"].label_from_instance = lambda i: f"{i.no}. {i.title or i.text[:40]}"
+        model_choices_set(self, "item", items, lambda i: f"{i.no}. {i.title or i.text[:40]}")
 
 
 # --- notifications ---------------------------------------------------------------------------------------

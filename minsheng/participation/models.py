@@ -516,7 +516,7 @@ class Response(models.Model):
         return f"{self.get_kind_display()} · {self.comment_id}"
 
     def clean(self) -> None:
-        if self.revision_id and self.comment_id and self.revision.item_id != self.comment.item_id:
+        if self.revision is not None and self.comment_id and self.revision.item_id != self.comment.item_id:
             raise ValidationError({"revision": _("That change was made to another item.")})
 
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from minsheng.accounts.http import signed_in_user
 from minsheng.common import web
 from minsheng.common.web import BAD_INPUT, OK
 from minsheng.participation import selectors, services
@@ -111,7 +112,7 @@ def register(request: HttpRequest) -> HttpResponse:
                     phone=data["phone"],
                     email=data["email"],
                     ip=_ip(request),
-                    by=request.user,
+                    by=signed_in_user(request),
                 ),
             )
             if status == OK:
@@ -164,7 +165,7 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
 def confirmation_send(request: HttpRequest) -> HttpResponse:
     _require(request, "participation.confirm_email")
     try:
-        confirmation = services.email_confirmation_send(user=request.user)
+        confirmation = services.email_confirmation_send(user=signed_in_user(request))
     except ParticipationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -199,7 +200,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = MarkReadForm(request.POST)
         if form.is_valid():
-            services.notifications_mark_read(user=request.user, ids=form.cleaned_data["ids"] or None)
+            services.notifications_mark_read(user=signed_in_user(request), ids=form.cleaned_data["ids"] or None)
             return redirect("participation:notifications")
         status = BAD_INPUT
     return render(
@@ -258,7 +259,7 @@ def suggest(request: HttpRequest, plan_id: int) -> HttpResponse:
                 form,
                 lambda: services.suggestion_submit(
                     plan=plan,
-                    by=request.user,
+                    by=signed_in_user(request),
                     title=data["title"],
                     content=data["content"],
                     reason=data["reason"],
@@ -407,8 +408,9 @@ def _item_page(
         for c in page.own_comments
     ]
     can_comment = user.has_perm("participation.add_comment", item)
-    if comment_form is None and open_window and can_comment:
-        comment_form = CommentForm(max_length=page.window.window.max_length)
+    window = page.window.window
+    if comment_form is None and open_window and can_comment and window is not None:
+        comment_form = CommentForm(max_length=window.max_length)
     return render(
         request,
         "participation/item.html",
@@ -458,7 +460,7 @@ def comment_add(request: HttpRequest, item_id: int) -> HttpResponse:
         comment, status = _attempt(
             form,
             lambda: services.comment_submit(
-                item=item, by=request.user, text=form.cleaned_data["text"], ip=_ip(request)
+                item=item, by=signed_in_user(request), text=form.cleaned_data["text"], ip=_ip(request)
             ),
         )
         if status == OK:
@@ -502,7 +504,7 @@ def _item_button(
         back = _item_url(item_id, "#support")
         _require(request, perm, item, message=str(refused), next_url=back)
         return _button(
-            request, lambda: service(item=item, by=request.user), done=str(done), default_next=back
+            request, lambda: service(item=item, by=signed_in_user(request)), done=str(done), default_next=back
         )
 
     return view
@@ -548,7 +550,7 @@ def comment_flag(request: HttpRequest, comment_id: int) -> HttpResponse:
         _flag, status = _attempt(
             form,
             lambda: services.comment_flag(
-                comment=comment, by=request.user, reason=form.cleaned_data["reason"]
+                comment=comment, by=signed_in_user(request), reason=form.cleaned_data["reason"]
             ),
         )
         if status == OK:
@@ -569,7 +571,7 @@ def comment_withdraw(request: HttpRequest, comment_id: int) -> HttpResponse:
     )
     return _button(
         request,
-        lambda: services.comment_withdraw(comment=comment, by=request.user),
+        lambda: services.comment_withdraw(comment=comment, by=signed_in_user(request)),
         done=_("Your comment is withdrawn."),
         default_next=_item_url(comment.item_id),
     )
@@ -641,7 +643,7 @@ def comment_moderate(request: HttpRequest, comment_id: int) -> HttpResponse:
         moderated, status = _attempt(
             form,
             lambda: services.comment_moderate(
-                comment=comment, by=request.user, decision=data["decision"], note=data["note"]
+                comment=comment, by=signed_in_user(request), decision=data["decision"], note=data["note"]
             ),
         )
         if status == OK:
@@ -665,7 +667,7 @@ def comment_respond(request: HttpRequest, comment_id: int) -> HttpResponse:
             form,
             lambda: services.comment_respond(
                 comment=comment,
-                by=request.user,
+                by=signed_in_user(request),
                 kind=data["kind"],
                 text=data["text"],
                 revision=data["revision"],
@@ -739,7 +741,7 @@ def screen(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     if request.method != "POST":
         return _screen_page(request, found)
     decision = request.POST.get("decision", "")
-    user, data = request.user, request.POST
+    user, data = signed_in_user(request), request.POST
     # decision: (the form that parses its input, the service call given the cleaned data)
     steps: dict[str, tuple[Form, Callable[[dict[str, Any]], Any]]] = {
         "accept": (

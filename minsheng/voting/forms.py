@@ -8,6 +8,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.common.forms import Text, choice_field
 from minsheng.voting.models import MAX_NOTE_LENGTH, MAX_RATING_COMMENT_LENGTH, Grade, VoteRule
 
 
@@ -28,7 +29,7 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M")
 
 
-def _when(label: str) -> forms.DateTimeField:
+def _when(label: Text) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
         input_formats=DATETIME_FORMATS,
@@ -70,7 +71,7 @@ class BallotForm(forms.Form):
 
     def __init__(self, *args, candidates=(), **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.fields["items"].choices = [
+        choice_field(self, "items").choices = [
             (item.pk, f"{item.no}. {item.title or item.text}") for item in candidates
         ]
 
@@ -92,7 +93,7 @@ class TieForm(forms.Form):
 
     def __init__(self, *args, tied=(), **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.fields["items"].choices = [(item.pk, f"{item.no}. {item.title or item.text}") for item in tied]
+        choice_field(self, "items").choices = [(item.pk, f"{item.no}. {item.title or item.text}") for item in tied]
 
 
 class RatingSetForm(forms.Form):

@@ -26,8 +26,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from minsheng.accounts.http import signed_in_user
 from minsheng.common import web
-from minsheng.common.web import BAD_INPUT, OK, access
+from minsheng.common.web import BAD_INPUT, OK, HtmxHttpRequest, access
 from minsheng.participation.web import page
 from minsheng.plans.models import Plan
 from minsheng.plans.services import plan_status_set
@@ -84,7 +85,10 @@ def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 # Stages the vote and rating pages move a plan to, and the page each move comes from.
-STAGE_PAGES = {Plan.Status.VOTING: "voting:vote_manage", Plan.Status.ADOPTED: "voting:rating_manage"}
+STAGE_PAGES: dict[str, str] = {
+    Plan.Status.VOTING: "voting:vote_manage",
+    Plan.Status.ADOPTED: "voting:rating_manage",
+}
 
 
 @require_POST
@@ -99,7 +103,7 @@ def plan_stage(request: HttpRequest, plan_id: int) -> HttpResponse:
         messages.error(request, _("Choose the voting stage or adopted."))
         return redirect("voting:plan", plan.pk)
     try:
-        plan_status_set(plan=plan, status=status, by=request.user)
+        plan_status_set(plan=plan, status=status, by=signed_in_user(request))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -129,7 +133,10 @@ def _vote_context(
         "round": round_,
         "in_window": in_window,
         "can_cast": can_cast,
-        "off_roll": deputy and round_.status != RoundStatus.PREPARED and not view.on_roll,
+        "off_roll": deputy
+        and round_ is not None
+        and round_.status != RoundStatus.PREPARED
+        and not view.on_roll,
         "form": form,
         "exactly": bool(round_ and round_.rule == VoteRule.EXACTLY),
         "can_manage": request.user.has_perm("voting.manage_vote", plan),
@@ -162,7 +169,9 @@ def vote_cast(request: HttpRequest, plan_id: int) -> HttpResponse:
     if form.is_valid():
         _done, status = _attempt(
             form,
-            lambda: services.ballot_cast(round=round_, by=request.user, item_ids=form.cleaned_data["items"]),
+            lambda: services.ballot_cast(
+                round=round_, by=signed_in_user(request), item_ids=form.cleaned_data["items"]
+            ),
         )
         if status == OK:
             messages.success(request, _("Your ballot is cast. Thank you."))
@@ -223,7 +232,7 @@ def vote_manage(request: HttpRequest, plan_id: int) -> HttpResponse:
                 form,
                 lambda: services.vote_set(
                     plan=plan,
-                    by=request.user,
+                    by=signed_in_user(request),
                     rule=data["rule"],
                     choose=data["choose"],
                     opens_at=data["opens_at"],
@@ -255,7 +264,10 @@ def _round_step(
         _require(request, perm, plan, next_url=reverse(then, args=[plan.pk]))
         round_ = access(round_of(plan=plan), request.user, "plans.view_plan", private=False)
         return _step(
-            request, lambda: service(round=round_, by=request.user), str(done), reverse(then, args=[plan.pk])
+            request,
+            lambda: service(round=round_, by=signed_in_user(request)),
+            str(done),
+            reverse(then, args=[plan.pk]),
         )
 
     return view
@@ -290,7 +302,7 @@ def vote_tie(request: HttpRequest, plan_id: int) -> HttpResponse:
         _done, status = _attempt(
             form,
             lambda: services.vote_tie_decide(
-                round=round_, by=request.user, item_ids=data["items"], reason=data["reason"]
+                round=round_, by=signed_in_user(request), item_ids=data["items"], reason=data["reason"]
             ),
         )
         if status == OK:
@@ -368,7 +380,7 @@ def rating(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @require_POST
 @_page
-def rating_rate(request: HttpRequest, plan_id: int, item_id: int) -> HttpResponse:
+def rating_rate(request: HtmxHttpRequest, plan_id: int, item_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
     round_ = access(selectors.rating_round_get(plan=plan), request.user, "voting.see_rating", private=False)
     page_url = reverse("voting:rating", args=[plan.pk])
@@ -398,7 +410,7 @@ def rating_rate(request: HttpRequest, plan_id: int, item_id: int) -> HttpRespons
             lambda: services.item_rate(
                 round=round_,
                 item=item,
-                by=request.user,
+                by=signed_in_user(request),
                 grade=form.cleaned_data["grade"],
                 comment=form.cleaned_data["comment"],
             ),
@@ -451,7 +463,7 @@ def rating_manage(request: HttpRequest, plan_id: int) -> HttpResponse:
                 form,
                 lambda: services.rating_set(
                     plan=plan,
-                    by=request.user,
+                    by=signed_in_user(request),
                     opens_at=data["opens_at"],
                     closes_at=data["closes_at"],
                     threshold=data["threshold"],
@@ -505,7 +517,7 @@ def rating_results(request: HttpRequest, plan_id: int) -> HttpResponse:
     round_ = selectors.rating_round_get(plan=plan)
     published = round_ is not None and round_.status == RoundStatus.CLOSED
     context: dict[str, Any] = {"plan": plan, "round": round_, "published": published}
-    if published:
+    if round_ is not None and published:
         results = selectors.rating_results(round=round_)
         context.update(
             results=results,
@@ -552,7 +564,7 @@ def flag_notice(request: HttpRequest, flag_id: int) -> HttpResponse:
             try:
                 notice = services.notice_from_flag(
                     flag=flag,
-                    by=request.user,
+                    by=signed_in_user(request),
                     reason=data["reason"],
                     demand=data["demand"],
                     reply_deadline=data["reply_deadline"],
