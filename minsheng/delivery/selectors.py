@@ -23,7 +23,6 @@ from minsheng.delivery.models import (
     Cadence,
     DeliverySettings,
     Evidence,
-    Notification,
     PlannedValue,
     ProgressReport,
     ReportEvent,
@@ -608,7 +607,7 @@ def report_actions(*, report: ProgressReport, user: User) -> frozenset[str]:
     return frozenset(actions)
 
 
-# --- notices and notifications ---------------------------------------------------------------------------
+# --- notices ---------------------------------------------------------------------------------------
 
 
 def _notices() -> QuerySet[SupervisionNotice]:
@@ -631,16 +630,3 @@ def notice_list(*, user: User, status: str | None = None) -> QuerySet[Supervisio
 
 def notice_get(*, notice_id: int) -> SupervisionNotice | None:
     return _notices().filter(pk=notice_id).first()
-
-
-def notifications_for(*, user: User, unread_only: bool = False, limit: int = 50) -> list[Notification]:
-    notifications = Notification.objects.filter(user=user).order_by("-created_at", "-id")
-    if unread_only:
-        notifications = notifications.filter(read_at__isnull=True)
-    return list(notifications[:limit])
-
-
-def unread_count(*, user: User) -> int:
-    if not user.is_authenticated:
-        return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()

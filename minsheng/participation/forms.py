@@ -35,22 +35,6 @@ def _at_most(limit: int) -> str:
 _limit = lazy(_at_most, str)
 
 
-class IntegerListField(forms.Field):
-    """Several whole numbers sent under one name (hidden inputs)."""
-
-    widget = forms.MultipleHiddenInput
-    default_error_messages = {"invalid": _("Enter whole numbers.")}
-
-    def to_python(self, value: object) -> list[int]:
-        if not value:
-            return []
-        values = value if isinstance(value, list | tuple) else [value]
-        try:
-            return [int(str(v)) for v in values]
-        except ValueError as exc:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
-
-
 # --- accounts --------------------------------------------------------------------------------------------
 
 
@@ -229,12 +213,3 @@ class LinkForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = items
         self.fields["item"].label_from_instance = lambda i: f"{i.no}. {i.title or i.text[:40]}"
-
-
-# --- notifications ---------------------------------------------------------------------------------------
-
-
-class MarkReadForm(forms.Form):
-    """Mark some notifications read (``ids``), or all of them (no ids)."""
-
-    ids = IntegerListField(required=False)

@@ -59,7 +59,6 @@ for model in (
     "response",
     "moderationaction",
     "follow",
-    "notification",
 ):
     rules.add_perm(f"participation.view_{model}", office)
 rules.add_perm("participation.add_window", office)

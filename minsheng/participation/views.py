@@ -35,7 +35,6 @@ from minsheng.participation.forms import (
     DeclineForm,
     FlagForm,
     LinkForm,
-    MarkReadForm,
     MergeForm,
     ModerateForm,
     RegisterForm,
@@ -207,28 +206,6 @@ def mine(request: HttpRequest) -> HttpResponse:
             "followed": selectors.followed_items(user=user),
             "email_state": pages.email_state(user=user),
         },
-    )
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@_page
-def notifications(request: HttpRequest) -> HttpResponse:
-    _require(request, "participation.view_notifications")
-    status = 200
-    if request.method == "POST":
-        form = MarkReadForm(request.POST)
-        if form.is_valid():
-            services.notifications_mark_read(user=request.user, ids=form.cleaned_data["ids"] or None)
-            return redirect("participation:notifications")
-        status = BAD_INPUT
-    return render(
-        request,
-        "participation/notifications.html",
-        {
-            "notifications": selectors.notification_list(user=request.user),
-            "unread": selectors.notification_unread_count(user=request.user),
-        },
-        status=status,
     )
 
 
