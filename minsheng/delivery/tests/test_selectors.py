@@ -375,7 +375,11 @@ def test_notification_list_and_unread_count(world):
     for i in range(3):
         Notification.objects.create(user=world.reporter, kind="report_due_soon", message=str(i))
     Notification.objects.create(user=world.head, kind="report_due_soon", message="x")
-    assert [n.message for n in notification_selectors.notification_list(user=world.reporter)] == ["2", "1", "0"]
+    assert [n.message for n in notification_selectors.notification_list(user=world.reporter)] == [
+        "2",
+        "1",
+        "0",
+    ]
     assert notification_selectors.unread_count(user=world.reporter) == 3
     notifications_mark_read(user=world.reporter)
     assert notification_selectors.unread_count(user=world.reporter) == 0

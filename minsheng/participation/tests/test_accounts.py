@@ -10,8 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from minsheng.accounts.models import AuditEvent, User
-from minsheng.participation import selectors, services
-from minsheng.participation.models import EmailConfirmation, Notification, Participant
+from minsheng.notifications import selectors as notification_selectors
+from minsheng.notifications.models import Notification
+from minsheng.notifications.services import notifications_mark_read
+from minsheng.participation import services
+from minsheng.participation.models import EmailConfirmation, Participant
 from minsheng.participation.services import ParticipationError
 from minsheng.participation.tests.conftest import IP
 from minsheng.participation.tests.factories import PublicUserFactory
@@ -192,11 +195,11 @@ def test_notifications_are_marked_read(world, django_capture_on_commit_callbacks
     with django_capture_on_commit_callbacks(execute=True):
         services.comment_respond(comment=comment, by=world.office, kind="adopted")
         services.comment_respond(comment=comment, by=world.office, kind="answered", text="补充答复")
-    assert selectors.notification_unread_count(user=world.public) == 2
-    first = selectors.notification_list(user=world.public)[-1]
-    assert services.notifications_mark_read(user=world.public, ids=[first.pk]) == 1
-    assert selectors.notification_unread_count(user=world.public) == 1
-    assert services.notifications_mark_read(user=world.public) == 1
-    assert services.notifications_mark_read(user=world.other) == 0
+    assert notification_selectors.unread_count(user=world.public) == 2
+    first = notification_selectors.notification_list(user=world.public)[-1]
+    assert notifications_mark_read(user=world.public, ids=[first.pk]) == 1
+    assert notification_selectors.unread_count(user=world.public) == 1
+    assert notifications_mark_read(user=world.public) == 1
+    assert notifications_mark_read(user=world.other) == 0
     with pytest.raises(PermissionDenied):
-        services.notifications_mark_read(user=anonymous)
+        notifications_mark_read(user=anonymous)

@@ -6,8 +6,7 @@ from __future__ import annotations
 from django.core import mail
 from django.urls import reverse
 
-from minsheng.delivery.models import Notification as OfficeNotification
-from minsheng.participation.models import Notification
+from minsheng.notifications.models import Notification
 from minsheng.voting import services
 from minsheng.voting.models import Grade
 from minsheng.voting.tests.conftest import window
@@ -40,7 +39,7 @@ def test_a_flagged_rating_tells_the_office_and_a_clean_one_does_not(
     services.item_rate(round=open_rating, item=world.adopted_items[0], by=world.public, grade=Grade.SATISFIED)
     with django_capture_on_commit_callbacks(execute=True):
         services.rating_close(round=open_rating, by=world.office)
-    assert not OfficeNotification.objects.filter(kind="rating_flagged").exists()
+    assert not Notification.objects.filter(kind="rating_flagged").exists()
 
 
 def test_nothing_is_told_when_opening_is_refused(world, django_capture_on_commit_callbacks):
