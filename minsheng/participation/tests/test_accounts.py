@@ -12,7 +12,7 @@ from django.utils import timezone
 from minsheng.accounts.models import AuditEvent, User
 from minsheng.notifications import selectors as notification_selectors
 from minsheng.notifications.models import Notification
-from minsheng.notifications.services import notifications_mark_read
+from minsheng.notifications.services import mail_address, notifications_mark_read
 from minsheng.participation import services
 from minsheng.participation.models import EmailConfirmation, Participant
 from minsheng.participation.services import ParticipationError
@@ -188,6 +188,24 @@ def test_mail_goes_only_to_a_confirmed_address(world, django_capture_on_commit_c
     with django_capture_on_commit_callbacks(execute=True):
         services.comment_respond(comment=comment, by=world.office, kind="adopted", text="已采纳。")
     assert [m.to for m in mailoutbox] == [["zs@example.org"]]
+
+
+def test_the_mail_rule_asks_participation_for_a_public_accounts_confirmed_address(
+    world, django_capture_on_commit_callbacks, mailoutbox
+):
+    """The one mail-address rule (minsheng.notifications) with participation's check added in ready()."""
+    with django_capture_on_commit_callbacks(execute=True):
+        user = register()
+    assert mail_address(user) == ""  # a public account, its address not confirmed yet
+    services.email_confirm(token=_token(mailoutbox[-1]))
+    user.refresh_from_db()
+    assert mail_address(user) == "zs@example.org"
+    user.email = "new@example.org"  # changed since: not the confirmed one
+    assert mail_address(user) == ""
+    user.email = "zs@example.org"
+    user.is_active = False
+    assert mail_address(user) == ""
+    assert mail_address(world.office) == world.office.email != ""  # an address the office set
 
 
 def test_notifications_are_marked_read(world, django_capture_on_commit_callbacks, anonymous):
