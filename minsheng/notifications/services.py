@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -65,6 +66,10 @@ def mail_send(messages: Sequence[EmailMessage]) -> None:
         logger.exception("could not send %d emails", len(messages))
 
 
+def _subject(notification: Notification) -> str:
+    return _("[Livelihood pledges] %(kind)s") % {"kind": notification.get_kind_display()}
+
+
 def _mail(notifications: Sequence[Notification]) -> None:
     """Mail the notifications to those who have an address they may be mailed at."""
     site = getattr(settings, "MINSHENG_SITE_URL", "").rstrip("/")
@@ -73,9 +78,7 @@ def _mail(notifications: Sequence[Notification]) -> None:
         address = mail_address(notification.user)
         if not address:
             continue
-        subject = in_site_language(
-            lambda n=notification: _("[Livelihood pledges] %(kind)s") % {"kind": n.get_kind_display()}
-        )
+        subject = in_site_language(partial(_subject, notification))
         body = notification.message
         if notification.url:
             body += "\n\n" + (site + notification.url if site else notification.url)
