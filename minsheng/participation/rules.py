@@ -72,6 +72,7 @@ rules.add_perm("participation.change_comment", office)  # the moderation form in
 # Accounts.
 rules.add_perm("participation.register", ~rules.is_authenticated)
 rules.add_perm("participation.confirm_email", signed_in)
+# One's own page ("mine"); the inbox itself asks notifications.view_notifications.
 rules.add_perm("participation.view_notifications", signed_in)
 
 # Suggestions (obj: plan for add, else the suggestion).

@@ -1,6 +1,6 @@
 """The participation pages (docs/participation.md): public accounts, suggestions and their screening, the
 consultation page of each item (comments, support, flags, responses, what changed), the consultation
-report, notifications, and the office's screening and moderation queues.
+report, and the office's screening and moderation queues.
 
 Each view parses input, checks a rule (minsheng/participation/rules.py), calls one service or selector and
 renders. A refused rule sends an anonymous visitor to sign in and shows anyone else a 403 page that says
