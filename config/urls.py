@@ -1,6 +1,7 @@
 """The site's URLs: the public portal at the root, the office's admin under /admin/, sign-in under /accounts/,
 the delivery pages (dashboard, department workspace, reports, notices) under /delivery/, the public's
-suggestions and comments under /participation/, the deputies' vote and the year-end rating under /voting/."""
+suggestions and comments under /participation/, everyone's notifications under /notifications/, the deputies'
+vote and the year-end rating under /voting/."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -9,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("minsheng.accounts.urls")),
+    path("notifications/", include("minsheng.notifications.urls")),
     path("delivery/", include("minsheng.delivery.urls")),
     path("participation/", include("minsheng.participation.urls")),
     path("voting/", include("minsheng.voting.urls")),

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "minsheng.accounts",
     "minsheng.plans",
+    "minsheng.notifications",
     "minsheng.delivery",
     "minsheng.participation",
     "minsheng.voting",

@@ -15,7 +15,6 @@ from minsheng.delivery.models import (
     Assignment,
     DeliverySettings,
     Evidence,
-    Notification,
     PlannedValue,
     ProgressReport,
     ReportEvent,
@@ -178,13 +177,6 @@ class SupervisionNoticeAdmin(ReadOnlyAdmin):
     list_filter = ("status", "department", "item__plan")
     list_select_related = ("item", "department")
     search_fields = ("reason", "demand", "explanation")
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "user", "kind", "message", "read_at")
-    list_filter = ("kind",)
-    list_select_related = ("user",)
 
 
 @admin.register(PlannedValue)

@@ -230,23 +230,3 @@ class NoticeReplyForm(VersionForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=10000,
     )
-
-
-class IntegerListField(forms.Field):
-    widget = forms.MultipleHiddenInput
-    default_error_messages = {"invalid": _("Enter whole numbers.")}
-
-    def to_python(self, value: object) -> list[int]:
-        if not value:
-            return []
-        values = value if isinstance(value, list | tuple) else [value]
-        try:
-            return [int(str(v)) for v in values]
-        except ValueError as exc:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
-
-
-class MarkReadForm(forms.Form):
-    """Mark some notifications read (``ids``), or all of them (no ids)."""
-
-    ids = IntegerListField(required=False)

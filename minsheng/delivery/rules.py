@@ -111,7 +111,6 @@ for model in (
     "progressreport",
     "reportevent",
     "supervisionnotice",
-    "notification",
 ):
     rules.add_perm(f"delivery.view_{model}", office)
 rules.add_perm("delivery.add_deliverysettings", office)
@@ -152,6 +151,3 @@ rules.add_perm("delivery.view_notice", office | (is_department_member & of_notic
 rules.add_perm("delivery.reply_notice", is_department_member & of_notice_department)
 rules.add_perm("delivery.close_notice", office)
 rules.add_perm("delivery.escalate_notice", office)
-
-# One's own notifications.
-rules.add_perm("delivery.view_notifications", rules.is_authenticated & rules.is_active)

@@ -1,5 +1,6 @@
 """Writes for delivery. Every function runs in one transaction, checks permission through rules, validates,
-records an audit event (minsheng.accounts.services.audit_record) and queues notifications on commit.
+records an audit event (minsheng.accounts.services.audit_record) and notifies (minsheng.notifications) after
+the commit.
 
 Views, the Excel loader, the CLI and the demo call these. Errors:
 
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import logging
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,29 +30,26 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings as django_settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from minsheng.accounts.audit import AuditVerb
 from minsheng.accounts.models import User
+from minsheng.accounts.selectors import office_users
 from minsheng.accounts.services import audit_record
 from minsheng.common import services as common
 from minsheng.common.errors import ConflictError
-from minsheng.common.services import actor, require
+from minsheng.common.services import actor, in_site_language, item_label, link, require
 from minsheng.delivery.models import (
     Assignment,
     Cadence,
     DeliverySettings,
     Evidence,
-    Notification,
-    NotificationKind,
     PlannedValue,
     ProgressReport,
     ReportEvent,
@@ -74,12 +71,12 @@ from minsheng.delivery.selectors import (
     target_spec,
 )
 from minsheng.delivery.workflows import NOTICE_FLOW, REPORT_FLOW
+from minsheng.notifications.models import Notification, NotificationKind
+from minsheng.notifications.services import notify, notify_now
 from minsheng.plans.models import Department, Item, ItemDepartment, Plan, Target
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
-
-logger = logging.getLogger(__name__)
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 MAX_EVIDENCE_PER_REPORT = 20
@@ -311,32 +308,16 @@ def _copy_into(target: models.Model | None, source: models.Model) -> None:
 # --- notifications ---------------------------------------------------------------------------------------
 
 
-def _link(name: str, *args: Any, fallback: tuple[str, tuple[Any, ...]] | None = None) -> str:
-    """A path to the page about something, where that page exists."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        if fallback:
-            return _link(fallback[0], *fallback[1])
-        return ""
-
-
 def _item_link(item_id: int) -> str:
-    return _link("delivery:item", item_id, fallback=("portal:item", (item_id,)))
+    return link("delivery:item", item_id, fallback=("portal:item", (item_id,)))
 
 
 def _report_link(report: ProgressReport, item_id: int) -> str:
-    return _link("delivery:report", report.pk, fallback=("delivery:item", (item_id,))) or _item_link(item_id)
+    return link("delivery:report", report.pk, fallback=("delivery:item", (item_id,))) or _item_link(item_id)
 
 
 def _notice_link(notice: SupervisionNotice) -> str:
-    return _link("delivery:notice", notice.pk) or _item_link(notice.item_id)
-
-
-def _in_site_language(build: Callable[[], str]) -> str:
-    """Notifications are stored and mailed in the site's language (settings.LANGUAGE_CODE)."""
-    with translation.override(django_settings.LANGUAGE_CODE):
-        return build()
+    return link("delivery:notice", notice.pk) or _item_link(notice.item_id)
 
 
 def _department_users(department_ids: Iterable[int | None], roles: Iterable[str]) -> list[User]:
@@ -346,77 +327,6 @@ def _department_users(department_ids: Iterable[int | None], roles: Iterable[str]
     return list(
         User.objects.filter(is_active=True, department_id__in=ids, role__in=list(roles)).order_by("id")
     )
-
-
-def _office_users() -> list[User]:
-    return list(User.objects.filter(is_active=True, is_staff=True, role=User.Role.OFFICE).order_by("id"))
-
-
-def _item_label(item: Item) -> str:
-    return _("item %(no)d “%(title)s”") % {
-        "no": item.no,
-        "title": item.title or (item.text[:30] + ("…" if len(item.text) > 30 else "")),
-    }
-
-
-def _deliver(notifications: Sequence[Notification]) -> None:
-    """Mail the notifications to those who have an address (EMAIL_BACKEND: the console by default)."""
-    site = getattr(django_settings, "MINSHENG_SITE_URL", "").rstrip("/")
-    messages = []
-    for notification in notifications:
-        if not notification.user.email:
-            continue
-        subject = _in_site_language(
-            lambda n=notification: _("[Livelihood pledges] %(kind)s") % {"kind": n.get_kind_display()}
-        )
-        body = notification.message
-        if notification.url:
-            body += "\n\n" + (site + notification.url if site else notification.url)
-        messages.append(EmailMessage(subject=subject, body=body, to=[notification.user.email]))
-    if not messages:
-        return
-    try:
-        get_connection().send_messages(messages)
-    except Exception:  # a mail server that is down must not undo the write that caused the mail
-        logger.exception("could not send %d notification emails", len(messages))
-
-
-def _notify_now(
-    users: Iterable[User], *, kind: str, message: str, url: str = "", dedupe_key: str = ""
-) -> list[Notification]:
-    """Create in-app notifications (once per user and ``dedupe_key``, when one is given)."""
-    created: list[Notification] = []
-    for user in {u.pk: u for u in users}.values():
-        notification = Notification(
-            user=user, kind=kind, message=message, url=url[:300], dedupe_key=dedupe_key
-        )
-        _clean(notification, validate_constraints=False)
-        try:
-            with transaction.atomic():
-                notification.save()
-        except IntegrityError:  # already sent (another run got there first)
-            continue
-        created.append(notification)
-    return created
-
-
-def _notify_on_commit(
-    recipients: Callable[[], Iterable[User]], *, kind: str, message: Callable[[], str], url: str = ""
-) -> None:
-    """After the write commits: notify the recipients in-app and by email."""
-
-    def send() -> None:
-        with transaction.atomic():
-            created = _notify_now(recipients(), kind=kind, message=_in_site_language(message), url=url)
-        _deliver(created)
-
-    transaction.on_commit(send)
-
-
-def office_notify(*, kind: str, message: Callable[[], str], url: str = "") -> None:
-    """After the current write commits, tell the supervision office (in-app and by email). Other apps use
-    this for what the office must look at (items rated below the threshold)."""
-    _notify_on_commit(_office_users, kind=kind, message=message, url=url)
 
 
 # --- settings, assignment, schedule ----------------------------------------------------------------------
@@ -596,12 +506,12 @@ def assignment_set(
     )
     added = [d.pk for d in (lead, *others) if d.pk not in before]
     if added:
-        _notify_on_commit(
+        notify(
             lambda: _department_users(added, (User.Role.REPORTER, User.Role.DEPT_HEAD)),
             kind=NotificationKind.ITEM_ASSIGNED,
             message=lambda: (
                 _("Your department has been assigned %(item)s (reporting: %(cadence)s).")
-                % {"item": _item_label(item), "cadence": Cadence(cadence).label}
+                % {"item": item_label(item), "cadence": Cadence(cadence).label}
             ),
             url=_item_link(item.pk),
         )
@@ -804,7 +714,7 @@ def _transition(
         _event(current, by=by, action=action, from_status=from_status, note=note)
         if tell is not None:
             item = _report_item(current)
-            _notify_on_commit(
+            notify(
                 lambda: tell.recipients(current),
                 kind=tell.kind,
                 message=lambda: tell.message(current, item),
@@ -837,7 +747,7 @@ def report_submit(*, report: ProgressReport, by: User, expected_version: int) ->
         kind=NotificationKind.REPORT_SUBMITTED,
         message=lambda r, item: (
             _("A report on %(item)s as of %(date)s awaits your approval.")
-            % {"item": _item_label(item), "date": r.period_end.isoformat()}
+            % {"item": item_label(item), "date": r.period_end.isoformat()}
         ),
     )
 
@@ -865,13 +775,13 @@ def report_approve(*, report: ProgressReport, by: User, expected_version: int) -
         return ("status",)
 
     tell = _Tell(
-        recipients=lambda r: _office_users(),
+        recipients=lambda r: office_users(),
         kind=NotificationKind.REPORT_APPROVED,
         message=lambda r, item: (
             _("%(department)s reports on %(item)s as of %(date)s; the report awaits acceptance.")
             % {
                 "department": r.department.name if r.department else "",
-                "item": _item_label(item),
+                "item": item_label(item),
                 "date": r.period_end.isoformat(),
             }
         ),
@@ -910,7 +820,7 @@ def report_accept(
         kind=NotificationKind.REPORT_ACCEPTED,
         message=lambda r, item: (
             _("The office accepted your report on %(item)s as of %(date)s.")
-            % {"item": _item_label(item), "date": r.period_end.isoformat()}
+            % {"item": item_label(item), "date": r.period_end.isoformat()}
         ),
     )
 
@@ -951,7 +861,7 @@ def report_return(*, report: ProgressReport, by: User, reason: str, expected_ver
         kind=NotificationKind.REPORT_RETURNED,
         message=lambda r, item: (
             _("Your report on %(item)s as of %(date)s was returned: %(reason)s")
-            % {"item": _item_label(item), "date": r.period_end.isoformat(), "reason": reason}
+            % {"item": item_label(item), "date": r.period_end.isoformat(), "reason": reason}
         ),
     )
 
@@ -1259,12 +1169,12 @@ def notice_issue(
     _notice_audit(
         notice, by, AuditVerb.NOTICE_ISSUE, department=lead.department_id, reply_deadline=reply_deadline.isoformat()
     )
-    _notify_on_commit(
+    notify(
         _notice_members(notice),
         kind=NotificationKind.NOTICE_ISSUED,
         message=lambda: (
             _("The office issued a supervision notice on %(item)s; reply by %(date)s. Reason: %(reason)s")
-            % {"item": _item_label(item), "date": reply_deadline.isoformat(), "reason": reason}
+            % {"item": item_label(item), "date": reply_deadline.isoformat(), "reason": reason}
         ),
         url=_notice_link(notice),
     )
@@ -1280,7 +1190,7 @@ def _notice_step(
     refused: str,
     apply: Callable[[SupervisionNotice], Sequence[str]],
     verb: AuditVerb,
-    notify: tuple[Callable[[], Iterable[User]], str, Callable[[SupervisionNotice], str]],
+    tell: tuple[Callable[[], Iterable[User]], str, Callable[[SupervisionNotice], str]],
 ) -> SupervisionNotice:
     with transaction.atomic():
         current = _lock(SupervisionNotice, notice)
@@ -1291,8 +1201,8 @@ def _notice_step(
         fields = apply(current)
         _write_versioned(current, fields, "notice")
         _notice_audit(current, by, verb)
-        recipients, kind, message = notify
-        _notify_on_commit(recipients, kind=kind, message=lambda: message(current), url=_notice_link(current))
+        recipients, kind, message = tell
+        notify(recipients, kind=kind, message=lambda: message(current), url=_notice_link(current))
     _copy_into(notice, current)
     return current
 
@@ -1300,7 +1210,7 @@ def _notice_step(
 def _notice_office(notice: SupervisionNotice) -> Callable[[], list[User]]:
     def users() -> list[User]:
         issuer = User.objects.filter(pk=notice.issued_by_id, is_active=True).first()
-        return [issuer] if issuer is not None else _office_users()
+        return [issuer] if issuer is not None else office_users()
 
     return users
 
@@ -1335,12 +1245,12 @@ def notice_reply(
         refused=_("This notice is %(status)s; it takes no reply now."),
         apply=apply,
         verb=AuditVerb.NOTICE_REPLY,
-        notify=(
+        tell=(
             _notice_office(notice),
             NotificationKind.NOTICE_REPLIED,
             lambda current: (
                 _("%(department)s answered the supervision notice on %(item)s.")
-                % {"department": current.department.name, "item": _item_label(item)}
+                % {"department": current.department.name, "item": item_label(item)}
             ),
         ),
     )
@@ -1367,11 +1277,11 @@ def notice_close(
         refused=_("This notice is already %(status)s."),
         apply=apply,
         verb=AuditVerb.NOTICE_CLOSE,
-        notify=(
+        tell=(
             _notice_members(notice),
             NotificationKind.NOTICE_CLOSED,
             lambda current: (
-                _("The office closed the supervision notice on %(item)s.") % {"item": _item_label(item)}
+                _("The office closed the supervision notice on %(item)s.") % {"item": item_label(item)}
             ),
         ),
     )
@@ -1400,12 +1310,12 @@ def notice_escalate(
         refused=_("This notice is %(status)s; it cannot be escalated."),
         apply=apply,
         verb=AuditVerb.NOTICE_ESCALATE,
-        notify=(
+        tell=(
             _notice_members(notice),
             NotificationKind.NOTICE_ESCALATED,
             lambda current: (
                 _("The office escalated the supervision notice on %(item)s: %(note)s")
-                % {"item": _item_label(item), "note": note}
+                % {"item": item_label(item), "note": note}
             ),
         ),
     )
@@ -1552,7 +1462,6 @@ def reminders_send(*, today: dt.date) -> dict[str, int]:
                     "key": notification.dedupe_key,
                 },
             )
-        transaction.on_commit(lambda: _deliver(created))
     return counts
 
 
@@ -1561,33 +1470,19 @@ def _remind(
 ) -> list[Notification]:
     if not users:
         return []
-    message = _in_site_language(
+    message = in_site_language(
         lambda: (
             str(template)
-            % {"item": _item_label(item), "end": period.end.isoformat(), "due": period.due.isoformat()}
+            % {"item": item_label(item), "end": period.end.isoformat(), "due": period.due.isoformat()}
         )
     )
-    return _notify_now(
+    return notify_now(
         users,
         kind=kind,
         message=message,
         url=_item_link(item.pk),
         dedupe_key=f"{kind}:item{item.pk}:{period.end.isoformat()}",
     )
-
-
-@transaction.atomic
-def notifications_mark_read(*, user: User, ids: Sequence[int] | None = None) -> int:
-    """Mark the user's notifications (those in ``ids``, or all) read; returns how many changed."""
-    if user is None or not user.is_authenticated:
-        raise PermissionDenied(_("You may not do this."))
-    unread = Notification.objects.filter(user=user, read_at__isnull=True)
-    if ids is not None:
-        unread = unread.filter(pk__in=list(ids))
-    count = unread.update(read_at=timezone.now())
-    if count:
-        audit_record(actor=user, verb=AuditVerb.NOTIFICATIONS_MARK_READ, obj=user, details={"count": count})
-    return count
 
 
 REMINDER_SCHEDULE_NAME = "minsheng-reminders"

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from minsheng.delivery import views
+from minsheng.notifications.views import moved
 
 app_name = "delivery"
 urlpatterns = [
@@ -28,5 +29,5 @@ urlpatterns = [
     path("notices/<int:notice_id>/reply/", views.notice_reply, name="notice_reply"),
     path("notices/<int:notice_id>/close/", views.notice_close, name="notice_close"),
     path("notices/<int:notice_id>/escalate/", views.notice_escalate, name="notice_escalate"),
-    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/", moved, name="notifications"),  # the one inbox: minsheng.notifications
 ]

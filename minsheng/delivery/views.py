@@ -1,5 +1,5 @@
 """The delivery pages: the office's dashboard and its forms, the department workspace, reports, notices,
-notifications, and the Excel round trip. Each view parses input, checks a rule, calls one service or
+and the Excel round trip (notifications: minsheng.notifications). Each view parses input, checks a rule, calls one service or
 selector and renders; a service's ``DeliveryError`` is shown on the form, a ``ConflictError`` says that
 someone else changed the record first (the user's input stays in the form), and a refused rule is a 403.
 """
@@ -31,7 +31,6 @@ from minsheng.delivery.forms import (
     AssignmentForm,
     DashboardFilterForm,
     EvidenceForm,
-    MarkReadForm,
     NoticeCloseForm,
     NoticeEscalateForm,
     NoticeForm,
@@ -106,7 +105,7 @@ def home(request: SignedInRequest) -> HttpResponse:
         return render(request, "delivery/home.html", {"plans": plan_list()})
     if request.user.has_perm("delivery.view_workspace"):
         return redirect("delivery:workspace")
-    return redirect("delivery:notifications")
+    return redirect("notifications:inbox")
 
 
 # --- the office: dashboard, assignment, schedules --------------------------------------------------------
@@ -809,30 +808,4 @@ def notice_escalate(request: SignedInRequest, notice_id: int) -> HttpResponse:
             notice=notice, by=request.user, note=data["note"], expected_version=data["version"]
         ),
         done=_("The notice is escalated."),
-    )
-
-
-# --- notifications ---------------------------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@login_required
-def notifications(request: SignedInRequest) -> HttpResponse:
-    require(request, "delivery.view_notifications")
-    if request.method == "POST":
-        form = MarkReadForm(request.POST)
-        if form.is_valid():
-            services.notifications_mark_read(user=request.user, ids=form.cleaned_data["ids"] or None)
-            return redirect("delivery:notifications")
-        status = BAD_INPUT
-    else:
-        status = 200
-    return render(
-        request,
-        "delivery/notifications.html",
-        {
-            "notifications": selectors.notifications_for(user=request.user, limit=100),
-            "unread": selectors.unread_count(user=request.user),
-        },
-        status=status,
     )

@@ -28,7 +28,6 @@ from minsheng.participation.models import (
     Comment,
     CommentStatus,
     ModerationAction,
-    Notification,
     Participant,
     Response,
     ResponseKind,
@@ -516,10 +515,3 @@ class ParticipantAdmin(ReadOnlyAdmin):
     list_display = ("user", "phone", "email_confirmed", "email_confirmed_at", "registered_ip", "created_at")
     list_select_related = ("user",)
     search_fields = ("user__username", "phone", "email_confirmed")
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "user", "kind", "message", "read_at")
-    list_filter = ("kind",)
-    list_select_related = ("user",)

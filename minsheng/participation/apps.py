@@ -7,3 +7,9 @@ class ParticipationConfig(AppConfig):
     name = "minsheng.participation"
     label = "participation"
     verbose_name = _("Participation")
+
+    def ready(self) -> None:
+        from minsheng.notifications.services import address_check_add
+        from minsheng.participation.services import address_confirmed
+
+        address_check_add(address_confirmed)  # a public account is mailed only at its confirmed address

@@ -37,22 +37,6 @@ def _at_most(limit: int) -> str:
 _limit = lazy(_at_most, str)
 
 
-class IntegerListField(forms.Field):
-    """Several whole numbers sent under one name (hidden inputs)."""
-
-    widget = forms.MultipleHiddenInput
-    default_error_messages = {"invalid": _("Enter whole numbers.")}
-
-    def to_python(self, value: object) -> list[int]:
-        if not value:
-            return []
-        values = value if isinstance(value, list | tuple) else [value]
-        try:
-            return [int(str(v)) for v in values]
-        except ValueError as exc:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
-
-
 # --- accounts --------------------------------------------------------------------------------------------
 
 
@@ -228,12 +212,3 @@ class LinkForm(forms.Form):
     def __init__(self, *args, items: QuerySet[Item], **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
         model_choices_set(self, "item", items, lambda i: f"{i.no}. {i.title or i.text[:40]}")
-
-
-# --- notifications ---------------------------------------------------------------------------------------
-
-
-class MarkReadForm(forms.Form):
-    """Mark some notifications read (``ids``), or all of them (no ids)."""
-
-    ids = IntegerListField(required=False)

@@ -59,7 +59,6 @@ for model in (
     "response",
     "moderationaction",
     "follow",
-    "notification",
 ):
     rules.add_perm(f"participation.view_{model}", office)
 rules.add_perm("participation.add_window", office)
@@ -73,6 +72,7 @@ rules.add_perm("participation.change_comment", office)  # the moderation form in
 # Accounts.
 rules.add_perm("participation.register", ~rules.is_authenticated)
 rules.add_perm("participation.confirm_email", signed_in)
+# One's own page ("mine"); the inbox itself asks notifications.view_notifications.
 rules.add_perm("participation.view_notifications", signed_in)
 
 # Suggestions (obj: plan for add, else the suggestion).

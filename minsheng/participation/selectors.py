@@ -20,7 +20,6 @@ from minsheng.participation.models import (
     Flag,
     Follow,
     ModerationAction,
-    Notification,
     Participant,
     Phase,
     ResponseKind,
@@ -392,7 +391,7 @@ def sensitive_words_in(*, text: str, plan: Plan | None = None) -> list[str]:
     return sensitive_matches(text, words.order_by("word").values_list("word", flat=True))
 
 
-# --- following and notifications ---------------------------------------------------------------------------
+# --- following ---------------------------------------------------------------------------------------------
 
 
 def followed_items(*, user: Any) -> QuerySet[Item]:
@@ -400,22 +399,6 @@ def followed_items(*, user: Any) -> QuerySet[Item]:
     if not user.is_authenticated:
         return Item.objects.none()
     return Item.objects.filter(follows__user_id=user.pk).select_related("plan").order_by("plan", "no", "id")
-
-
-def notification_list(*, user: Any, unread_only: bool = False, limit: int = 100) -> list[Notification]:
-    """The user's participation notifications, newest first (1 query)."""
-    if not user.is_authenticated:
-        return []
-    qs = Notification.objects.filter(user_id=user.pk)
-    if unread_only:
-        qs = qs.filter(read_at__isnull=True)
-    return list(qs.order_by("-created_at", "-id")[:limit])
-
-
-def notification_unread_count(*, user: Any) -> int:
-    if not user.is_authenticated:
-        return 0
-    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
 
 
 # --- single objects and the pages' choices ---------------------------------------------------------------

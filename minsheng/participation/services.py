@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import logging
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Any
@@ -28,18 +27,19 @@ from typing import Any
 from django.conf import settings as django_settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minsheng.accounts.audit import AuditVerb
 from minsheng.accounts.models import User
 from minsheng.accounts.services import audit_record, user_create
 from minsheng.common import services as common
-from minsheng.common.services import require, when
+from minsheng.common.services import in_site_language, item_label, link, require, when
+from minsheng.notifications.models import Notification, NotificationKind
+from minsheng.notifications.services import mail_send, notify, notify_now
 from minsheng.participation.models import (
     MAX_NOTE_LENGTH,
     MAX_PLACE_LENGTH,
@@ -54,8 +54,6 @@ from minsheng.participation.models import (
     ModerationAction,
     ModerationActionKind,
     ModerationMode,
-    Notification,
-    NotificationKind,
     Participant,
     Phase,
     Response,
@@ -69,8 +67,6 @@ from minsheng.participation.models import (
 from minsheng.participation.text import TextProblem, clean_user_text, sensitive_matches
 from minsheng.participation.workflows import MODERATION_FLOW, SCREENING_FLOW, Decision
 from minsheng.plans.models import Action, Item, ItemRevision, Plan, PlanVersion
-
-logger = logging.getLogger(__name__)
 
 # Registration and confirmation mails per network address / account, per hour (override in settings).
 DEFAULT_REGISTRATIONS_PER_IP_PER_HOUR = 5
@@ -186,100 +182,19 @@ def _window_settings(plan_id: int, phase: str) -> Window:
 # --- notifications ---------------------------------------------------------------------------------------
 
 
-def _link(name: str, *args: Any, fragment: str = "") -> str:
-    try:
-        return reverse(name, args=args) + fragment
-    except NoReverseMatch:
-        return ""
-
-
 def _item_link(item_id: int, fragment: str = "") -> str:
-    return _link("participation:item", item_id, fragment=fragment) or _link(
-        "portal:item", item_id, fragment=fragment
-    )
+    return link("participation:item", item_id, fragment=fragment, fallback=("portal:item", (item_id,)))
 
 
-def _in_site_language(build: Callable[[], str]) -> str:
-    """Notifications are stored and mailed in the site's language (settings.LANGUAGE_CODE)."""
-    with translation.override(django_settings.LANGUAGE_CODE):
-        return build()
-
-
-def _item_label(item: Item) -> str:
-    title = item.title or (item.text[:30] + ("…" if len(item.text) > 30 else ""))
-    return _("item %(no)d “%(title)s”") % {"no": item.no, "title": title}
-
-
-def _confirmed_address(user: User) -> str:
-    """Where mail to ``user`` may go: a public account's confirmed address; an address the office set."""
-    if not user.email or not user.is_active:
-        return ""
+def address_confirmed(user: User) -> bool:
+    """Participation's part of the mail rule (minsheng.notifications.services.mail_address; added from
+    ParticipationConfig.ready()): a public account is mailed only at the address it confirmed; an account
+    without a Participant (its address set by the office) as it is."""
     try:
         participant = user.participant
     except Participant.DoesNotExist:
-        return user.email
-    return user.email if participant.email_confirmed and participant.email_confirmed == user.email else ""
-
-
-def _mail(messages: Sequence[EmailMessage]) -> None:
-    if not messages:
-        return
-    try:
-        get_connection().send_messages(list(messages))
-    except Exception:  # a mail server that is down must not undo the write that caused the mail
-        logger.exception("could not send %d participation emails", len(messages))
-
-
-def _deliver(notifications: Sequence[Notification]) -> None:
-    """Mail the notifications to confirmed addresses (EMAIL_BACKEND: the console by default)."""
-    site = getattr(django_settings, "MINSHENG_SITE_URL", "").rstrip("/")
-    messages = []
-    for notification in notifications:
-        address = _confirmed_address(notification.user)
-        if not address:
-            continue
-        subject = _in_site_language(
-            lambda n=notification: _("[Livelihood pledges] %(kind)s") % {"kind": n.get_kind_display()}
-        )
-        body = notification.message
-        if notification.url:
-            body += "\n\n" + (site + notification.url if site else notification.url)
-        messages.append(EmailMessage(subject=subject, body=body, to=[address]))
-    _mail(messages)
-
-
-def _notify_on_commit(
-    recipients: Callable[[], Iterable[User]],
-    *,
-    kind: str,
-    message: Callable[[], str],
-    url: str = "",
-    item_id: int | None = None,
-) -> None:
-    """After the write commits: notify the recipients in-app and by email."""
-
-    def send() -> None:
-        text = _in_site_language(message)
-        with transaction.atomic():
-            created = []
-            for user in {u.pk: u for u in recipients()}.values():
-                notification = Notification(
-                    user=user, kind=kind, message=text, url=url[:300], item_id=item_id
-                )
-                _clean(notification, validate_constraints=False)
-                notification.save()
-                created.append(notification)
-        _deliver(created)
-
-    transaction.on_commit(send)
-
-
-def people_notify(
-    recipients: Callable[[], Iterable[User]], *, kind: str, message: Callable[[], str], url: str = ""
-) -> None:
-    """After the current write commits, notify people in-app (their notifications page) and by email to a
-    confirmed address. Other apps use this: the vote and the rating tell the deputies they are open."""
-    _notify_on_commit(recipients, kind=kind, message=message, url=url)
+        return True
+    return bool(participant.email_confirmed) and participant.email_confirmed == user.email
 
 
 def _users_following(item_id: int, user_ids: Iterable[int | None]) -> Callable[[], list[User]]:
@@ -302,21 +217,6 @@ def _just(user_id: int | None) -> Callable[[], list[User]]:
         return list(User.objects.filter(pk=user_id, is_active=True).select_related("participant"))
 
     return users
-
-
-@transaction.atomic
-def notifications_mark_read(*, user: User, ids: Sequence[int] | None = None) -> int:
-    """Mark the user's participation notifications (those in ``ids``, or all) read; returns how many."""
-    require(user, "participation.view_notifications")
-    unread = Notification.objects.filter(user=user, read_at__isnull=True)
-    if ids is not None:
-        unread = unread.filter(pk__in=list(ids))
-    count = unread.update(read_at=timezone.now())
-    if count:
-        audit_record(
-            actor=user, verb=AuditVerb.PARTICIPATION_NOTIFICATIONS_MARK_READ, obj=user, details={"count": count}
-        )
-    return count
 
 
 @transaction.atomic
@@ -344,7 +244,7 @@ def item_changes_notify(*, version: PlanVersion, by: User | None = None) -> int:
 
     def message(revision: ItemRevision) -> str:
         item = revision.item
-        values = {"item": _item_label(item), "version": version.number, "no": revision.no}
+        values = {"item": item_label(item), "version": version.number, "no": revision.no}
         if revision.kind == ItemRevision.Kind.REMOVED:
             return _("%(item)s, which you follow, was removed from the plan in version %(version)d.") % values
         if revision.kind == ItemRevision.Kind.RENUMBERED:
@@ -354,32 +254,29 @@ def item_changes_notify(*, version: PlanVersion, by: User | None = None) -> int:
             )
         return _("%(item)s, which you follow, changed in version %(version)d of the plan.") % values
 
-    created = []
+    created = 0
     for follow in follows:
         key = keys[follow.pk]
         if (follow.user_id, key) in already:
             continue
         revision = by_item[follow.item_id]
-        notification = Notification(
-            user=follow.user,
-            kind=NotificationKind.ITEM_CHANGED,
-            message=_in_site_language(lambda r=revision: message(r)),
-            url=_item_link(follow.item_id, "#changes")[:300],
-            item_id=follow.item_id,
-            dedupe_key=key,
+        created += len(
+            notify_now(
+                [follow.user],
+                kind=NotificationKind.ITEM_CHANGED,
+                message=in_site_language(lambda r=revision: message(r)),
+                url=_item_link(follow.item_id, "#changes"),
+                dedupe_key=key,
+                item_id=follow.item_id,
+            )
         )
-        _clean(notification, validate_constraints=False)
-        created.append(notification)
-    Notification.objects.bulk_create(created)
     audit_record(
         actor=by,
         verb=AuditVerb.ITEM_CHANGES_NOTIFY,
         obj=version,
-        details={"items": sorted(by_item), "notified": len(created)},
+        details={"items": sorted(by_item), "notified": created},
     )
-    if created:
-        transaction.on_commit(lambda: _deliver(created))
-    return len(created)
+    return created
 
 
 # --- windows and sensitive words (the office) -----------------------------------------------------------
@@ -478,20 +375,20 @@ def _email_confirmation_create(*, user: User, email: str) -> EmailConfirmation:
 
     def send() -> None:
         site = getattr(django_settings, "MINSHENG_SITE_URL", "").rstrip("/")
-        link = _link("participation:email_confirm", token)
+        path = link("participation:email_confirm", token)
 
         def body() -> str:
             text = _(
                 "Confirm your email address for %(username)s by opening this link within %(hours)d hours:"
             ) % {"username": user.get_username(), "hours": EMAIL_CONFIRMATION_HOURS}
-            text += "\n\n" + ((site + link if site else link) if link else token)
-            if link:
+            text += "\n\n" + ((site + path if site else path) if path else token)
+            if path:
                 text += "\n\n" + _("Your confirmation code: %(token)s") % {"token": token}
             text += "\n\n" + _("If you did not register, ignore this email.")
             return text
 
-        subject = _in_site_language(lambda: _("[Livelihood pledges] Confirm your email address"))
-        _mail([EmailMessage(subject=subject, body=_in_site_language(body), to=[email])])
+        subject = in_site_language(lambda: _("[Livelihood pledges] Confirm your email address"))
+        mail_send([EmailMessage(subject=subject, body=in_site_language(body), to=[email])])
 
     transaction.on_commit(send)
     return confirmation
@@ -736,11 +633,11 @@ def _screened(
         obj=suggestion,
         details={"merged_into": suggestion.merged_into_id, "withheld": suggestion.withheld},
     )
-    _notify_on_commit(
+    notify(
         _just(suggestion.author_id),
         kind=NotificationKind.SUGGESTION_SCREENED,
         message=message,
-        url=_link("participation:suggestion", suggestion.pk),
+        url=link("participation:suggestion", suggestion.pk),
     )
     return suggestion
 
@@ -843,19 +740,19 @@ def suggestion_item_link(*, suggestion: Suggestion, item: Item | None, by: User)
         from_status=current.status,
         to_status=current.status,
         by=by,
-        note=_item_label(item) if item else "",
+        note=item_label(item) if item else "",
     )
     audit_record(
         actor=by, verb=AuditVerb.SUGGESTION_ITEM_LINK, obj=current, details={"from": before, "to": item and item.pk}
     )
     if item is not None and before != item.pk:
         title = current.title
-        _notify_on_commit(
+        notify(
             _just(current.author_id),
             kind=NotificationKind.SUGGESTION_LINKED,
             message=lambda: (
                 _("Your suggestion “%(title)s” is in the draft as %(item)s.")
-                % {"title": title, "item": _item_label(item)}
+                % {"title": title, "item": item_label(item)}
             ),
             url=_item_link(item.pk),
             item_id=item.pk,
@@ -1050,12 +947,12 @@ def comment_moderate(*, comment: Comment, by: User, decision: str, note: str = "
         item = current.item
 
         def message() -> str:
-            text = _("Your comment on %(item)s was not published.") % {"item": _item_label(item)}
+            text = _("Your comment on %(item)s was not published.") % {"item": item_label(item)}
             if note:
                 text += " " + _("The moderator's note: %(note)s") % {"note": note}
             return text
 
-        _notify_on_commit(
+        notify(
             _just(current.author_id),
             kind=NotificationKind.COMMENT_REJECTED,
             message=message,
@@ -1109,11 +1006,11 @@ def comment_respond(
 
     def message() -> str:
         return _("The office responded to your comment on %(item)s: %(kind)s.") % {
-            "item": _item_label(item),
+            "item": item_label(item),
             "kind": label(),
         } + (("\n\n" + text) if text else "")
 
-    _notify_on_commit(
+    notify(
         _users_following(item.pk, [current.author_id]),
         kind=NotificationKind.RESPONSE_POSTED,
         message=message,

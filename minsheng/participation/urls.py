@@ -3,6 +3,7 @@
 
 from django.urls import path
 
+from minsheng.notifications.views import moved
 from minsheng.participation import views
 
 app_name = "participation"
@@ -12,7 +13,7 @@ urlpatterns = [
     path("confirm/<str:token>/", views.email_confirm, name="email_confirm"),
     path("confirm-again/", views.confirmation_send, name="confirmation_send"),
     path("me/", views.mine, name="mine"),
-    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/", moved, name="notifications"),  # the one inbox: minsheng.notifications
     # A plan: taking part, suggestions, the consultation report.
     path("plans/<int:plan_id>/", views.plan, name="plan"),
     path("plans/<int:plan_id>/suggest/", views.suggest, name="suggest"),

@@ -1,6 +1,6 @@
 """The participation pages (docs/participation.md): public accounts, suggestions and their screening, the
 consultation page of each item (comments, support, flags, responses, what changed), the consultation
-report, notifications, and the office's screening and moderation queues.
+report, and the office's screening and moderation queues.
 
 Each view parses input, checks a rule (minsheng/participation/rules.py), calls one service or selector and
 renders. A refused rule sends an anonymous visitor to sign in and shows anyone else a 403 page that says
@@ -37,7 +37,6 @@ from minsheng.participation.forms import (
     DeclineForm,
     FlagForm,
     LinkForm,
-    MarkReadForm,
     MergeForm,
     ModerateForm,
     RegisterForm,
@@ -189,28 +188,6 @@ def mine(request: HttpRequest) -> HttpResponse:
             "followed": selectors.followed_items(user=user),
             "email_state": selectors.email_state(user=user),
         },
-    )
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@_page
-def notifications(request: HttpRequest) -> HttpResponse:
-    _require(request, "participation.view_notifications")
-    status = 200
-    if request.method == "POST":
-        form = MarkReadForm(request.POST)
-        if form.is_valid():
-            services.notifications_mark_read(user=signed_in_user(request), ids=form.cleaned_data["ids"] or None)
-            return redirect("participation:notifications")
-        status = BAD_INPUT
-    return render(
-        request,
-        "participation/notifications.html",
-        {
-            "notifications": selectors.notification_list(user=request.user),
-            "unread": selectors.notification_unread_count(user=request.user),
-        },
-        status=status,
     )
 
 

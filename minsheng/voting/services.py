@@ -30,10 +30,12 @@ from django.views.decorators.debug import sensitive_variables
 
 from minsheng.accounts.audit import AuditVerb
 from minsheng.accounts.models import User
+from minsheng.accounts.selectors import office_users
 from minsheng.accounts.services import audit_record
 from minsheng.common import services as common
 from minsheng.common.services import require, when
-from minsheng.participation.services import people_notify
+from minsheng.notifications.models import NotificationKind
+from minsheng.notifications.services import notify
 from minsheng.participation.text import TextProblem, clean_user_text
 from minsheng.plans.models import Item, Plan
 from minsheng.plans.services import PlanImportError, plan_items_adopt
@@ -257,9 +259,9 @@ def vote_open(*, round: VoteRound, by: User) -> VoteRound:  # noqa: A002
             % values
         )
 
-    people_notify(
+    notify(
         lambda: deputies,
-        kind="vote_opened",
+        kind=NotificationKind.VOTE_OPENED,
         message=message,
         url=reverse("voting:vote", args=[plan.pk]),
     )
@@ -512,9 +514,9 @@ def rating_open(*, round: RatingRound, by: User) -> RatingRound:  # noqa: A002
     round_.save(update_fields=["status", "opened_at"])
     audit_record(actor=by, verb=AuditVerb.RATING_OPEN, obj=round_, details={})
     plan, closes = round_.plan, round_.closes_at
-    people_notify(
+    notify(
         lambda: list(eligible_deputies()),
-        kind="rating_opened",
+        kind=NotificationKind.RATING_OPENED,
         message=lambda: (
             _("The year-end rating of %(plan)s is open until %(closes)s: rate each item.")
             % {"plan": plan.title, "closes": when(closes)}
@@ -637,11 +639,10 @@ def rating_close(*, round: RatingRound, by: User) -> RatingRound:  # noqa: A002
         },
     )
     if flags:
-        from minsheng.delivery.services import office_notify  # delivery owns the office's notifications
-
         plan = round_.plan
-        office_notify(
-            kind="rating_flagged",
+        notify(
+            office_users,
+            kind=NotificationKind.RATING_FLAGGED,
             message=lambda: (
                 _("%(count)d items of %(plan)s were rated below %(threshold)s%% satisfaction.")
                 % {"count": len(flags), "plan": plan.title, "threshold": percent_text(round_.threshold)}

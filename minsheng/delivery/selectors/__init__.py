@@ -51,13 +51,11 @@ from minsheng.delivery.selectors.reports import (
     notice_actions,
     notice_get,
     notice_list,
-    notifications_for,
     report_actions,
     report_get,
     report_queue,
     reports_visible_to,
     target_reports,
-    unread_count,
 )
 from minsheng.delivery.selectors.status import (
     EVENT_LABELS,
@@ -127,7 +125,6 @@ __all__ = [
     "notice_actions",
     "notice_get",
     "notice_list",
-    "notifications_for",
     "open_periods",
     "overdue_periods",
     "period_end_for",
@@ -148,6 +145,5 @@ __all__ = [
     "target_schedule_get",
     "target_spec",
     "thresholds_of",
-    "unread_count",
     "workspace_get",
 ]

@@ -10,7 +10,6 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from minsheng.delivery.models import (
     Evidence,
-    Notification,
     ProgressReport,
     ReportEvent,
     ReportStatus,
@@ -128,7 +127,7 @@ def notice_actions(*, notice: SupervisionNotice, user: User) -> frozenset[str]:
     return NOTICE_FLOW.available(user, notice)
 
 
-# --- notices and notifications ---------------------------------------------------------------------------
+# --- notices ---------------------------------------------------------------------------
 
 
 def _notices() -> QuerySet[SupervisionNotice]:
@@ -151,16 +150,3 @@ def notice_list(*, user: User, status: str | None = None) -> QuerySet[Supervisio
 
 def notice_get(*, notice_id: int) -> SupervisionNotice | None:
     return _notices().filter(pk=notice_id).first()
-
-
-def notifications_for(*, user: User, unread_only: bool = False, limit: int = 50) -> list[Notification]:
-    notifications = Notification.objects.filter(user=user).order_by("-created_at", "-id")
-    if unread_only:
-        notifications = notifications.filter(read_at__isnull=True)
-    return list(notifications[:limit])
-
-
-def unread_count(*, user: User) -> int:
-    if not user.is_authenticated:
-        return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from minsheng.delivery.models import ReportStatus, Stage
 from minsheng.delivery.rules import is_department_member
 from minsheng.delivery.schedule import Light
-from minsheng.delivery.selectors import LIGHT_LABELS, unread_count
+from minsheng.delivery.selectors import LIGHT_LABELS
+from minsheng.notifications.selectors import unread_count
 
 register = template.Library()
 

@@ -17,7 +17,6 @@ MODELS = [
     "plannedvalue",
     "progressreport",
     "supervisionnotice",
-    "notification",
 ]
 
 

@@ -68,7 +68,7 @@ MATRIX: dict[str, tuple[str | None, set[str]]] = {
     "delivery.reply_notice": ("notice", {"superuser", "reporter", "head"}),
     "delivery.close_notice": ("notice", OFFICE),
     "delivery.escalate_notice": ("notice", OFFICE),
-    "delivery.view_notifications": (
+    "notifications.view_notifications": (
         None,
         EVERYONE - {"anonymous", "office_inactive"},
     ),

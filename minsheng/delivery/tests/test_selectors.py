@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from minsheng.delivery import selectors, services
-from minsheng.delivery.models import Assignment, Notification, ReportStatus, SupervisionNotice
+from minsheng.delivery.models import Assignment, ReportStatus, SupervisionNotice
 from minsheng.delivery.schedule import Light
 from minsheng.delivery.selectors import period_ends, plan_status, report_due_date
 from minsheng.delivery.tests.factories import (
@@ -20,6 +20,9 @@ from minsheng.delivery.tests.factories import (
     OfficeUserFactory,
     ProgressReportFactory,
 )
+from minsheng.notifications import selectors as notification_selectors
+from minsheng.notifications.models import Notification
+from minsheng.notifications.services import notifications_mark_read
 from minsheng.plans.models import PlanVersion, Target
 from minsheng.plans.services import plan_document_import, plan_import
 from minsheng.plans.tests.factories import DepartmentFactory, StandardFactory, document
@@ -368,12 +371,16 @@ def test_notice_list_per_role(world):
     assert selectors.notice_get(notice_id=notice.pk) == notice
 
 
-def test_notifications_for_and_unread_count(world):
+def test_notification_list_and_unread_count(world):
     for i in range(3):
         Notification.objects.create(user=world.reporter, kind="report_due_soon", message=str(i))
     Notification.objects.create(user=world.head, kind="report_due_soon", message="x")
-    assert [n.message for n in selectors.notifications_for(user=world.reporter)] == ["2", "1", "0"]
-    assert selectors.unread_count(user=world.reporter) == 3
-    services.notifications_mark_read(user=world.reporter)
-    assert selectors.unread_count(user=world.reporter) == 0
-    assert selectors.notifications_for(user=world.reporter, unread_only=True) == []
+    assert [n.message for n in notification_selectors.notification_list(user=world.reporter)] == [
+        "2",
+        "1",
+        "0",
+    ]
+    assert notification_selectors.unread_count(user=world.reporter) == 3
+    notifications_mark_read(user=world.reporter)
+    assert notification_selectors.unread_count(user=world.reporter) == 0
+    assert notification_selectors.notification_list(user=world.reporter, unread_only=True) == []

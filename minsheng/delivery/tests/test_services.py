@@ -19,8 +19,6 @@ from minsheng.delivery.models import (
     Assignment,
     DeliverySettings,
     Evidence,
-    Notification,
-    NotificationKind,
     PlannedValue,
     ProgressReport,
     ReportEvent,
@@ -30,6 +28,8 @@ from minsheng.delivery.models import (
 from minsheng.delivery.services import ConflictError, DeliveryError
 from minsheng.delivery.tests.conftest import AS_OF, build_world
 from minsheng.delivery.tests.factories import DeptHeadFactory, ReporterFactory
+from minsheng.notifications.models import Notification, NotificationKind
+from minsheng.notifications.services import notifications_mark_read
 from minsheng.plans.models import ItemDepartment, PlanVersion
 from minsheng.plans.tests.factories import DepartmentFactory, ItemFactory, StandardFactory, TargetFactory
 from minsheng.testing import race
@@ -1152,9 +1152,9 @@ def test_notifications_mark_read_touches_only_one_s_own(world):
         for i in range(3)
     ]
     theirs = Notification.objects.create(user=world.head, kind="report_due_soon", message="x")
-    assert services.notifications_mark_read(user=world.reporter, ids=[mine[0].pk, theirs.pk]) == 1
-    assert services.notifications_mark_read(user=world.reporter) == 2
-    assert services.notifications_mark_read(user=world.reporter) == 0
+    assert notifications_mark_read(user=world.reporter, ids=[mine[0].pk, theirs.pk]) == 1
+    assert notifications_mark_read(user=world.reporter) == 2
+    assert notifications_mark_read(user=world.reporter) == 0
     theirs.refresh_from_db()
     assert theirs.read_at is None
 
@@ -1163,4 +1163,4 @@ def test_notifications_need_a_signed_in_user():
     from django.contrib.auth.models import AnonymousUser
 
     with pytest.raises(PermissionDenied):
-        services.notifications_mark_read(user=AnonymousUser())
+        notifications_mark_read(user=AnonymousUser())

@@ -20,7 +20,6 @@ from minsheng.delivery import services
 from minsheng.delivery.models import (
     Assignment,
     Evidence,
-    Notification,
     PlannedValue,
     ProgressReport,
     ReportStatus,
@@ -28,6 +27,7 @@ from minsheng.delivery.models import (
 )
 from minsheng.delivery.tests.conftest import AS_OF
 from minsheng.delivery.tests.factories import ReporterFactory
+from minsheng.notifications.models import Notification
 from minsheng.plans.models import ItemDepartment, Target
 from minsheng.plans.tests.factories import DepartmentFactory, ItemFactory, TargetFactory
 
@@ -113,7 +113,7 @@ def _url(name: str, world, objects) -> str:  # noqa: ANN001
         "draft_edit": reverse("delivery:report_edit", args=[objects["draft"].pk]),
         "published": reverse("delivery:report", args=[objects["published"].pk]),
         "notice": reverse("delivery:notice", args=[objects["notice"].pk]),
-        "notifications": reverse("delivery:notifications"),
+        "notifications": reverse("notifications:inbox"),
     }[name]
 
 
@@ -144,8 +144,8 @@ def test_each_page_opens_for_its_roles_only(client, world, page):
     [
         ("reporter", "/delivery/workspace/"),
         ("head", "/delivery/workspace/"),
-        ("deputy", "/delivery/notifications/"),
-        ("public", "/delivery/notifications/"),
+        ("deputy", "/notifications/"),
+        ("public", "/notifications/"),
     ],
 )
 def test_the_delivery_entry_sends_each_role_to_its_page(client, world, role, location):
@@ -681,21 +681,21 @@ def test_notifications_are_listed_and_marked_read(client, world, django_capture_
         _notice(world, reason="再次督办")
     assert Notification.objects.filter(user=world.reporter).count() == 2
     client = _as(client, world, "reporter")
-    html = client.get(reverse("delivery:notifications")).content.decode()
+    html = client.get(reverse("notifications:inbox")).content.decode()
     assert html.count('name="ids"') == 2
     first = Notification.objects.filter(user=world.reporter).first()
-    assert client.post(reverse("delivery:notifications"), {"ids": [first.pk]}).status_code == 302
+    assert client.post(reverse("notifications:inbox"), {"ids": [first.pk]}).status_code == 302
     assert Notification.objects.filter(user=world.reporter, read_at__isnull=True).count() == 1
-    assert client.post(reverse("delivery:notifications"), {}).status_code == 302
+    assert client.post(reverse("notifications:inbox"), {}).status_code == 302
     assert not Notification.objects.filter(user=world.reporter, read_at__isnull=True).exists()
-    assert client.post(reverse("delivery:notifications"), {"ids": ["x"]}).status_code == 400
+    assert client.post(reverse("notifications:inbox"), {"ids": ["x"]}).status_code == 400
 
 
 def test_one_cannot_mark_someone_elses_notifications(client, world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         _notice(world)
     theirs = Notification.objects.filter(user=world.reporter).first()
-    _as(client, world, "head").post(reverse("delivery:notifications"), {"ids": [theirs.pk]})
+    _as(client, world, "head").post(reverse("notifications:inbox"), {"ids": [theirs.pk]})
     assert Notification.objects.get(pk=theirs.pk).read_at is None
 
 

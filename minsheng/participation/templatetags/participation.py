@@ -6,8 +6,8 @@ from typing import Any
 
 from django import template
 
+from minsheng.notifications.selectors import unread_count
 from minsheng.participation.models import CommentStatus, SuggestionStatus
-from minsheng.participation.selectors import notification_unread_count
 
 register = template.Library()
 
@@ -29,7 +29,7 @@ def participation_nav(context: dict[str, Any]) -> dict[str, Any]:
         "request": request,
         "user": user,
         "is_office": user.has_perm("participation.view_moderation_queue"),
-        "unread": notification_unread_count(user=user) if user.is_authenticated else 0,
+        "unread": unread_count(user=user),
         "messages": context.get("messages"),
     }
 

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from minsheng.accounts.models import AuditEvent, User
+from minsheng.notifications.models import Notification
 from minsheng.participation import models as m
 from minsheng.participation.tests.factories import (
     DeptHeadFactory,
@@ -95,7 +96,7 @@ def stored() -> dict[str, int]:
             m.Response,
             m.ModerationAction,
             m.Follow,
-            m.Notification,
+            Notification,
         )
     }
     counts["User"] = User.objects.count()

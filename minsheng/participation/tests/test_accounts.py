@@ -10,8 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from minsheng.accounts.models import AuditEvent, User
-from minsheng.participation import selectors, services
-from minsheng.participation.models import EmailConfirmation, Notification, Participant
+from minsheng.notifications import selectors as notification_selectors
+from minsheng.notifications.models import Notification
+from minsheng.notifications.services import mail_address, notifications_mark_read
+from minsheng.participation import services
+from minsheng.participation.models import EmailConfirmation, Participant
 from minsheng.participation.services import ParticipationError
 from minsheng.participation.tests.conftest import IP
 from minsheng.participation.tests.factories import PublicUserFactory
@@ -187,16 +190,34 @@ def test_mail_goes_only_to_a_confirmed_address(world, django_capture_on_commit_c
     assert [m.to for m in mailoutbox] == [["zs@example.org"]]
 
 
+def test_the_mail_rule_asks_participation_for_a_public_accounts_confirmed_address(
+    world, django_capture_on_commit_callbacks, mailoutbox
+):
+    """The one mail-address rule (minsheng.notifications) with participation's check added in ready()."""
+    with django_capture_on_commit_callbacks(execute=True):
+        user = register()
+    assert mail_address(user) == ""  # a public account, its address not confirmed yet
+    services.email_confirm(token=_token(mailoutbox[-1]))
+    user.refresh_from_db()
+    assert mail_address(user) == "zs@example.org"
+    user.email = "new@example.org"  # changed since: not the confirmed one
+    assert mail_address(user) == ""
+    user.email = "zs@example.org"
+    user.is_active = False
+    assert mail_address(user) == ""
+    assert mail_address(world.office) == world.office.email != ""  # an address the office set
+
+
 def test_notifications_are_marked_read(world, django_capture_on_commit_callbacks, anonymous):
     comment = services.comment_submit(item=world.item, by=world.public, text="意见", ip=IP)
     with django_capture_on_commit_callbacks(execute=True):
         services.comment_respond(comment=comment, by=world.office, kind="adopted")
         services.comment_respond(comment=comment, by=world.office, kind="answered", text="补充答复")
-    assert selectors.notification_unread_count(user=world.public) == 2
-    first = selectors.notification_list(user=world.public)[-1]
-    assert services.notifications_mark_read(user=world.public, ids=[first.pk]) == 1
-    assert selectors.notification_unread_count(user=world.public) == 1
-    assert services.notifications_mark_read(user=world.public) == 1
-    assert services.notifications_mark_read(user=world.other) == 0
+    assert notification_selectors.unread_count(user=world.public) == 2
+    first = notification_selectors.notification_list(user=world.public)[-1]
+    assert notifications_mark_read(user=world.public, ids=[first.pk]) == 1
+    assert notification_selectors.unread_count(user=world.public) == 1
+    assert notifications_mark_read(user=world.public) == 1
+    assert notifications_mark_read(user=world.other) == 0
     with pytest.raises(PermissionDenied):
-        services.notifications_mark_read(user=anonymous)
+        notifications_mark_read(user=anonymous)

@@ -134,7 +134,7 @@ def test_suggest_then_screen(browser, draft):
     assert office.locator("main ol.rows a").count() == 0
 
     # The resident is told, and the public list shows the outcome.
-    resident.goto(reverse("participation:notifications"))
+    resident.goto(reverse("notifications:inbox"))
     assert resident.locator("li.unread a", has_text="老旧小区加装电梯").count() == 1
     _click(resident, "li.unread form button[type=submit]")
     assert resident.locator("li.unread").count() == 0
@@ -232,7 +232,7 @@ def test_respond_then_see_the_response_and_the_draft_to_final_diff(browser, draf
     assert office.url.split("#")[0].endswith(item_url)
 
     # The resident is notified of the change and of the response, and sees both on the item page.
-    resident.goto(reverse("participation:notifications"))
+    resident.goto(reverse("notifications:inbox"))
     assert resident.locator("li.unread").count() == 2
     _click(resident, f"li.unread a[href$='#{comment_id}']")
     response = resident.locator(f"#{comment_id} .response-partly")

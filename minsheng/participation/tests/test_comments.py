@@ -11,6 +11,7 @@ from django.template import Context, Template
 from django.utils import timezone
 
 from minsheng.accounts.models import AuditEvent
+from minsheng.notifications.models import Notification
 from minsheng.participation import services
 from minsheng.participation.models import (
     Comment,
@@ -20,7 +21,6 @@ from minsheng.participation.models import (
     HeldReason,
     ModerationAction,
     ModerationMode,
-    Notification,
     Response,
     SensitiveWord,
 )

@@ -139,7 +139,7 @@ def test_the_matrix_covers_every_participation_rule():
     view_models = {
         f"participation.view_{m}"
         for m in ("window", "sensitiveword", "participant", "emailconfirmation", "flag", "support")
-        + ("response", "follow", "notification")
+        + ("response", "follow")
     }
     assert declared - tested <= view_models  # the admin's read-only pages share one rule (office)
     assert tested <= declared

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from minsheng.notifications import selectors as notification_selectors
 from minsheng.participation import selectors, services
 from minsheng.participation.models import CommentStatus, Flag, ModerationMode, Response, Support
 from minsheng.participation.tests.conftest import IP
@@ -221,8 +222,8 @@ def test_anonymous_viewers_have_empty_own_lists(anonymous, db):
     assert not selectors.comment_list_for_author(user=anonymous).exists()
     assert not selectors.suggestion_list_for_author(user=anonymous).exists()
     assert not selectors.followed_items(user=anonymous).exists()
-    assert selectors.notification_list(user=anonymous) == []
-    assert selectors.notification_unread_count(user=anonymous) == 0
+    assert notification_selectors.notification_list(user=anonymous) == []
+    assert notification_selectors.unread_count(user=anonymous) == 0
 
 
 def test_text_diff_marks_insertions_and_deletions():

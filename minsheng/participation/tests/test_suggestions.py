@@ -10,8 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from minsheng.accounts.models import AuditEvent
+from minsheng.notifications.models import Notification
 from minsheng.participation import selectors, services
-from minsheng.participation.models import ModerationAction, Notification, SensitiveWord, Suggestion
+from minsheng.participation.models import ModerationAction, SensitiveWord, Suggestion
 from minsheng.participation.tests.conftest import IP, shift
 from minsheng.participation.tests.factories import PublicUserFactory, SuggestionFactory
 from minsheng.participation.tests.test_comments import refused

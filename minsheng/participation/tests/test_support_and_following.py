@@ -10,8 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from minsheng.accounts.models import AuditEvent
+from minsheng.notifications.models import Notification
 from minsheng.participation import selectors, services
-from minsheng.participation.models import Follow, Notification, Phase, Support, Window
+from minsheng.participation.models import Follow, Phase, Support, Window
 from minsheng.participation.services import ParticipationError
 from minsheng.participation.tests.conftest import IP
 from minsheng.participation.tests.factories import PublicUserFactory

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from minsheng.accounts.models import User
+from minsheng.notifications.models import Notification
 from minsheng.participation import services
 from minsheng.participation.forms import FlagForm, SuggestionForm
 from minsheng.participation.models import (
@@ -25,7 +26,6 @@ from minsheng.participation.models import (
     Flag,
     Follow,
     ModerationMode,
-    Notification,
     Participant,
     Response,
     Suggestion,
@@ -110,6 +110,8 @@ def _page_url(name: str, world) -> str:  # noqa: ANN001
         return _item_url(world)
     if name == "email_confirm":
         return reverse("participation:email_confirm", args=["some-token"])
+    if name == "notifications":
+        return reverse("notifications:inbox")
     return reverse(f"participation:{name}")
 
 
@@ -628,23 +630,23 @@ def test_a_rejected_comments_author_is_notified_and_marks_it_read(
     client = _as(client, world, "public")
     nav = _text(client.get(_item_url(world)))
     assert "1 unread" in nav
-    page = _text(client.get(reverse("participation:notifications")))
+    page = _text(client.get(reverse("notifications:inbox")))
     assert "含有电话号码" in page
     assert _item_url(world) in page
     notification = Notification.objects.get(user=world.public)
-    response = client.post(reverse("participation:notifications"), {"ids": [notification.pk]})
+    response = client.post(reverse("notifications:inbox"), {"ids": [notification.pk]})
     assert response.status_code == 302
     assert Notification.objects.get(pk=notification.pk).read_at is not None
-    assert "Mark all as read" not in _text(client.get(reverse("participation:notifications")))
+    assert "Mark all as read" not in _text(client.get(reverse("notifications:inbox")))
     mine = _text(client.get(reverse("participation:mine")))
     assert comment.text in mine and "Not published" in mine
 
 
 def test_marking_someone_elses_notification_read_does_nothing(client, world):
     theirs = Notification.objects.create(user=world.other, kind="item_changed", message="x")
-    _as(client, world, "public").post(reverse("participation:notifications"), {"ids": [theirs.pk]})
+    _as(client, world, "public").post(reverse("notifications:inbox"), {"ids": [theirs.pk]})
     assert Notification.objects.get(pk=theirs.pk).read_at is None
-    response = client.post(reverse("participation:notifications"), {"ids": ["abc"]})
+    response = client.post(reverse("notifications:inbox"), {"ids": ["abc"]})
     assert response.status_code == 400
 
 
@@ -1097,6 +1099,7 @@ def test_other_pages_query_counts_do_not_grow(client, world, page):
         "report": reverse("participation:report", args=[world.plan.pk]),
         "plan": reverse("participation:plan", args=[world.plan.pk]),
         "suggestions": reverse("participation:suggestions", args=[world.ideas.pk]),
+        "notifications": reverse("notifications:inbox"),
     }
     url = urls.get(page) or reverse(f"participation:{page}")
     client = _as(client, world, "office" if page in ("moderation", "screening") else "public")
