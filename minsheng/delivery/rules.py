@@ -59,14 +59,15 @@ def _item_of(obj: Any) -> Item | int | None:
 def serves_item(user: User, obj: Any) -> bool:
     """The user's department is the lead or a supporting department of the object's item."""
     item = _item_of(obj)
-    if item is None or not getattr(user, "department_id", None):
+    department_id: int | None = getattr(user, "department_id", None)
+    if item is None or not department_id:
         return False
     if isinstance(item, Item):
         cache = getattr(item, "_prefetched_objects_cache", {})
         if "assignments" in cache:
-            return any(a.department_id == user.department_id for a in cache["assignments"])
+            return any(a.department_id == department_id for a in cache["assignments"])
         item = item.pk
-    return ItemDepartment.objects.filter(item_id=item, department_id=user.department_id).exists()
+    return ItemDepartment.objects.filter(item_id=item, department_id=department_id).exists()
 
 
 def _report_of(obj: Any) -> Any:

@@ -856,7 +856,7 @@ def report_return(*, report: ProgressReport, by: User, reason: str, expected_ver
     tell = _Tell(
         recipients=lambda r: [
             *_department_users([r.department_id], [User.Role.REPORTER]),
-            *User.objects.filter(pk=r.created_by_id, is_active=True),
+            *User.objects.filter(pk__in=[r.created_by_id], is_active=True),
         ],
         kind=NotificationKind.REPORT_RETURNED,
         message=lambda r, item: (
@@ -1209,7 +1209,7 @@ def _notice_step(
 
 def _notice_office(notice: SupervisionNotice) -> Callable[[], list[User]]:
     def users() -> list[User]:
-        issuer = User.objects.filter(pk=notice.issued_by_id, is_active=True).first()
+        issuer = User.objects.filter(pk__in=[notice.issued_by_id], is_active=True).first()
         return [issuer] if issuer is not None else office_users()
 
     return users
@@ -1368,7 +1368,8 @@ def reminders_send(*, today: dt.date) -> dict[str, int]:
     for user in User.objects.filter(
         is_active=True, department_id__in=department_ids, role__in=(User.Role.REPORTER, User.Role.DEPT_HEAD)
     ).order_by("id"):
-        members.setdefault(user.department_id, []).append(user)
+        if user.department_id is not None:
+            members.setdefault(user.department_id, []).append(user)
 
     created: list[Notification] = []
     with transaction.atomic():

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from minsheng.common.web import access
@@ -84,7 +84,7 @@ def suggestion_public_list(*, plan: Plan) -> QuerySet[Suggestion]:
     return (
         _suggestions()
         .filter(plan_id=plan.pk, status__in=SCREENED, withheld=False)
-        .order_by("-merged_count", "-created_at", "-id")
+        .order_by(F("merged_count").desc(), "-created_at", "-id")
     )
 
 

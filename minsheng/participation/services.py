@@ -264,7 +264,7 @@ def item_changes_notify(*, version: PlanVersion, by: User | None = None) -> int:
             notify_now(
                 [follow.user],
                 kind=NotificationKind.ITEM_CHANGED,
-                message=in_site_language(lambda r=revision: message(r)),
+                message=in_site_language(partial(message, revision)),
                 url=_item_link(follow.item_id, "#changes"),
                 dedupe_key=key,
                 item_id=follow.item_id,
@@ -629,7 +629,7 @@ def _screened(
     )
     audit_record(
         actor=by,
-        verb=_SCREENING_VERB[kind],
+        verb=_SCREENING_VERB[ModerationActionKind(kind)],
         obj=suggestion,
         details={"merged_into": suggestion.merged_into_id, "withheld": suggestion.withheld},
     )
@@ -977,8 +977,8 @@ def comment_respond(
     if kind not in ResponseKind.values:
         raise ParticipationError({"kind": [_("Choose adopted, partly adopted, not adopted or answered.")]})
     empty = {
-        ResponseKind.NOT_ADOPTED: _("Give the reason the comment is not adopted."),
-        ResponseKind.ANSWERED: _("Write the answer."),
+        str(ResponseKind.NOT_ADOPTED): _("Give the reason the comment is not adopted."),
+        str(ResponseKind.ANSWERED): _("Write the answer."),
     }.get(kind)
     text = _text(text, field="text", limit=MAX_TEXT_LENGTH, required=empty is not None, empty_message=empty)
     if revision is not None and revision.item_id != current.item_id:

@@ -112,7 +112,7 @@ class ItemEstimate:
             return ""
         return _("%(terms)s = %(total)s") % {
             "terms": " + ".join(term.expression for term in self.terms),
-            "total": format_yuan(self.total),
+            "total": format_yuan(self.total or 0),
         }
 
     @property

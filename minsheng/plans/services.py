@@ -437,8 +437,8 @@ class _Sync:
         rows: list[Action] = []
         for doc_action in self.document.actions:
             candidates = old.get(_action_key(doc_action.title, doc_action.no))
-            action = candidates.pop(0) if candidates else None
-            rows.append(action or Action(plan=self.plan, added_in=self.version))
+            kept = candidates.pop(0) if candidates else None
+            rows.append(kept or Action(plan=self.plan, added_in=self.version))
         # Actions gone from the document leave the current set first, and actions that change number step
         # aside, so that renumbering never clashes with the unique (plan, no) index.
         Action.objects.filter(pk__in=[a.pk for left in old.values() for a in left]).update(
@@ -623,21 +623,21 @@ class _Sync:
                         break
         changed = False
         for index, values in enumerate(new):
-            target = pairs.get(index)
-            if target is None:
+            paired = pairs.get(index)
+            if paired is None:
                 self._target_create(item, values)
                 changed = True
                 continue
-            before = _model_values(target, values)
+            before = _model_values(paired, values)
             if before != values:
                 if {k: v for k, v in before.items() if k != "position"} != {
                     k: v for k, v in values.items() if k != "position"
                 }:
                     changed = True
-                for key, value in values.items():
-                    setattr(target, key, value)
-                target.full_clean()
-                target.save()
+                for name, value in values.items():
+                    setattr(paired, name, value)
+                paired.full_clean()
+                paired.save()
         if free:
             Target.objects.filter(pk__in=[t.pk for t in free]).update(removed_in=self.version)
             changed = True

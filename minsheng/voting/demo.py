@@ -77,16 +77,25 @@ def demo_voting_setup(*, office: User, rated_plan: Plan, now: dt.datetime | None
     rating, with demo ratings from extra demo deputies and residents. Meant for a fresh demo database: the
     vote and the rating open from yesterday to :data:`WINDOW_DAYS` days from ``now``."""
     now = now or timezone.now()
-    window = {"opens_at": now - dt.timedelta(days=1), "closes_at": now + dt.timedelta(days=WINDOW_DAYS)}
+    opens_at, closes_at = now - dt.timedelta(days=1), now + dt.timedelta(days=WINDOW_DAYS)
 
     candidates_plan = plan_import(content=CANDIDATES.read_bytes(), filename=CANDIDATES.name, by=office).plan
     plan_status_set(plan=candidates_plan, status=Plan.Status.VOTING, by=office)
-    vote = services.vote_set(plan=candidates_plan, by=office, rule=VoteRule.AT_MOST, choose=CHOOSE, **window)
+    vote = services.vote_set(
+        plan=candidates_plan,
+        by=office,
+        rule=VoteRule.AT_MOST,
+        choose=CHOOSE,
+        opens_at=opens_at,
+        closes_at=closes_at,
+    )
     vote = services.vote_open(round=vote, by=office)
 
     if rated_plan.status not in (Plan.Status.ADOPTED, Plan.Status.CLOSED):
         plan_status_set(plan=rated_plan, status=Plan.Status.ADOPTED, by=office)
-    rating = services.rating_set(plan=rated_plan, by=office, threshold=THRESHOLD, **window)
+    rating = services.rating_set(
+        plan=rated_plan, by=office, threshold=THRESHOLD, opens_at=opens_at, closes_at=closes_at
+    )
     rating = services.rating_open(round=rating, by=office)
 
     raters = [

@@ -93,7 +93,9 @@ class TieForm(forms.Form):
 
     def __init__(self, *args, tied=(), **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)
-        choice_field(self, "items").choices = [(item.pk, f"{item.no}. {item.title or item.text}") for item in tied]
+        choice_field(self, "items").choices = [
+            (item.pk, f"{item.no}. {item.title or item.text}") for item in tied
+        ]
 
 
 class RatingSetForm(forms.Form):

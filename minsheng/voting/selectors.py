@@ -210,7 +210,10 @@ def rating_counts(round_: RatingRound) -> dict[int, dict[str, dict[str, int]]]:
     )
     counts: dict[int, dict[str, dict[str, int]]] = {}
     for row in rows:
-        counts.setdefault(row["item_id"], {})[row["group"]] = {grade: row[grade] for grade in Grade.values}
+        values: dict[str, Any] = dict(row)
+        counts.setdefault(values["item_id"], {})[values["group"]] = {
+            grade: values[grade] for grade in Grade.values
+        }
     return counts
 
 

@@ -197,7 +197,7 @@ def vote_set(
     round_.save()
     audit_record(
         actor=by,
-        verb=AuditVerb.VOTE_CREATE if created else "vote_change",
+        verb=AuditVerb.VOTE_CREATE if created else AuditVerb.VOTE_CHANGE,
         obj=round_,
         details={
             "plan": plan.pk,
@@ -243,7 +243,10 @@ def vote_open(*, round: VoteRound, by: User) -> VoteRound:  # noqa: A002
     round_.eligible = len(deputies)
     round_.save(update_fields=["status", "opened_at", "eligible"])
     audit_record(
-        actor=by, verb=AuditVerb.VOTE_OPEN, obj=round_, details={"candidates": len(items), "eligible": len(deputies)}
+        actor=by,
+        verb=AuditVerb.VOTE_OPEN,
+        obj=round_,
+        details={"candidates": len(items), "eligible": len(deputies)},
     )
     plan, rule, choose, closes = round_.plan, round_.rule, round_.choose, round_.closes_at
 
@@ -437,7 +440,10 @@ def vote_tie_decide(*, round: VoteRound, by: User, item_ids: Sequence[Any], reas
     round_.tie_decided_at = timezone.now()
     round_.save(update_fields=["tie_decision", "tie_decided_at"])
     audit_record(
-        actor=by, verb=AuditVerb.VOTE_TIE_DECIDE, obj=round_, details={"chosen": sorted(wanted), "reason": reason}
+        actor=by,
+        verb=AuditVerb.VOTE_TIE_DECIDE,
+        obj=round_,
+        details={"chosen": sorted(wanted), "reason": reason},
     )
     _adopt(round_, [c for c in candidates if c.chosen], by)
     return round_
@@ -484,7 +490,7 @@ def rating_set(*, plan: Plan, by: User, opens_at: Any, closes_at: Any, threshold
     round_.save()
     audit_record(
         actor=by,
-        verb=AuditVerb.RATING_CREATE if created else "rating_change",
+        verb=AuditVerb.RATING_CREATE if created else AuditVerb.RATING_CHANGE,
         obj=round_,
         details={
             "plan": plan.pk,
@@ -669,6 +675,9 @@ def notice_from_flag(
         flag.notice = notice
         flag.save(update_fields=["notice"])
         audit_record(
-            actor=by, verb=AuditVerb.RATING_FLAG_NOTICE, obj=flag, details={"notice": notice.pk, "item": flag.item_id}
+            actor=by,
+            verb=AuditVerb.RATING_FLAG_NOTICE,
+            obj=flag,
+            details={"notice": notice.pk, "item": flag.item_id},
         )
     return notice

@@ -356,8 +356,8 @@ def workspace_get(*, user: User, on: dt.date) -> Workspace:
         .order_by("target_id", "period_end")
     )
     handed_in: dict[int, list[dt.date]] = defaultdict(list)
-    for target_id, period_end, status in reports:
-        if status in HANDED_IN:
+    for target_id, period_end, report_status in reports:
+        if report_status in HANDED_IN:
             handed_in[target_id].append(period_end)
     own = list(
         ProgressReport.objects.filter(
@@ -504,10 +504,8 @@ def report_target_get(*, target_id: int, on: dt.date) -> ReportTarget | None:
 
 def report_periods(*, report: ProgressReport, on: dt.date) -> list[Period]:
     """The periods a report's date may be moved to (its own included)."""
-    item = (
-        Item.objects.select_related("plan__delivery_settings", "delivery_assignment")
-        .filter(pk=report.target.item_id)
-        .first()
+    item = Item.objects.select_related("plan__delivery_settings", "delivery_assignment").get(
+        pk=report.target.item_id
     )
     periods = open_periods(plan=item.plan, assignment=getattr(item, "delivery_assignment", None), on=on)
     if all(p.end != report.period_end for p in periods):

@@ -59,7 +59,7 @@ def reports_visible_to(*, user: User) -> QuerySet[ProgressReport]:
     if office(user) or (user.is_active and user.is_superuser):
         return reports
     published = Q(status=ReportStatus.ACCEPTED, published=True)
-    if is_department_member(user):
+    if is_department_member(user) and user.department_id is not None:
         own = Exists(
             ItemDepartment.objects.filter(item=OuterRef("target__item"), department_id=user.department_id)
         )
@@ -75,6 +75,8 @@ def report_queue(*, user: User) -> QuerySet[ProgressReport]:
     reports = _reports().order_by("updated_at", "id")
     if office(user):
         return reports.filter(status=ReportStatus.APPROVED)
+    if user.department_id is None:
+        return reports.none()
     if is_reporter(user):
         wanted: Q = Q(status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED))
     elif is_dept_head(user):
@@ -143,7 +145,7 @@ def notice_list(*, user: User, status: str | None = None) -> QuerySet[Supervisio
         notices = notices.filter(status=status)
     if office(user) or (user.is_active and user.is_superuser):
         return notices
-    if is_department_member(user):
+    if is_department_member(user) and user.department_id is not None:
         return notices.filter(department_id=user.department_id)
     return notices.none()
 
