@@ -24,7 +24,7 @@ def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
 
 def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
     """The form's model-choice field ``name`` (to set its ``queryset`` or ``label_from_instance``)."""
-    return cast(forms.ModelChoiceField[Any], form.fields[name])
+    return cast("forms.ModelChoiceField[Any]", form.fields[name])
 
 
 def model_choices_set(

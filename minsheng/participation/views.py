@@ -111,7 +111,7 @@ def register(request: HttpRequest) -> HttpResponse:
                     phone=data["phone"],
                     email=data["email"],
                     ip=_ip(request),
-                    by=signed_in_user(request),
+                    by=request.user,
                 ),
             )
             if status == OK:
