@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,3 +9,15 @@ class ParticipationConfig(AppConfig):
     name = "minsheng.participation"
     label = "participation"
     verbose_name = _("Participation")
+
+    def ready(self) -> None:
+        from minsheng.plans.signals import plan_version_created
+
+        plan_version_created.connect(_followers_notify, dispatch_uid="participation.item_changes_notify")
+
+
+def _followers_notify(sender: Any, *, version: Any, by: Any = None, **kwargs: Any) -> None:
+    """A new version of a plan was stored: tell the followers of the items it changed, renumbered or removed."""
+    from minsheng.participation.services import item_changes_notify
+
+    item_changes_notify(version=version, by=by)
