@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "minsheng.participation",
     "minsheng.voting",
     "minsheng.portal",
+    "minsheng.demo",
 ]
 
 MIDDLEWARE = [

@@ -9,12 +9,12 @@ import pytest
 
 from minsheng.accounts.models import User
 from minsheng.accounts.tests.factories import OfficeUserFactory
-from minsheng.delivery.demo import DEMO_DEPARTMENTS, demo_delivery_setup
 from minsheng.delivery.models import Assignment, ProgressReport, SupervisionNotice
 from minsheng.delivery.page_selectors import workspace_get
 from minsheng.delivery.schedule import Light
 from minsheng.delivery.selectors import plan_status
 from minsheng.delivery.tests.factories import ReporterFactory
+from minsheng.demo.delivery import DEMO_DEPARTMENTS, demo_delivery_setup
 from minsheng.plans.models import Department, ItemDepartment
 from minsheng.plans.services import plan_import
 
