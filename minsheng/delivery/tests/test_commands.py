@@ -14,9 +14,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from minsheng.accounts.tests.factories import OfficeUserFactory
 from minsheng.delivery import services
 from minsheng.delivery.models import Notification
-from minsheng.delivery.tests.factories import OfficeUserFactory
 from minsheng.plans.services import plan_import
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("en")]

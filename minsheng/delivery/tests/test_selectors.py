@@ -10,16 +10,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from minsheng.accounts.tests.factories import OfficeUserFactory
 from minsheng.delivery import selectors, services
 from minsheng.delivery.models import Assignment, Notification, ReportStatus, SupervisionNotice
 from minsheng.delivery.schedule import Light
 from minsheng.delivery.selectors import period_ends, plan_status, report_due_date
-from minsheng.delivery.tests.factories import (
-    AssignmentFactory,
-    ItemDepartmentFactory,
-    OfficeUserFactory,
-    ProgressReportFactory,
-)
+from minsheng.delivery.tests.factories import AssignmentFactory, ItemDepartmentFactory, ProgressReportFactory
 from minsheng.plans.models import PlanVersion, Target
 from minsheng.plans.services import plan_document_import, plan_import
 from minsheng.plans.tests.factories import DepartmentFactory, StandardFactory, document

@@ -14,6 +14,7 @@ from django.db import connection
 from PIL import Image
 
 from minsheng.accounts.models import AuditEvent
+from minsheng.accounts.tests.factories import DeptHeadFactory, ReporterFactory
 from minsheng.delivery import services
 from minsheng.delivery.models import (
     Assignment,
@@ -29,7 +30,6 @@ from minsheng.delivery.models import (
 )
 from minsheng.delivery.services import ConflictError, DeliveryError
 from minsheng.delivery.tests.conftest import AS_OF, build_world
-from minsheng.delivery.tests.factories import DeptHeadFactory, ReporterFactory
 from minsheng.plans.models import ItemDepartment, PlanVersion
 from minsheng.plans.tests.factories import DepartmentFactory, ItemFactory, StandardFactory, TargetFactory
 from minsheng.testing import race

@@ -10,11 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from minsheng.accounts.models import AuditEvent, User
+from minsheng.accounts.tests.factories import PublicUserFactory
 from minsheng.participation import selectors, services
 from minsheng.participation.models import EmailConfirmation, Notification, Participant
 from minsheng.participation.services import ParticipationError
 from minsheng.participation.tests.conftest import IP
-from minsheng.participation.tests.factories import PublicUserFactory
 from minsheng.participation.tests.test_comments import refused
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("en")]

@@ -10,10 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from minsheng.accounts.models import AuditEvent
+from minsheng.accounts.tests.factories import PublicUserFactory
 from minsheng.participation import selectors, services
 from minsheng.participation.models import ModerationAction, Notification, SensitiveWord, Suggestion
 from minsheng.participation.tests.conftest import IP, shift
-from minsheng.participation.tests.factories import PublicUserFactory, SuggestionFactory
+from minsheng.participation.tests.factories import SuggestionFactory
 from minsheng.participation.tests.test_comments import refused
 from minsheng.plans.models import Plan
 from minsheng.plans.tests.factories import ActionFactory, ItemFactory
