@@ -1,8 +1,7 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class DemoConfig(AppConfig):
+    # No models and no pages: nothing shows the app's name, so it has no (translated) verbose_name.
     name = "minsheng.demo"
     label = "demo"
-    verbose_name = _("Demo")

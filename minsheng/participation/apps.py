@@ -1,7 +1,13 @@
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from minsheng.accounts.models import User
+    from minsheng.plans.models import PlanVersion
 
 
 class ParticipationConfig(AppConfig):
@@ -16,7 +22,7 @@ class ParticipationConfig(AppConfig):
         plan_version_created.connect(_followers_notify, dispatch_uid="participation.item_changes_notify")
 
 
-def _followers_notify(sender: Any, *, version: Any, by: Any = None, **kwargs: Any) -> None:
+def _followers_notify(sender: Any, *, version: PlanVersion, by: User | None = None, **kwargs: Any) -> None:
     """A new version of a plan was stored: tell the followers of the items it changed, renumbered or removed."""
     from minsheng.participation.services import item_changes_notify
 
