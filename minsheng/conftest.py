@@ -1,10 +1,13 @@
-"""Fixtures shared by every app's tests."""
+"""Fixtures shared by every app's tests. Users of every role come from
+:mod:`minsheng.accounts.tests.factories`; an app whose tests build a world of its own may override
+``office_client`` to sign in as that world's office user."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.utils import translation
 
 import minsheng
@@ -33,3 +36,18 @@ def zh():
 def en():
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def anonymous() -> AnonymousUser:
+    """A visitor who has not signed in."""
+    return AnonymousUser()
+
+
+@pytest.fixture
+def office_client(client, db):  # noqa: ANN001, ANN201
+    """The test client signed in as a fresh office user (staff, so the admin is open to it)."""
+    from minsheng.accounts.tests.factories import OfficeUserFactory
+
+    client.force_login(OfficeUserFactory())
+    return client

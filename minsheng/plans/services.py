@@ -40,6 +40,7 @@ from minsheng.plans.models import (
     Standard,
     Target,
 )
+from minsheng.plans.signals import plan_version_created
 
 if TYPE_CHECKING:
     from minsheng.accounts.models import User
@@ -199,14 +200,13 @@ def plan_document_import(
         )
         if previous is not None:
             # followers of changed or removed items hear about it once the version is stored
-            transaction.on_commit(lambda: _followers_notify(version=version, by=by))
+            transaction.on_commit(lambda: _version_announce(version=version, by=by))
     return result
 
 
-def _followers_notify(*, version: PlanVersion, by: User | None) -> None:
-    from minsheng.participation.services import item_changes_notify  # participation builds on plans
-
-    item_changes_notify(version=version, by=by)
+def _version_announce(*, version: PlanVersion, by: User | None) -> None:
+    """Announce the stored version to the apps above (participation tells the items' followers)."""
+    plan_version_created.send(sender=PlanVersion, version=version, by=by)
 
 
 # Other apps may hold a plan at its stage (the deputies' vote keeps a plan at Voting while the vote is open):
@@ -323,7 +323,7 @@ def plan_items_adopt(
         details={"version": version.number, "source": source, "from": old_status, **version.changes},
     )
     if dropped:
-        transaction.on_commit(lambda: _followers_notify(version=version, by=by))
+        transaction.on_commit(lambda: _version_announce(version=version, by=by))
     return version
 
 

@@ -10,15 +10,15 @@ from decimal import Decimal
 import pytest
 
 from minsheng.accounts.models import User
-from minsheng.delivery import services
-from minsheng.delivery.models import ProgressReport, ReportStatus
-from minsheng.delivery.tests.factories import (
+from minsheng.accounts.tests.factories import (
     DeptHeadFactory,
     DeputyFactory,
     OfficeUserFactory,
     PublicUserFactory,
     ReporterFactory,
 )
+from minsheng.delivery import services
+from minsheng.delivery.models import ProgressReport, ReportStatus
 from minsheng.plans.models import Department, Item, Plan, Target
 from minsheng.plans.tests.factories import DepartmentFactory, ItemFactory, PlanFactory, TargetFactory
 
@@ -117,8 +117,8 @@ def build_world() -> World:
         support_head=DeptHeadFactory(department=support),
         other_reporter=ReporterFactory(department=other),
         other_head=DeptHeadFactory(department=other),
-        deputy=DeputyFactory(),
-        public=PublicUserFactory(),
+        deputy=DeputyFactory(email=""),  # no email address, as delivery's world always had
+        public=PublicUserFactory(email=""),
     )
     services.assignment_set(item=item, by=office, lead=lead, supporting=[support])
     return world

@@ -1,4 +1,4 @@
-"""Factories for delivery: users of every role in a department, assignments, reports and notices.
+"""Factories for delivery: item departments, assignments, reports and notices (users: accounts' factories).
 
 Rows made here skip the services (and their checks); tests of the services build through the services."""
 
@@ -9,41 +9,16 @@ from decimal import Decimal
 
 import factory
 
-from minsheng.accounts.models import User
-from minsheng.accounts.tests.factories import OfficeUserFactory, UserFactory
 from minsheng.delivery.models import Assignment, ProgressReport, ReportStatus, SupervisionNotice
 from minsheng.plans.models import ItemDepartment
 from minsheng.plans.tests.factories import DepartmentFactory, ItemFactory, TargetFactory
 
 __all__ = [
     "AssignmentFactory",
-    "DeptHeadFactory",
-    "DeputyFactory",
     "ItemDepartmentFactory",
-    "OfficeUserFactory",
     "ProgressReportFactory",
-    "PublicUserFactory",
-    "ReporterFactory",
     "SupervisionNoticeFactory",
 ]
-
-
-class ReporterFactory(UserFactory):
-    role = User.Role.REPORTER
-    department = factory.SubFactory(DepartmentFactory)
-    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
-
-
-class DeptHeadFactory(ReporterFactory):
-    role = User.Role.DEPT_HEAD
-
-
-class DeputyFactory(UserFactory):
-    role = User.Role.DEPUTY
-
-
-class PublicUserFactory(UserFactory):
-    role = User.Role.PUBLIC
 
 
 class ItemDepartmentFactory(factory.django.DjangoModelFactory):

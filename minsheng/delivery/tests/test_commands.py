@@ -14,8 +14,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from minsheng.accounts.tests.factories import OfficeUserFactory
 from minsheng.delivery import services
-from minsheng.delivery.tests.factories import OfficeUserFactory
 from minsheng.notifications.models import Notification
 from minsheng.plans.services import plan_import
 

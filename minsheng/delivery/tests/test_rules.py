@@ -8,9 +8,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from minsheng.accounts.tests.factories import UserFactory
+from minsheng.accounts.tests.factories import OfficeUserFactory, ReporterFactory, UserFactory
 from minsheng.delivery.models import Evidence, ReportStatus, SupervisionNotice
-from minsheng.delivery.tests.factories import OfficeUserFactory, ReporterFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -166,7 +165,7 @@ def test_an_item_with_prefetched_departments_is_judged_without_a_query(world, dj
 
 
 def test_the_workspace_is_for_active_department_staff():
-    from minsheng.participation.tests.factories import (
+    from minsheng.accounts.tests.factories import (
         DeptHeadFactory,
         DeputyFactory,
         OfficeUserFactory,

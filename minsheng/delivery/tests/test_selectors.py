@@ -10,16 +10,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from minsheng.accounts.tests.factories import OfficeUserFactory
 from minsheng.delivery import selectors, services
 from minsheng.delivery.models import Assignment, ReportStatus, SupervisionNotice
 from minsheng.delivery.schedule import Light
 from minsheng.delivery.selectors import period_ends, plan_status, report_due_date
-from minsheng.delivery.tests.factories import (
-    AssignmentFactory,
-    ItemDepartmentFactory,
-    OfficeUserFactory,
-    ProgressReportFactory,
-)
+from minsheng.delivery.tests.factories import AssignmentFactory, ItemDepartmentFactory, ProgressReportFactory
 from minsheng.notifications import selectors as notification_selectors
 from minsheng.notifications.models import Notification
 from minsheng.notifications.services import notifications_mark_read

@@ -14,6 +14,7 @@ from django.db import connection
 from PIL import Image
 
 from minsheng.accounts.models import AuditEvent
+from minsheng.accounts.tests.factories import DeptHeadFactory, ReporterFactory
 from minsheng.delivery import services
 from minsheng.delivery.models import (
     Assignment,
@@ -27,7 +28,6 @@ from minsheng.delivery.models import (
 )
 from minsheng.delivery.services import ConflictError, DeliveryError
 from minsheng.delivery.tests.conftest import AS_OF, build_world
-from minsheng.delivery.tests.factories import DeptHeadFactory, ReporterFactory
 from minsheng.notifications.models import Notification, NotificationKind
 from minsheng.notifications.services import notifications_mark_read
 from minsheng.plans.models import ItemDepartment, PlanVersion

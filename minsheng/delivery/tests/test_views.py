@@ -16,6 +16,7 @@ from django.urls import reverse
 from PIL import Image
 
 from minsheng.accounts.models import AuditEvent
+from minsheng.accounts.tests.factories import ReporterFactory
 from minsheng.delivery import services
 from minsheng.delivery.models import (
     Assignment,
@@ -26,7 +27,6 @@ from minsheng.delivery.models import (
     SupervisionNotice,
 )
 from minsheng.delivery.tests.conftest import AS_OF
-from minsheng.delivery.tests.factories import ReporterFactory
 from minsheng.notifications.models import Notification
 from minsheng.plans.models import ItemDepartment, Target
 from minsheng.plans.tests.factories import DepartmentFactory, ItemFactory, TargetFactory

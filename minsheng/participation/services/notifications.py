@@ -66,7 +66,8 @@ def _just(user_id: int | None) -> Callable[[], list[User]]:
 def item_changes_notify(*, version: PlanVersion, by: User | None = None) -> int:
     """Tell the followers of every item that ``version`` changed, renumbered or removed (in-app, and by mail
     after the commit). Idempotent: calling it again for the same version notifies no one twice. Returns the
-    number of notifications created. The import calls this after a revised document is stored."""
+    number of notifications created. Called, after the commit, for every ``plan_version_created`` that
+    plans sends (see :mod:`minsheng.plans.signals` and this app's ``ready()``)."""
     revisions = list(
         ItemRevision.objects.filter(version=version)
         .exclude(kind=ItemRevision.Kind.ADDED)

@@ -7,20 +7,19 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from minsheng.accounts.models import AuditEvent, User
-from minsheng.notifications.models import Notification
-from minsheng.participation import models as m
-from minsheng.participation.tests.factories import (
+from minsheng.accounts.tests.factories import (
     DeptHeadFactory,
     DeputyFactory,
     OfficeUserFactory,
     PublicUserFactory,
     ReporterFactory,
-    WindowFactory,
 )
+from minsheng.notifications.models import Notification
+from minsheng.participation import models as m
+from minsheng.participation.tests.factories import WindowFactory
 from minsheng.plans.models import Item, Plan
 from minsheng.plans.tests.factories import ActionFactory, ItemFactory, PlanFactory
 
@@ -73,11 +72,6 @@ def world(db) -> World:
         reporter=ReporterFactory(),
         head=DeptHeadFactory(),
     )
-
-
-@pytest.fixture
-def anonymous() -> AnonymousUser:
-    return AnonymousUser()
 
 
 def stored() -> dict[str, int]:

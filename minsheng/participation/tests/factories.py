@@ -1,5 +1,5 @@
-"""Factories for participation rows. Rows made here skip the services (and their checks); tests of the
-services build through the services."""
+"""Factories for participation rows (users come from accounts' factories). Rows made here skip the services
+(and their checks); tests of the services build through the services."""
 
 from __future__ import annotations
 
@@ -8,39 +8,15 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from minsheng.accounts.models import User
-from minsheng.accounts.tests.factories import OfficeUserFactory, UserFactory
+from minsheng.accounts.tests.factories import PublicUserFactory
 from minsheng.participation.models import Comment, CommentStatus, Phase, Suggestion, Window
 from minsheng.plans.tests.factories import ItemFactory, PlanFactory
 
 __all__ = [
     "CommentFactory",
-    "DeptHeadFactory",
-    "DeputyFactory",
-    "OfficeUserFactory",
-    "PublicUserFactory",
-    "ReporterFactory",
     "SuggestionFactory",
-    "UserFactory",
     "WindowFactory",
 ]
-
-
-class PublicUserFactory(UserFactory):
-    role = User.Role.PUBLIC
-    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
-
-
-class DeputyFactory(PublicUserFactory):
-    role = User.Role.DEPUTY
-
-
-class ReporterFactory(PublicUserFactory):
-    role = User.Role.REPORTER
-
-
-class DeptHeadFactory(PublicUserFactory):
-    role = User.Role.DEPT_HEAD
 
 
 class WindowFactory(factory.django.DjangoModelFactory):

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from minsheng.accounts.models import AuditEvent, User
+from minsheng.accounts.tests.factories import PublicUserFactory
 from minsheng.notifications import selectors as notification_selectors
 from minsheng.notifications.models import Notification
 from minsheng.notifications.services import mail_address, notifications_mark_read
@@ -17,7 +18,6 @@ from minsheng.participation import services
 from minsheng.participation.models import EmailConfirmation, Participant
 from minsheng.participation.services import ParticipationError
 from minsheng.participation.tests.conftest import IP
-from minsheng.participation.tests.factories import PublicUserFactory
 from minsheng.participation.tests.test_comments import refused
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("en")]

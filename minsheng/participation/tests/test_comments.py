@@ -11,6 +11,7 @@ from django.template import Context, Template
 from django.utils import timezone
 
 from minsheng.accounts.models import AuditEvent
+from minsheng.accounts.tests.factories import PublicUserFactory
 from minsheng.notifications.models import Notification
 from minsheng.participation import services
 from minsheng.participation.models import (
@@ -26,7 +27,6 @@ from minsheng.participation.models import (
 )
 from minsheng.participation.services import Decision, ParticipationError
 from minsheng.participation.tests.conftest import IP, shift
-from minsheng.participation.tests.factories import PublicUserFactory
 from minsheng.plans.models import ItemRevision, Plan
 from minsheng.plans.tests.factories import PlanVersionFactory
 

@@ -7,17 +7,16 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from minsheng.participation.models import CommentStatus, SuggestionStatus
-from minsheng.participation.tests.factories import (
-    CommentFactory,
+from minsheng.accounts.tests.factories import (
     DeptHeadFactory,
     DeputyFactory,
     OfficeUserFactory,
     PublicUserFactory,
     ReporterFactory,
-    SuggestionFactory,
     UserFactory,
 )
+from minsheng.participation.models import CommentStatus, SuggestionStatus
+from minsheng.participation.tests.factories import CommentFactory, SuggestionFactory
 from minsheng.plans.tests.factories import ItemFactory
 
 pytestmark = pytest.mark.django_db

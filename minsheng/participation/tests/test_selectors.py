@@ -7,11 +7,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from minsheng.accounts.tests.factories import PublicUserFactory
 from minsheng.notifications import selectors as notification_selectors
 from minsheng.participation import selectors, services
 from minsheng.participation.models import CommentStatus, Flag, ModerationMode, Response, Support
 from minsheng.participation.tests.conftest import IP
-from minsheng.participation.tests.factories import CommentFactory, PublicUserFactory, SuggestionFactory
+from minsheng.participation.tests.factories import CommentFactory, SuggestionFactory
 from minsheng.plans.models import ItemRevision
 from minsheng.plans.tests.factories import PlanVersionFactory
 

@@ -10,11 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from minsheng.accounts.models import AuditEvent
+from minsheng.accounts.tests.factories import PublicUserFactory
 from minsheng.notifications.models import Notification
 from minsheng.participation import selectors, services
 from minsheng.participation.models import ModerationAction, SensitiveWord, Suggestion
 from minsheng.participation.tests.conftest import IP, shift
-from minsheng.participation.tests.factories import PublicUserFactory, SuggestionFactory
+from minsheng.participation.tests.factories import SuggestionFactory
 from minsheng.participation.tests.test_comments import refused
 from minsheng.plans.models import Plan
 from minsheng.plans.tests.factories import ActionFactory, ItemFactory

@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from minsheng.accounts.models import AuditEvent
+from minsheng.accounts.tests.factories import PublicUserFactory
 from minsheng.notifications.models import Notification
 from minsheng.participation import selectors, services
 from minsheng.participation.models import Follow, Phase, Support, Window
 from minsheng.participation.services import ParticipationError
 from minsheng.participation.tests.conftest import IP
-from minsheng.participation.tests.factories import PublicUserFactory
 from minsheng.participation.tests.test_comments import refused
 from minsheng.plans.models import Item, ItemRevision, Plan
 from minsheng.plans.services import plan_import, plan_status_set
@@ -120,7 +120,7 @@ def _revised(seed_txt: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def consultation(db, seed_txt):
     """The seed imported and opened for comment."""
-    from minsheng.participation.tests.factories import OfficeUserFactory
+    from minsheng.accounts.tests.factories import OfficeUserFactory
 
     office = OfficeUserFactory(email="office@example.org")
     plan = _import(seed_txt).plan

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from minsheng.accounts.models import User
+from minsheng.accounts.tests.factories import PublicUserFactory
 from minsheng.notifications.models import Notification
 from minsheng.participation import services
 from minsheng.participation.forms import FlagForm, SuggestionForm
@@ -34,7 +35,7 @@ from minsheng.participation.models import (
 )
 from minsheng.participation.services import Decision
 from minsheng.participation.tests.conftest import IP, stored
-from minsheng.participation.tests.factories import CommentFactory, PublicUserFactory, SuggestionFactory
+from minsheng.participation.tests.factories import CommentFactory, SuggestionFactory
 from minsheng.plans.models import ItemRevision
 from minsheng.plans.tests.factories import PlanVersionFactory
 

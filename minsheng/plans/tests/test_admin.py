@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from minsheng.accounts.models import AuditEvent
-from minsheng.accounts.tests.factories import OfficeUserFactory, UserFactory
+from minsheng.accounts.tests.factories import UserFactory
 from minsheng.plans.models import Plan
 from minsheng.plans.services import plan_document_import
 from minsheng.plans.tests.factories import document
@@ -15,12 +15,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def plan():
     return plan_document_import(document=document(n_items=3)).plan
-
-
-@pytest.fixture
-def office_client(client):
-    client.force_login(OfficeUserFactory())
-    return client
 
 
 @pytest.mark.parametrize("model", ["plan", "planversion", "item", "action", "region", "department"])

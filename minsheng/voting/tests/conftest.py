@@ -11,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from minsheng.accounts.models import AuditEvent, User
-from minsheng.participation.tests.factories import (
+from minsheng.accounts.tests.factories import (
     DeptHeadFactory,
     DeputyFactory,
     OfficeUserFactory,

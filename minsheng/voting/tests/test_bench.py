@@ -8,7 +8,7 @@ import itertools
 import pytest
 from django.urls import reverse
 
-from minsheng.participation.tests.factories import DeputyFactory, PublicUserFactory
+from minsheng.accounts.tests.factories import DeputyFactory, PublicUserFactory
 from minsheng.plans.models import Plan
 from minsheng.plans.tests.factories import ActionFactory, ItemFactory, PlanFactory
 from minsheng.voting import services

@@ -46,7 +46,7 @@ def test_one_deputy_sending_four_ballots_at_once_casts_one(postgresql, world, op
 
 
 def test_many_deputies_at_once_are_all_counted(postgresql, world):
-    from minsheng.participation.tests.factories import DeputyFactory
+    from minsheng.accounts.tests.factories import DeputyFactory
 
     deputies = [*world.deputies, *(DeputyFactory() for _ in range(7))]
     open_vote = services.vote_open(

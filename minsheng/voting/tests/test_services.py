@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from minsheng.accounts.models import AuditEvent, User
+from minsheng.accounts.tests.factories import DeputyFactory
 from minsheng.delivery.models import SupervisionNotice
 from minsheng.notifications.models import Notification
-from minsheng.participation.tests.factories import DeputyFactory
 from minsheng.plans.models import Action, Item, ItemRevision, Plan
 from minsheng.plans.tests.factories import ActionFactory, ItemFactory, PlanVersionFactory
 from minsheng.voting import models as m

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from minsheng.accounts.tests.factories import DeputyFactory, PublicUserFactory
 from minsheng.delivery.models import SupervisionNotice
-from minsheng.participation.tests.factories import DeputyFactory, PublicUserFactory
 from minsheng.plans.tests.factories import ItemFactory
 from minsheng.voting import services
 from minsheng.voting.models import BallotReceipt, Candidate, Grade, Rating, RatingFlag, RoundStatus, VoteRound

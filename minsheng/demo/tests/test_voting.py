@@ -8,15 +8,14 @@ import datetime as dt
 import pytest
 
 from minsheng.accounts.models import User
-from minsheng.accounts.tests.factories import OfficeUserFactory
-from minsheng.delivery.demo import demo_delivery_setup
+from minsheng.accounts.tests.factories import DeputyFactory, OfficeUserFactory, PublicUserFactory
 from minsheng.delivery.selectors import plan_status
+from minsheng.demo.delivery import demo_delivery_setup
+from minsheng.demo.voting import CANDIDATES, DEMO_COMMENTS, DEMO_DEPUTIES, DEMO_RESIDENTS, demo_voting_setup
 from minsheng.documents import parse_bytes
-from minsheng.participation.tests.factories import DeputyFactory, PublicUserFactory
 from minsheng.plans.models import Plan
 from minsheng.plans.services import plan_import
 from minsheng.voting import services
-from minsheng.voting.demo import CANDIDATES, DEMO_COMMENTS, DEMO_DEPUTIES, DEMO_RESIDENTS, demo_voting_setup
 from minsheng.voting.models import BallotReceipt, Grade, RaterGroup, Rating, RoundStatus, VoteRule
 
 pytestmark = pytest.mark.django_db

@@ -72,14 +72,14 @@ class Command(BaseCommand):
     def _setup(self) -> None:
         from minsheng.accounts.models import User
         from minsheng.accounts.services import user_create
-        from minsheng.delivery.demo import (
+        from minsheng.demo.delivery import (
             DEMO_DEPARTMENTS,
             demo_delivery_setup,
             demo_department_get_or_create,
         )
+        from minsheng.demo.voting import demo_voting_setup
         from minsheng.plans.management.commands._import_report import report_lines
         from minsheng.plans.services import plan_import
-        from minsheng.voting.demo import demo_voting_setup
 
         call_command("migrate", interactive=False, verbosity=0)
         result = plan_import(content=SEED.read_bytes(), filename=SEED.name)

@@ -8,12 +8,11 @@ import datetime as dt
 import pytest
 
 from minsheng.accounts.models import User
-from minsheng.accounts.tests.factories import OfficeUserFactory
-from minsheng.delivery.demo import DEMO_DEPARTMENTS, demo_delivery_setup
+from minsheng.accounts.tests.factories import OfficeUserFactory, ReporterFactory
 from minsheng.delivery.models import Assignment, ProgressReport, SupervisionNotice
 from minsheng.delivery.schedule import Light
 from minsheng.delivery.selectors import plan_status, workspace_get
-from minsheng.delivery.tests.factories import ReporterFactory
+from minsheng.demo.delivery import DEMO_DEPARTMENTS, demo_delivery_setup
 from minsheng.plans.models import Department, ItemDepartment
 from minsheng.plans.services import plan_import
 
