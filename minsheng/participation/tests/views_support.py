@@ -1,0 +1,30 @@
+"""Helpers shared by the test_views_* test modules."""
+
+from __future__ import annotations
+
+from django.test import Client
+from django.urls import reverse
+
+ROLES = ("anonymous", "public", "deputy", "reporter", "head", "office")
+SIGNED_IN = ROLES[1:]
+
+
+def _as(client: Client, world, role: str) -> Client:  # noqa: ANN001
+    """The client signed in as one of the world's users (or nobody), reading English."""
+    client.logout()
+    if role != "anonymous":
+        client.force_login(getattr(world, role))
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def _text(response) -> str:  # noqa: ANN001
+    return response.content.decode()
+
+
+def _item_url(world, fragment: str = "") -> str:  # noqa: ANN001
+    return reverse("participation:item", args=[world.item.pk]) + fragment
+
+
+def _to_login(response) -> bool:  # noqa: ANN001
+    return response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
