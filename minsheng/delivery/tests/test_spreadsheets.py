@@ -469,7 +469,7 @@ def test_an_uploaded_sheet_for_another_plan_is_refused(office_client, world):
 
 
 def test_an_uploaded_file_that_is_too_large_is_refused(office_client, world, monkeypatch):
-    monkeypatch.setattr("minsheng.delivery.views.MAX_SHEET_BYTES", 100)
+    monkeypatch.setattr("minsheng.delivery.views.sheets.MAX_SHEET_BYTES", 100)
     url = reverse("delivery:progress_upload", args=[world.plan.pk])
     response = office_client.post(url, {"file": SimpleUploadedFile("p.xlsx", _good(world))})
     assert response.status_code == 400
