@@ -99,6 +99,7 @@ def returns_as_office(user: Any) -> bool:
     submitted): the office, or an active superuser."""
     return bool(office(user) or (user.is_active and user.is_superuser))
 
+
 serving_member = is_department_member & serves_item
 own_reporter = is_reporter & of_report_department & serves_item
 own_head = is_dept_head & of_report_department & serves_item

@@ -79,10 +79,12 @@ from minsheng.delivery.selectors.status import (
     reporting_periods,
     stages_of,
     target_spec,
+    target_status,
     thresholds_of,
 )
 
 __all__ = [
+    "target_status",
     "access_evidence_by_id",
     "access_notice_by_id",
     "access_plan_by_id",

@@ -86,6 +86,39 @@ class TargetStatus:
     weight: float = 1.0
 
 
+def target_status(
+    target: Target,
+    spec: TargetSpec,
+    figure: dict[str, Any] | None,
+    *,
+    stages: list[tuple[str, float]],
+    expected: float = 0.0,
+) -> TargetStatus:
+    """A target's status from its latest accepted figure (``figure``: ``actual``, ``stage``, ``period_end``;
+    None when nothing was accepted yet): completion by the target's kind, the figure as shown."""
+    if figure is None:
+        completion = None
+    elif spec.kind == Target.Kind.MILESTONE:
+        completion = target_completion(spec, stage=figure["stage"] or "", stages=stages)
+    else:
+        completion = target_completion(spec, figure["actual"])
+    return TargetStatus(
+        id=target.pk,
+        kind=target.kind,
+        subject=target.subject,
+        op=target.op,
+        value=spec.value,
+        value_max=spec.value_max,
+        unit=target.unit,
+        actual=None if figure is None or figure["actual"] is None else float(figure["actual"]),
+        stage=figure["stage"] if figure else "",
+        completion=completion,
+        expected=expected,
+        as_of=figure.get("period_end") if figure else None,
+        weight=spec.weight,
+    )
+
+
 @dataclass
 class ItemStatus:
     id: int
@@ -314,33 +347,13 @@ def _status_items(
         target_statuses: list[TargetStatus] = []
         for target in targets:
             spec = target_spec(target)
-            figure = latest.get(target.pk)
-            if figure is None:
-                completion = None
-            elif spec.kind == Target.Kind.MILESTONE:
-                completion = target_completion(spec, stage=figure["stage"] or "", stages=stages)
-            else:
-                completion = target_completion(spec, figure["actual"])
             planned = {(pv.year, pv.month): float(pv.value) for pv in target.planned_values.all()}
             expected = expected_share(spec, Schedule(start=start, deadline=deadline, planned=planned), on)
-            rows_for_item.append((spec, completion, expected))
-            target_statuses.append(
-                TargetStatus(
-                    id=target.pk,
-                    kind=target.kind,
-                    subject=target.subject,
-                    op=target.op,
-                    value=spec.value,
-                    value_max=spec.value_max,
-                    unit=target.unit,
-                    actual=None if figure is None or figure["actual"] is None else float(figure["actual"]),
-                    stage=figure["stage"] if figure else "",
-                    completion=completion,
-                    expected=expected,
-                    as_of=figure["period_end"] if figure else None,
-                    weight=spec.weight,
-                )
+            target_state = target_status(
+                target, spec, latest.get(target.pk), stages=stages, expected=expected
             )
+            rows_for_item.append((spec, target_state.completion, expected))
+            target_statuses.append(target_state)
         overdue = (
             not public
             and assignment is not None

@@ -21,7 +21,6 @@ from minsheng.delivery.models import (
     ProgressReport,
     ReportStatus,
 )
-from minsheng.delivery.schedule import target_completion
 from minsheng.delivery.selectors import (
     HANDED_IN,
     delivery_start,
@@ -29,6 +28,7 @@ from minsheng.delivery.selectors import (
     reporting_periods,
     stages_of,
     target_spec,
+    target_status,
 )
 from minsheng.notifications.models import Notification, NotificationKind
 from minsheng.notifications.services import notify_now
@@ -53,7 +53,6 @@ def reminders_send(*, today: dt.date) -> dict[str, int]:
     Only items the office has assigned (an Assignment) in plans not closed get reminders. Due soon goes to
     the lead department's reporters; overdue (the latest overdue period of an item) to its reporters and
     head. Without a lead department, to all the item's departments."""
-    from minsheng.delivery.selectors import TargetStatus
 
     counts = {NotificationKind.REPORT_DUE_SOON.value: 0, NotificationKind.REPORT_OVERDUE.value: 0}
     items = list(
@@ -104,29 +103,9 @@ def reminders_send(*, today: dt.date) -> dict[str, int]:
                 continue
             targets = []
             for target in item.targets.all():
-                spec = target_spec(target)
                 actual, stage = latest.get(target.pk, (None, ""))
-                if target.pk not in latest:
-                    completion = None
-                elif spec.kind == Target.Kind.MILESTONE:
-                    completion = target_completion(spec, stage=stage or "", stages=stages)
-                else:
-                    completion = target_completion(spec, actual)
-                targets.append(
-                    TargetStatus(
-                        id=target.pk,
-                        kind=target.kind,
-                        subject=target.subject,
-                        op=target.op,
-                        value=spec.value,
-                        value_max=spec.value_max,
-                        unit=target.unit,
-                        actual=None,
-                        stage="",
-                        completion=completion,
-                        expected=0.0,
-                    )
-                )
+                figure = {"actual": actual, "stage": stage} if target.pk in latest else None
+                targets.append(target_status(target, target_spec(target), figure, stages=stages))
             if not targets:
                 continue
             periods = reporting_periods(
