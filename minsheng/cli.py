@@ -22,7 +22,7 @@ def _format_number(value: float | None) -> str:
     return f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
-def render_text(document, out: TextIO) -> None:  # noqa: ANN001 - PlanDocument, imported lazily
+def render_text(document, out: TextIO) -> None:
     """Write a plan as a table a person can read."""
     head = document.title
     meta = " · ".join(

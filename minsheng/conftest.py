@@ -45,7 +45,7 @@ def anonymous() -> AnonymousUser:
 
 
 @pytest.fixture
-def office_client(client, db):  # noqa: ANN001, ANN201
+def office_client(client, db):
     """The test client signed in as a fresh office user (staff, so the admin is open to it)."""
     from minsheng.accounts.tests.factories import OfficeUserFactory
 

@@ -45,7 +45,7 @@ def phones(
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
 
-        def person(username: str | None = None, password: str = PASSWORD):  # noqa: ANN202
+        def person(username: str | None = None, password: str = PASSWORD):
             context = chromium.new_context(
                 viewport={"width": width, "height": height},
                 locale="zh-CN",

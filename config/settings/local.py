@@ -5,9 +5,9 @@ import os
 from .base import *  # noqa: F403
 
 DEBUG = True
-SECRET_KEY = os.environ.get("SECRET_KEY") or "django-insecure-local-only-minsheng-development-key"  # noqa: S105
+SECRET_KEY = os.environ.get("SECRET_KEY") or "django-insecure-local-only-minsheng-development-key"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")  # noqa: F405
-STORAGES = {  # noqa: F405 - no manifest needed when nothing is collected
+STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

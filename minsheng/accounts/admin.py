@@ -27,11 +27,11 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_select_related = ("actor",)
     readonly_fields = ("created_at", "actor", "verb", "object_type", "object_id", "details")
 
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+    def has_add_permission(self, request) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -10,7 +10,7 @@ class OfficeAdminSite(admin.AdminSite):
     site_title = _("minsheng admin")
     index_title = _("Administration")
 
-    def has_permission(self, request) -> bool:  # noqa: ANN001
+    def has_permission(self, request) -> bool:
         return bool(request.user.is_active and request.user.has_perm("accounts.use_admin"))
 
 
@@ -22,11 +22,11 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     """A list and detail pages to read; nothing is added, changed or deleted there (writes go through the
     services, on the apps' own pages or the admin's service-backed forms)."""
 
-    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

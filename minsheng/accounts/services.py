@@ -34,7 +34,7 @@ def user_create(
     password: str | None,
     role: str = User.Role.PUBLIC,
     is_staff: bool = False,
-    department=None,  # noqa: ANN001 - plans.Department
+    department=None,
     email: str = "",
     by: User | None = None,
 ) -> User:

@@ -34,10 +34,10 @@ class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -70,13 +70,13 @@ class DeliverySettingsAdmin(admin.ModelAdmin):
     list_select_related = ("plan",)
     fields = ("plan", "start", "yellow_gap", "red_gap", "stages")
 
-    def get_readonly_fields(self, request, obj=None):  # noqa: ANN001, ANN201
+    def get_readonly_fields(self, request, obj=None):
         return ("plan",) if obj is not None else ()
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    def save_model(self, request, obj, form, change) -> None:  # noqa: ANN001
+    def save_model(self, request, obj, form, change) -> None:
         data = form.cleaned_data
         saved = delivery_settings_set(
             plan=obj.plan,
@@ -130,13 +130,13 @@ class ProgressReportAdmin(ReadOnlyAdmin):
     actions = ["accept_selected", "publish_selected", "unpublish_selected"]
 
     @admin.action(description=gettext_lazy("Accept the selected approved reports and publish them"))
-    def accept_selected(self, request, queryset) -> None:  # noqa: ANN001
+    def accept_selected(self, request, queryset) -> None:
         self._each(
             request, queryset, lambda r: report_accept(report=r, by=request.user, expected_version=r.version)
         )
 
     @admin.action(description=gettext_lazy("Publish the selected accepted reports"))
-    def publish_selected(self, request, queryset) -> None:  # noqa: ANN001
+    def publish_selected(self, request, queryset) -> None:
         self._each(
             request,
             queryset,
@@ -146,7 +146,7 @@ class ProgressReportAdmin(ReadOnlyAdmin):
         )
 
     @admin.action(description=gettext_lazy("Withdraw the selected reports from the public pages"))
-    def unpublish_selected(self, request, queryset) -> None:  # noqa: ANN001
+    def unpublish_selected(self, request, queryset) -> None:
         self._each(
             request,
             queryset,
@@ -155,7 +155,7 @@ class ProgressReportAdmin(ReadOnlyAdmin):
             ),
         )
 
-    def _each(self, request, queryset, step) -> None:  # noqa: ANN001
+    def _each(self, request, queryset, step) -> None:
         done, refused = 0, []
         for report in queryset:
             try:

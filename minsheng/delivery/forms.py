@@ -86,7 +86,7 @@ class AssignmentForm(forms.Form):
         help_text=_("Day of the month after each period ends (1–28)."),
     )
 
-    def __init__(self, *args, departments, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def __init__(self, *args, departments, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "lead").queryset = departments
         model_choice_field(self, "supporting").queryset = departments
@@ -95,7 +95,7 @@ class AssignmentForm(forms.Form):
 class ScheduleForm(forms.Form):
     """One optional field per month: the cumulative value planned by the month's end."""
 
-    def __init__(self, *args, months: Sequence[tuple[int, int]], milestone: bool, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, months: Sequence[tuple[int, int]], milestone: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.months = list(months)
         for year, month in self.months:
@@ -190,14 +190,14 @@ class ReportForm(forms.Form):
     funds_spent = _amount(_("Funds spent to date (yuan)"), places=2)
     version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
-    def __init__(  # noqa: ANN204
+    def __init__(
         self,
-        *args,  # noqa: ANN002
+        *args,
         periods: Sequence[Period],
         milestone: bool,
         unit: str = "",
         editing: bool = False,
-        **kwargs,  # noqa: ANN003
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.fields["version"].required = editing

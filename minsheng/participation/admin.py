@@ -79,7 +79,7 @@ class ServiceForm(forms.ModelForm):
 
 
 class ServiceFormAdmin(admin.ModelAdmin):
-    def get_form(self, request, obj=None, change=False, **kwargs):  # noqa: ANN001, ANN201
+    def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
 
         class WithRequest(form):
@@ -88,19 +88,19 @@ class ServiceFormAdmin(admin.ModelAdmin):
         WithRequest.request = request
         return WithRequest
 
-    def save_model(self, request, obj, form, change) -> None:  # noqa: ANN001
+    def save_model(self, request, obj, form, change) -> None:
         """The service saved what it had to in the form's clean."""
 
-    def save_related(self, request, form, formsets, change) -> None:  # noqa: ANN001
+    def save_related(self, request, form, formsets, change) -> None:
         """Nothing related is edited here."""
 
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+    def has_add_permission(self, request) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    def _each(self, request, queryset, step) -> None:  # noqa: ANN001
+    def _each(self, request, queryset, step) -> None:
         done, refused = 0, []
         for obj in queryset:
             try:
@@ -137,13 +137,13 @@ class WindowAdmin(admin.ModelAdmin):
         "ip_limit_minutes",
     )
 
-    def get_readonly_fields(self, request, obj=None):  # noqa: ANN001, ANN201
+    def get_readonly_fields(self, request, obj=None):
         return ("plan", "phase") if obj is not None else ()
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    def save_model(self, request, obj, form, change) -> None:  # noqa: ANN001
+    def save_model(self, request, obj, form, change) -> None:
         data = {name: getattr(obj, name) for name in self.fields if name not in ("plan", "phase")}
         saved = window_set(plan=obj.plan, phase=obj.phase, by=request.user, **data)
         obj.pk = saved.pk
@@ -156,17 +156,17 @@ class SensitiveWordAdmin(admin.ModelAdmin):
     search_fields = ("word",)
     fields = ("plan", "word")
 
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_change_permission(self, request, obj=None) -> bool:
         return obj is None and super().has_change_permission(request, obj)
 
-    def save_model(self, request, obj, form, change) -> None:  # noqa: ANN001
+    def save_model(self, request, obj, form, change) -> None:
         saved = sensitive_word_add(word=obj.word, plan=obj.plan, by=request.user)
         obj.pk = saved.pk
 
-    def delete_model(self, request, obj) -> None:  # noqa: ANN001
+    def delete_model(self, request, obj) -> None:
         sensitive_word_remove(sensitive_word=obj, by=request.user)
 
-    def delete_queryset(self, request, queryset) -> None:  # noqa: ANN001
+    def delete_queryset(self, request, queryset) -> None:
         for entry in queryset:
             sensitive_word_remove(sensitive_word=entry, by=request.user)
 
@@ -293,7 +293,7 @@ class SuggestionAdmin(ServiceFormAdmin):
     )
     actions = ["accept_selected"]
 
-    def get_queryset(self, request):  # noqa: ANN001, ANN201
+    def get_queryset(self, request):
         return super().get_queryset(request).annotate(merged_total=Count("merged_from", distinct=True))
 
     @admin.display(description=gettext_lazy("history"))
@@ -305,7 +305,7 @@ class SuggestionAdmin(ServiceFormAdmin):
         return obj.merged_total  # type: ignore[attr-defined]  # annotated by get_queryset
 
     @admin.action(description=gettext_lazy("Accept the selected suggestions as candidate items"))
-    def accept_selected(self, request, queryset) -> None:  # noqa: ANN001
+    def accept_selected(self, request, queryset) -> None:
         self._each(request, queryset, lambda s: suggestion_accept(suggestion=s, by=request.user))
 
 
@@ -381,13 +381,13 @@ class NeedsReviewFilter(admin.SimpleListFilter):
     title = gettext_lazy("queue")
     parameter_name = "queue"
 
-    def lookups(self, request, model_admin):  # noqa: ANN001, ANN201
+    def lookups(self, request, model_admin):
         return (
             ("review", gettext_lazy("Waiting for a moderator")),
             ("unanswered", gettext_lazy("Published, no response yet")),
         )
 
-    def queryset(self, request, queryset):  # noqa: ANN001, ANN201
+    def queryset(self, request, queryset):
         if self.value() == "review":
             return queryset.filter(status__in=[CommentStatus.PENDING, CommentStatus.HIDDEN])
         if self.value() == "unanswered":
@@ -432,7 +432,7 @@ class CommentAdmin(ServiceFormAdmin):
     )
     actions = ["publish_selected", "reject_selected", "hide_selected"]
 
-    def get_queryset(self, request):  # noqa: ANN001, ANN201
+    def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
@@ -475,21 +475,21 @@ class CommentAdmin(ServiceFormAdmin):
     def open_flags(self, obj: Comment) -> int:
         return obj.open_flag_count  # type: ignore[attr-defined]  # annotated by get_queryset
 
-    def _decide(self, request, queryset, decision: str) -> None:  # noqa: ANN001
+    def _decide(self, request, queryset, decision: str) -> None:
         self._each(
             request, queryset, lambda c: comment_moderate(comment=c, by=request.user, decision=decision)
         )
 
     @admin.action(description=gettext_lazy("Publish the selected comments"))
-    def publish_selected(self, request, queryset) -> None:  # noqa: ANN001
+    def publish_selected(self, request, queryset) -> None:
         self._decide(request, queryset, Decision.PUBLISH)
 
     @admin.action(description=gettext_lazy("Reject the selected comments"))
-    def reject_selected(self, request, queryset) -> None:  # noqa: ANN001
+    def reject_selected(self, request, queryset) -> None:
         self._decide(request, queryset, Decision.REJECT)
 
     @admin.action(description=gettext_lazy("Hide the selected comments"))
-    def hide_selected(self, request, queryset) -> None:  # noqa: ANN001
+    def hide_selected(self, request, queryset) -> None:
         self._decide(request, queryset, Decision.HIDE)
 
 

@@ -110,7 +110,7 @@ class SuggestionForm(forms.Form):
         empty_label=_("— not sure —"),
     )
 
-    def __init__(self, *args, actions: QuerySet[Action], max_length: int, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, actions: QuerySet[Action], max_length: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         model_choices_set(self, "action", actions, lambda a: f"{a.no}. {a.title}" if a.title else str(a.no))
         for name in ("content", "reason"):
@@ -123,7 +123,7 @@ class SuggestionForm(forms.Form):
 class CommentForm(forms.Form):
     text = _text(_("Your comment"), rows=5)
 
-    def __init__(self, *args, max_length: int | None = None, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, max_length: int | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if max_length:
             self.fields["text"].help_text = _limit(max_length)
@@ -137,7 +137,7 @@ class ModerateForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect)
     note = _text(_("Note (optional; a rejected comment's author sees it)"), rows=2)
 
-    def __init__(self, *args, allowed: Iterable[str] | None = None, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, allowed: Iterable[str] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if allowed is not None:
             allowed = set(allowed)
@@ -158,7 +158,7 @@ class RespondForm(forms.Form):
         empty_value=None,
     )
 
-    def __init__(self, *args, revisions: Iterable[ItemRevision] = (), **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, revisions: Iterable[ItemRevision] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.revisions = {r.pk: r for r in revisions}
         choice_field(self, "revision").choices = [("", _("— no change —"))] + [
@@ -188,7 +188,7 @@ class MergeForm(forms.Form):
     )
     note = _text(_("Note (optional)"), rows=2)
 
-    def __init__(self, *args, candidates: QuerySet, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, candidates: QuerySet, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         model_choices_set(self, "into", candidates, lambda s: f"#{s.pk} {s.title}")
         self.fields["into"].error_messages["required"] = _("Choose the suggestion to merge into.")
@@ -209,6 +209,6 @@ class LinkForm(forms.Form):
         empty_label=_("— none —"),
     )
 
-    def __init__(self, *args, items: QuerySet[Item], **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, items: QuerySet[Item], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         model_choices_set(self, "item", items, lambda i: f"{i.no}. {i.title or i.text[:40]}")

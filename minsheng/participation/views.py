@@ -684,7 +684,7 @@ def screening(request: HttpRequest) -> HttpResponse:
 
 def _screen_page(
     request: HttpRequest, found: Any, *, bound: dict[str, Form] | None = None, status: int = 200
-):  # noqa: ANN202
+):
     forms: dict[str, Form | None] = {"accept": None, "merge": None, "decline": None, "link": None}
     steps = screening_steps(suggestion=found, user=request.user)
     if "accept" in steps:

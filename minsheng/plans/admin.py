@@ -25,10 +25,10 @@ class ReadOnlyInline(admin.TabularInline):
     can_delete = False
     show_change_link = True
 
-    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -47,9 +47,12 @@ class PlanStatusForm(forms.ModelForm):
 
     def clean_status(self) -> str:
         status = self.cleaned_data["status"]
-        if self.instance.pk and status != self.instance.status:
-            if problem := plan_status_problem(plan=self.instance, status=status):
-                raise forms.ValidationError(problem)
+        if (
+            self.instance.pk
+            and status != self.instance.status
+            and (problem := plan_status_problem(plan=self.instance, status=status))
+        ):
+            raise forms.ValidationError(problem)
         return status
 
 
@@ -64,13 +67,13 @@ class PlanAdmin(admin.ModelAdmin):
     readonly_fields = ("region", "year", "title", "created_at", "updated_at")
     inlines = [PlanVersionInline]
 
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+    def has_add_permission(self, request) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    def save_model(self, request, obj, form, change) -> None:  # noqa: ANN001
+    def save_model(self, request, obj, form, change) -> None:
         try:
             plan_status_set(plan=obj, status=form.cleaned_data["status"], by=request.user)
         except PlanStatusError as error:  # a guard changed its mind since the form was checked

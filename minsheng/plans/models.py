@@ -23,7 +23,7 @@ class Op(models.TextChoices):
     RANGE = "range", _("between")
 
 
-def _amount_field(verbose_name, **kwargs) -> models.DecimalField:  # noqa: ANN001
+def _amount_field(verbose_name, **kwargs) -> models.DecimalField:
     return models.DecimalField(verbose_name, max_digits=20, decimal_places=4, **kwargs)
 
 

@@ -69,7 +69,7 @@ class BallotForm(forms.Form):
         error_messages={"invalid_choice": _("The ballot holds something that is not a candidate.")},
     )
 
-    def __init__(self, *args, candidates=(), **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def __init__(self, *args, candidates=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         choice_field(self, "items").choices = [
             (item.pk, f"{item.no}. {item.title or item.text}") for item in candidates
@@ -91,7 +91,7 @@ class TieForm(forms.Form):
         help_text=_limit(MAX_NOTE_LENGTH),
     )
 
-    def __init__(self, *args, tied=(), **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def __init__(self, *args, tied=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         choice_field(self, "items").choices = [
             (item.pk, f"{item.no}. {item.title or item.text}") for item in tied

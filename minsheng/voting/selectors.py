@@ -129,7 +129,7 @@ def vote_tally_sorted(view: VoteView) -> list[BallotRow]:
     return sorted(view.rows, key=lambda row: -row.votes)
 
 
-def vote_progress(*, round: VoteRound) -> dict[str, Any]:  # noqa: A002
+def vote_progress(*, round: VoteRound) -> dict[str, Any]:
     """For the office while the vote is open: how many of the roll have voted, and who has not (never what
     anyone chose)."""
     voted = set(BallotReceipt.objects.filter(round=round).values_list("voter_id", flat=True))
@@ -197,7 +197,7 @@ def rating_view(*, plan: Plan, user: Any) -> RatingView:
     return RatingView(plan=plan, round=round_, items=items, mine=mine)
 
 
-def rating_mine(*, round: RatingRound, item: Item, user: Any) -> Rating | None:  # noqa: A002
+def rating_mine(*, round: RatingRound, item: Item, user: Any) -> Rating | None:
     return Rating.objects.filter(round=round, item=item, rater=user).first()
 
 
@@ -219,7 +219,7 @@ def rating_counts(round_: RatingRound) -> dict[int, dict[str, dict[str, int]]]:
 
 def rater_counts(round_: RatingRound) -> dict[str, int]:
     """How many people have rated at least one item, per group (live)."""
-    result = {group: 0 for group in RaterGroup.values}
+    result = dict.fromkeys(RaterGroup.values, 0)
     rows = Rating.objects.filter(round=round_).values("group").annotate(people=Count("rater", distinct=True))
     for row in rows:
         result[row["group"]] = row["people"]
@@ -270,7 +270,7 @@ def flag_reason(flag: RatingFlag) -> str:
     }
 
 
-def rating_results(*, round: RatingRound) -> list[ItemResult]:  # noqa: A002
+def rating_results(*, round: RatingRound) -> list[ItemResult]:
     """Per item, as fixed at close: counts and satisfaction rate for deputies and for the public, the flag."""
     flags = {flag.item_id: flag for flag in RatingFlag.objects.filter(round=round).select_related("notice")}
     by_item: dict[int, dict[str, RatingTally]] = {}
@@ -304,7 +304,7 @@ def rating_totals(results: list[ItemResult]) -> list[GroupResult]:
     return totals
 
 
-def rating_comments(*, round: RatingRound) -> list[Rating]:  # noqa: A002
+def rating_comments(*, round: RatingRound) -> list[Rating]:
     """Ratings with a comment, for the office: item, group and grade, not the person."""
     return list(
         Rating.objects.filter(round=round)
@@ -319,5 +319,5 @@ def item_count(*, plan: Plan) -> int:
     return Item.objects.filter(plan=plan, removed_in=None).count()
 
 
-def rated_count(*, round: RatingRound, user: Any) -> int:  # noqa: A002
+def rated_count(*, round: RatingRound, user: Any) -> int:
     return Rating.objects.filter(round=round, rater=user).count() if user.is_authenticated else 0

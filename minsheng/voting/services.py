@@ -212,7 +212,7 @@ def vote_set(
 
 
 @transaction.atomic
-def vote_open(*, round: VoteRound, by: User) -> VoteRound:  # noqa: A002
+def vote_open(*, round: VoteRound, by: User) -> VoteRound:
     """Open the vote: the plan's current items become the candidates on the ballot, in their order."""
     require(by, "voting.manage_vote", round.plan)
     # Locks in one order everywhere: the plan, then its round.
@@ -271,7 +271,7 @@ def vote_open(*, round: VoteRound, by: User) -> VoteRound:  # noqa: A002
     return round_
 
 
-def ballot_check(*, round: VoteRound, item_ids: Iterable[Any]) -> list[int]:  # noqa: A002
+def ballot_check(*, round: VoteRound, item_ids: Iterable[Any]) -> list[int]:
     """The candidate ids of a ballot's choices, or VotingError: unknown items, repeats, a wrong count."""
     try:
         if isinstance(item_ids, str | bytes):
@@ -362,7 +362,7 @@ def _result(round_: VoteRound, candidates: list[Candidate]) -> tuple[set[int], s
 
 
 @transaction.atomic
-def vote_close(*, round: VoteRound, by: User) -> VoteRound:  # noqa: A002
+def vote_close(*, round: VoteRound, by: User) -> VoteRound:
     """Close the vote and publish the tally. Without a tie the plan is adopted with the chosen items at once;
     a tie for the last places is reported and waits for the office's decision (:func:`vote_tie_decide`)."""
     require(by, "voting.manage_vote", round.plan)
@@ -399,7 +399,7 @@ def vote_close(*, round: VoteRound, by: User) -> VoteRound:  # noqa: A002
 
 
 @transaction.atomic
-def vote_tie_decide(*, round: VoteRound, by: User, item_ids: Sequence[Any], reason: str) -> VoteRound:  # noqa: A002
+def vote_tie_decide(*, round: VoteRound, by: User, item_ids: Sequence[Any], reason: str) -> VoteRound:
     """The office decides a tie for the last places, choosing exactly the places left among the tied items,
     with a reason that is published beside the tally; then the plan is adopted."""
     require(by, "voting.manage_vote", round.plan)
@@ -503,7 +503,7 @@ def rating_set(*, plan: Plan, by: User, opens_at: Any, closes_at: Any, threshold
 
 
 @transaction.atomic
-def rating_open(*, round: RatingRound, by: User) -> RatingRound:  # noqa: A002
+def rating_open(*, round: RatingRound, by: User) -> RatingRound:
     """Open the rating: deputies and residents may rate until it closes; the deputies are told."""
     require(by, "voting.manage_rating", round.plan)
     # Locks in one order everywhere: the plan, then its round.
@@ -538,7 +538,7 @@ def _group(user: User) -> str:
 
 def item_rate(
     *,
-    round: RatingRound,  # noqa: A002
+    round: RatingRound,
     item: Item,
     by: User,
     grade: str,
@@ -586,7 +586,7 @@ def item_rate(
 
 
 @transaction.atomic
-def rating_close(*, round: RatingRound, by: User) -> RatingRound:  # noqa: A002
+def rating_close(*, round: RatingRound, by: User) -> RatingRound:
     """Close the rating: results are published and items under the threshold, for deputies or for the
     public, are flagged to the office (and told to it in its notifications)."""
     require(by, "voting.manage_rating", round.plan)

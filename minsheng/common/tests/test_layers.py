@@ -350,7 +350,7 @@ def test_the_check_lets_pass(module, source):
 
 
 def test_an_app_off_the_table_is_refused():
-    with pytest.raises(KeyError, match="minsheng.reports stands on no floor"):
+    with pytest.raises(KeyError, match=r"minsheng\.reports stands on no floor"):
         _check("minsheng.plans.services", "from minsheng.reports import x\n")
     with pytest.raises(KeyError, match="stands on no floor"):
         _check("minsheng.reports.services", "import os\n")

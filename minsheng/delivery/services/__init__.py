@@ -65,13 +65,13 @@ from minsheng.delivery.services.settings import (
 )
 
 __all__ = [
-    "ConflictError",
     "DUE_SOON_DAYS",
-    "DeliveryError",
     "MAX_EVIDENCE_BYTES",
     "MAX_EVIDENCE_PER_REPORT",
     "REMINDER_SCHEDULE_NAME",
     "REMINDER_TASK",
+    "ConflictError",
+    "DeliveryError",
     "assignment_set",
     "delivery_settings_set",
     "delivery_settings_validate",

@@ -84,7 +84,7 @@ def evidence_kind(content: bytes) -> tuple[str, str]:
                     image.verify()
                 with Image.open(io.BytesIO(content)) as image:
                     image.load()
-        except Exception:  # Pillow raises many kinds of error for a damaged or hostile file
+        except Exception:  # noqa: BLE001 - Pillow raises many kinds of error for a damaged or hostile file
             raise DeliveryError({"file": [_("This image is damaged or cannot be read.")]}) from None
         if found_format != expected_format:
             raise DeliveryError({"file": [not_allowed]})

@@ -162,7 +162,7 @@ def test_the_scheduled_task_sends_today_s_reminders(world, monkeypatch):
 
     from minsheng.delivery.tasks import send_reminders
 
-    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2025, 7, 10))  # noqa: ARG005
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2025, 7, 10))
     assert send_reminders() == {"report_due_soon": 0, "report_overdue": 2}
 
 

@@ -71,7 +71,7 @@ def seed(seed_docx):
     items = {item.no: item for item in plan.items.prefetch_related("targets")}
     targets = {no: list(item.targets.order_by("position", "id")) for no, item in items.items()}
 
-    def record(no, index=0, *, publish=True, on=JUNE_30, **figures):  # noqa: ANN001, ANN003
+    def record(no, index=0, *, publish=True, on=JUNE_30, **figures):
         services.report_record_accepted(
             target=targets[no][index], by=office, period_end=on, publish=publish, **figures
         )
@@ -90,7 +90,7 @@ def seed(seed_docx):
 
 
 def test_plan_status_on_the_seed(seed):
-    plan, items, _targets, _office = seed
+    plan, _items, _targets, _office = seed
     status = plan_status(plan=plan, on=JUNE_30)
     assert len(status.items) == 40
     by_no = {item.no: item for item in status.items}
@@ -311,7 +311,7 @@ def test_report_queue_per_role(world):
     approved = world.report(ReportStatus.APPROVED, period_end=dt.date(2025, 4, 30))
     returned = world.report(ReportStatus.RETURNED, period_end=dt.date(2025, 3, 31))
 
-    def queue(who):  # noqa: ANN001
+    def queue(who):
         return {r.pk for r in selectors.report_queue(user=getattr(world, who))}
 
     assert queue("reporter") == {draft.pk, returned.pk}

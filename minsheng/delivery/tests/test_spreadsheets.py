@@ -31,7 +31,7 @@ from minsheng.plans.tests.factories import ItemFactory, TargetFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("en")]
 
 
-def _template(world, department=None) -> bytes:  # noqa: ANN001
+def _template(world, department=None) -> bytes:
     return progress_template_build(plan=world.plan, department=department)
 
 
@@ -53,7 +53,7 @@ def _fill(
     return out.getvalue()
 
 
-def _good(world) -> bytes:  # noqa: ANN001
+def _good(world) -> bytes:
     return _fill(
         _template(world),
         {

@@ -100,7 +100,7 @@ def test_the_public_item_page_hides_unpublished_figures(client, world):
 # --- query counts ----------------------------------------------------------------------------------------
 
 
-def _grow(world, n: int) -> None:  # noqa: ANN001
+def _grow(world, n: int) -> None:
     """``n`` more items led by the world's lead department, each with two targets, accepted figures,
     a draft, and a notice."""
     for index in range(n):
@@ -123,7 +123,7 @@ def _grow(world, n: int) -> None:  # noqa: ANN001
         )
 
 
-def _queries(client, url: str) -> int:  # noqa: ANN001
+def _queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)

@@ -52,7 +52,7 @@ PAGES = {
 PRIVATE = {"draft": "draft", "draft_edit": "draft", "published": "published", "notice": "notice"}
 
 
-def _url(name: str, world, objects) -> str:  # noqa: ANN001
+def _url(name: str, world, objects) -> str:
     plan, item = world.plan.pk, world.item.pk
     return {
         "dashboard": reverse("delivery:dashboard", args=[plan]),
@@ -180,7 +180,7 @@ def test_a_forbidden_report_notice_or_file_answers_as_a_missing_one(client, worl
 # --- the office: assignment ------------------------------------------------------------------------------
 
 
-def _assignment_data(world, **changes) -> dict:  # noqa: ANN001
+def _assignment_data(world, **changes) -> dict:
     data = {
         "lead": world.support.pk,
         "supporting": [world.lead.pk],

@@ -152,7 +152,7 @@ def test_evidence_is_removed_from_a_draft_only_by_its_reporter(client, world, me
     assert not Evidence.objects.filter(pk=evidence.pk).exists()
 
 
-def _post_step(client, world, role, name, report, **data):  # noqa: ANN001
+def _post_step(client, world, role, name, report, **data):
     return _as(client, world, role).post(
         reverse(name, args=[report.pk]), {"version": ProgressReport.objects.get(pk=report.pk).version, **data}
     )

@@ -48,7 +48,7 @@ class _Undo(Exception):
     """Rolls back a step that was accepted, so that the next one starts from the same record."""
 
 
-def _accepted(call) -> bool:  # noqa: ANN001
+def _accepted(call) -> bool:
     """Whether the service takes the step; whatever it writes is rolled back."""
     try:
         with transaction.atomic():
@@ -60,7 +60,7 @@ def _accepted(call) -> bool:  # noqa: ANN001
         return False
 
 
-def _report_calls(world, report, user, evidence):  # noqa: ANN001
+def _report_calls(world, report, user, evidence):
     v = report.version
     return {
         "edit": lambda: services.report_save(
@@ -85,7 +85,7 @@ def _report_calls(world, report, user, evidence):  # noqa: ANN001
     }
 
 
-def _report_with_evidence(world, state: str):  # noqa: ANN001
+def _report_with_evidence(world, state: str):
     """A report of department A with a file attached while it was a draft, brought to ``state``."""
     report = world.report(ReportStatus.DRAFT)
     evidence = services.evidence_add(
@@ -130,7 +130,7 @@ def test_report_buttons_are_the_steps_the_service_accepts(world, media, state):
             assert (step in shown) == _accepted(call), (state, role, step)
 
 
-def _notice_calls(notice, user):  # noqa: ANN001
+def _notice_calls(notice, user):
     v = notice.version
     return {
         "reply": lambda: services.notice_reply(

@@ -24,7 +24,7 @@ ROLES = (
 )
 
 
-def _as(client, world, role):  # noqa: ANN001
+def _as(client, world, role):
     """The client signed in as one of the world's users (or nobody), reading English."""
     client.logout()
     if role != "anonymous":
@@ -33,7 +33,7 @@ def _as(client, world, role):  # noqa: ANN001
     return client
 
 
-def _notice(world, **kwargs) -> SupervisionNotice:  # noqa: ANN001
+def _notice(world, **kwargs) -> SupervisionNotice:
     return services.notice_issue(
         item=world.item,
         by=world.office,

@@ -24,7 +24,7 @@ AFTER = [
 MOMENT = dt.datetime(2025, 3, 1, 9, 30, tzinfo=dt.UTC)
 
 
-def _migrate(targets: list[tuple[str, str]]):  # noqa: ANN202
+def _migrate(targets: list[tuple[str, str]]):
     executor = MigrationExecutor(connection)
     executor.migrate(targets)
     return MigrationExecutor(connection).loader.project_state(targets).apps

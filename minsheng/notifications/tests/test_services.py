@@ -45,7 +45,7 @@ def test_every_registered_check_must_allow_the_address(people, address_checks):
 
 
 def test_a_check_is_registered_once(address_checks):
-    def check(user):  # noqa: ANN001, ANN202
+    def check(user):
         return True
 
     address_check_add(check)
@@ -105,7 +105,7 @@ def test_notify_mails_only_where_the_rule_allows(people, address_checks, django_
 def test_a_mail_server_that_is_down_does_not_undo_the_notification(
     people, django_capture_on_commit_callbacks, monkeypatch
 ):
-    def down(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def down(*args, **kwargs):
         raise ConnectionRefusedError
 
     monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", down)

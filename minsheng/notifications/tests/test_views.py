@@ -18,7 +18,7 @@ def in_english(client):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
 
 
-def _text(response) -> str:  # noqa: ANN001
+def _text(response) -> str:
     return response.content.decode()
 
 

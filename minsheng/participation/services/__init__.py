@@ -67,12 +67,12 @@ from minsheng.participation.services.windows import (
 from minsheng.participation.workflows import Decision
 
 __all__ = [
-    "Decision",
     "DEFAULT_CONFIRMATIONS_PER_USER_PER_HOUR",
     "DEFAULT_REGISTRATIONS_PER_IP_PER_HOUR",
     "EMAIL_CONFIRMATION_HOURS",
     "MAX_COST",
     "MAX_FLAG_REASON_LENGTH",
+    "Decision",
     "ParticipationError",
     "account_register",
     "address_confirmed",

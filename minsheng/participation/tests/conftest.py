@@ -119,6 +119,6 @@ def nothing_stored(db):
     return Checker()
 
 
-def shift(rows, **delta) -> None:  # noqa: ANN001
+def shift(rows, **delta) -> None:
     """Move rows' created_at into the past (rate limits count by created_at)."""
     rows.update(created_at=timezone.now() - dt.timedelta(**delta))

@@ -22,10 +22,10 @@ from minsheng.participation.tests.test_comments import refused
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("en")]
 
-PASSWORD = "Gas-mains-12km!"  # noqa: S105
+PASSWORD = "Gas-mains-12km!"
 
 
-def register(**values):  # noqa: ANN003, ANN201
+def register(**values):
     fields = {
         "username": "张三",
         "password": PASSWORD,
@@ -37,7 +37,7 @@ def register(**values):  # noqa: ANN003, ANN201
     return services.account_register(**fields)
 
 
-def _token(mail) -> str:  # noqa: ANN001
+def _token(mail) -> str:
     """The token the mail carries (a link when the route exists, the bare code otherwise)."""
     for line in mail.body.splitlines():
         line = line.strip()

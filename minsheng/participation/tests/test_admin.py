@@ -29,7 +29,7 @@ def office_client(client, world):
     return client
 
 
-def _held(world) -> Comment:  # noqa: ANN001
+def _held(world) -> Comment:
     world.window.moderation = ModerationMode.PRE
     world.window.save()
     return services.comment_submit(item=world.item, by=world.public, text="待审核的意见", ip=IP)

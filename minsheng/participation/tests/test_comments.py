@@ -33,11 +33,11 @@ from minsheng.plans.tests.factories import PlanVersionFactory
 pytestmark = pytest.mark.usefixtures("en")
 
 
-def submit(world, text="燃气管道改造要避开供暖季。", *, by=None, item=None, ip=IP):  # noqa: ANN001, ANN201
+def submit(world, text="燃气管道改造要避开供暖季。", *, by=None, item=None, ip=IP):
     return services.comment_submit(item=item or world.item, by=by or world.public, text=text, ip=ip)
 
 
-def refused(nothing_stored, call, *messages: str, error=ParticipationError) -> None:  # noqa: ANN001
+def refused(nothing_stored, call, *messages: str, error=ParticipationError) -> None:
     """``call`` raises ``error`` whose messages include every one of ``messages``; nothing is stored."""
     nothing_stored.mark()
     with pytest.raises(error) as info:

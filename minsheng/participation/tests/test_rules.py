@@ -137,8 +137,16 @@ def test_the_matrix_covers_every_participation_rule():
     tested = {perm.split("@")[0] for perm in MATRIX}
     view_models = {
         f"participation.view_{m}"
-        for m in ("window", "sensitiveword", "participant", "emailconfirmation", "flag", "support")
-        + ("response", "follow")
+        for m in (
+            "window",
+            "sensitiveword",
+            "participant",
+            "emailconfirmation",
+            "flag",
+            "support",
+            "response",
+            "follow",
+        )
     }
     assert declared - tested <= view_models  # the admin's read-only pages share one rule (office)
     assert tested <= declared

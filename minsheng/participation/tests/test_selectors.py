@@ -17,7 +17,7 @@ from minsheng.plans.models import ItemRevision
 from minsheng.plans.tests.factories import PlanVersionFactory
 
 
-def _queries(call) -> int:  # noqa: ANN001
+def _queries(call) -> int:
     with CaptureQueriesContext(connection) as ctx:
         call()
     return len(ctx.captured_queries)
@@ -108,7 +108,7 @@ def test_the_item_page_query_count_does_not_grow_with_comments(
 
 
 def test_the_report_counts_comments_support_and_outcomes_per_item(world):
-    gas, health, road = world.items
+    gas, health, _road = world.items
     texts = ["老旧小区燃气管道要尽快改造", "燃气管道改造请避开冬季", "希望燃气管道改造覆盖更多小区"]
     comments = [services.comment_submit(item=gas, by=PublicUserFactory(), text=t, ip=None) for t in texts]
     services.comment_respond(comment=comments[0], by=world.office, kind="adopted")

@@ -23,7 +23,7 @@ from minsheng.plans.tests.factories import ActionFactory, ItemFactory
 pytestmark = pytest.mark.usefixtures("en")
 
 
-def suggest(world, *, by=None, ip=IP, **values):  # noqa: ANN001, ANN201
+def suggest(world, *, by=None, ip=IP, **values):
     fields = {
         "title": "老旧小区加装电梯",
         "content": "为3层以上无电梯的老旧住宅加装电梯。",

@@ -104,7 +104,7 @@ def test_anonymous_following_is_refused(world, anonymous, nothing_stored):
 # --- a revised draft: followers hear of the changes ---------------------------------------------------------
 
 
-def _import(path: Path):  # noqa: ANN202
+def _import(path: Path):
     return plan_import(content=path.read_bytes(), filename=path.name)
 
 
@@ -140,7 +140,7 @@ def consultation(db, seed_txt):
 def test_followers_hear_when_a_revised_draft_changes_or_removes_their_item(
     consultation, seed_txt, tmp_path, django_capture_on_commit_callbacks, mailoutbox
 ):
-    plan, items, office = consultation
+    _plan, items, office = consultation
     gas, road, health = items[1], items[4], items[26]
     alice, bob, carol = PublicUserFactory.create_batch(3)
     comment = services.comment_submit(item=gas, by=alice, text="建议把主管道延长到12千米。", ip=IP)
@@ -184,7 +184,7 @@ def test_followers_hear_when_a_revised_draft_changes_or_removes_their_item(
 
 
 def test_a_user_who_stopped_following_or_was_deactivated_hears_nothing(consultation, seed_txt, tmp_path):
-    plan, items, office = consultation
+    _plan, items, _office = consultation
     gone, inactive = PublicUserFactory.create_batch(2)
     services.item_follow(item=items[1], by=gone)
     services.item_unfollow(item=items[1], by=gone)
@@ -196,7 +196,7 @@ def test_a_user_who_stopped_following_or_was_deactivated_hears_nothing(consultat
 
 
 def test_the_first_version_notifies_no_one(consultation):
-    plan, items, office = consultation
+    plan, items, _office = consultation
     services.item_follow(item=items[1], by=PublicUserFactory())
     first = plan.versions.get(number=1)
     assert services.item_changes_notify(version=first) == 0
@@ -216,8 +216,8 @@ def test_a_window_needs_its_close_after_its_opening(world, nothing_stored):
         lambda: services.window_set(
             plan=world.plan,
             phase=Phase.CONSULTATION,
-            opens_at=dt.datetime(2025, 1, 1),  # noqa: DTZ001 - the point of the test
-            closes_at=dt.datetime(2025, 2, 1),  # noqa: DTZ001
+            opens_at=dt.datetime(2025, 1, 1),
+            closes_at=dt.datetime(2025, 2, 1),
             by=world.office,
         ),
         "Give a time with its time zone.",
@@ -294,7 +294,7 @@ def test_a_revised_import_itself_tells_the_followers(
     consultation, seed_txt, tmp_path, django_capture_on_commit_callbacks
 ):
     """No one has to remember to call item_changes_notify: plan_import does it once the version is stored."""
-    plan, items, office = consultation
+    _plan, items, office = consultation
     alice = PublicUserFactory()
     services.item_follow(item=items[1], by=alice)
     with django_capture_on_commit_callbacks(execute=True):

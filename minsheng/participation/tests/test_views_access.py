@@ -52,7 +52,7 @@ PAGES = {
 SEES_THE_OBJECT = {"own_suggestion": {"public", "office"}, "screen": {"public", "office"}}
 
 
-def _page_url(name: str, world) -> str:  # noqa: ANN001
+def _page_url(name: str, world) -> str:
     if name in ("screened_suggestion", "own_suggestion", "screen"):
         suggestion = SuggestionFactory(plan=world.ideas, author=world.public)
         if name == "screened_suggestion":

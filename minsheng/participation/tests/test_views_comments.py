@@ -33,7 +33,7 @@ pytestmark = [pytest.mark.django_db]
 # --- comments: bad input -----------------------------------------------------------------------------------
 
 
-def _comment(client: Client, world, text: str, **extra):  # noqa: ANN001
+def _comment(client: Client, world, text: str, **extra):
     return client.post(reverse("participation:comment_add", args=[world.item.pk]), {"text": text}, **extra)
 
 
@@ -390,7 +390,7 @@ def test_marking_someone_elses_notification_read_does_nothing(client, world):
 # --- responses and what changed ----------------------------------------------------------------------------
 
 
-def _revision(world, text: str = "计划改造市政燃气主管道12千米、埋地管网10千米。"):  # noqa: ANN001
+def _revision(world, text: str = "计划改造市政燃气主管道12千米、埋地管网10千米。"):
     """The draft as imported (version 1 added the item), then a revised version that changed its text."""
     first = world.item.added_in
     ItemRevision.objects.create(item=world.item, version=first, kind="added", no=1, text=world.item.text)

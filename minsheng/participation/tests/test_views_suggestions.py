@@ -47,7 +47,7 @@ GOOD = {
 }
 
 
-def _suggest(client: Client, world, **changes):  # noqa: ANN001
+def _suggest(client: Client, world, **changes):
     return client.post(reverse("participation:suggest", args=[world.ideas.pk]), {**GOOD, **changes})
 
 
@@ -345,7 +345,7 @@ def test_the_report_shows_comments_support_outcomes_and_phrases(client, world):
 # --- query counts ------------------------------------------------------------------------------------------
 
 
-def _grow(world, n: int) -> None:  # noqa: ANN001
+def _grow(world, n: int) -> None:
     """n more published comments on each item, each with a response linked to a change, a flag and a
     supporter; and a held comment by the same author."""
     kinds = ["adopted", "partly", "not_adopted", "answered"]

@@ -26,7 +26,7 @@ class _Undo(Exception):
     pass
 
 
-def _accepted(call) -> bool:  # noqa: ANN001
+def _accepted(call) -> bool:
     """Whether the service takes the step; whatever it writes is rolled back."""
     try:
         with transaction.atomic():
@@ -38,7 +38,7 @@ def _accepted(call) -> bool:  # noqa: ANN001
         return False
 
 
-def _user(world, anonymous, role):  # noqa: ANN001
+def _user(world, anonymous, role):
     return anonymous if role == "anonymous" else getattr(world, role)
 
 

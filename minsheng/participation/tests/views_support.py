@@ -9,7 +9,7 @@ ROLES = ("anonymous", "public", "deputy", "reporter", "head", "office")
 SIGNED_IN = ROLES[1:]
 
 
-def _as(client: Client, world, role: str) -> Client:  # noqa: ANN001
+def _as(client: Client, world, role: str) -> Client:
     """The client signed in as one of the world's users (or nobody), reading English."""
     client.logout()
     if role != "anonymous":
@@ -18,13 +18,13 @@ def _as(client: Client, world, role: str) -> Client:  # noqa: ANN001
     return client
 
 
-def _text(response) -> str:  # noqa: ANN001
+def _text(response) -> str:
     return response.content.decode()
 
 
-def _item_url(world, fragment: str = "") -> str:  # noqa: ANN001
+def _item_url(world, fragment: str = "") -> str:
     return reverse("participation:item", args=[world.item.pk]) + fragment
 
 
-def _to_login(response) -> bool:  # noqa: ANN001
+def _to_login(response) -> bool:
     return response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))

@@ -98,7 +98,7 @@ class StandardFactory(factory.django.DjangoModelFactory):
 # --- synthetic documents ---------------------------------------------------------------------------------
 
 
-def doc_item(no: int, text: str | None = None, *, targets=None, standards=None, departments=None) -> DocItem:  # noqa: ANN001
+def doc_item(no: int, text: str | None = None, *, targets=None, standards=None, departments=None) -> DocItem:
     """An item promising ``no * 10`` 名 of something, unless told otherwise."""
     count = no * 10
     if text is None:

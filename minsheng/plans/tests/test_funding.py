@@ -77,11 +77,11 @@ def test_plan_and_action_totals_sum_the_items_and_say_how_many_are_covered(seed_
     assert seed_page.estimate.coverage_text == f"Estimated for {len(covered)} of 40 items."
 
 
-def _t(value, unit, source, period=None, op="="):  # noqa: ANN001
+def _t(value, unit, source, period=None, op="="):
     return DocTarget(kind="quantity", subject="", op=op, value=value, unit=unit, source=source, period=period)
 
 
-def _s(amount, per, source, period=None, op="=", amount_max=None):  # noqa: ANN001
+def _s(amount, per, source, period=None, op="=", amount_max=None):
     return DocStandard(
         subject="", op=op, amount=amount, per=per, source=source, period=period, amount_max=amount_max
     )

@@ -21,7 +21,7 @@ from minsheng.plans.tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def _rejected(make) -> None:  # noqa: ANN001
+def _rejected(make) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         make()
 

@@ -5,7 +5,7 @@ from minsheng.plans.services import plan_document_import
 from minsheng.plans.tests.factories import doc_item, document
 
 
-def _marked(fragments):  # noqa: ANN001
+def _marked(fragments):
     return [f.text for f in fragments if f.marked]
 
 

@@ -47,7 +47,7 @@ def _counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in ALL_MODELS}
 
 
-def _import_file(path: Path, **kwargs):  # noqa: ANN003
+def _import_file(path: Path, **kwargs):
     return plan_import(content=path.read_bytes(), filename=path.name, **kwargs)
 
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def heard():
     calls: list[dict] = []
 
-    def receiver(sender, **kwargs):  # noqa: ANN001, ANN003, ANN202
+    def receiver(sender, **kwargs):
         calls.append({"sender": sender, **kwargs})
 
     plan_version_created.connect(receiver, dispatch_uid="test_signals.receiver")

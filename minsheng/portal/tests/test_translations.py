@@ -18,7 +18,7 @@ LOCALE = Path(settings.LOCALE_PATHS[0])
 def _entries(po: Path) -> list[dict]:
     """A small .po reader: enough for the files makemessages writes."""
     entries, current, key = [], {}, None
-    for line in po.read_text(encoding="utf-8").splitlines() + [""]:
+    for line in [*po.read_text(encoding="utf-8").splitlines(), ""]:
         if not line.strip():
             if current:
                 entries.append(current)

@@ -24,7 +24,7 @@ class _Links(HTMLParser):
         super().__init__()
         self.links: list[str] = []
 
-    def handle_starttag(self, tag, attrs) -> None:  # noqa: ANN001
+    def handle_starttag(self, tag, attrs) -> None:
         if tag == "a":
             href = dict(attrs).get("href") or ""
             if href.startswith("/"):
@@ -42,7 +42,7 @@ def seed_plan(seed_docx):
     return plan_import(content=seed_docx.read_bytes(), filename=seed_docx.name).plan
 
 
-def _get(client, url, language=None):  # noqa: ANN001
+def _get(client, url, language=None):
     if language:
         client.cookies["django_language"] = language
     response = client.get(url)
@@ -238,7 +238,7 @@ def _rich_document(n_items: int):
     return document([items[start : start + 4] for start in range(0, len(items), 4)])
 
 
-def _count_queries(client, url: str) -> int:  # noqa: ANN001
+def _count_queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)

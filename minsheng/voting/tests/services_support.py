@@ -29,7 +29,7 @@ def refused(nothing_stored, call: Callable[[], object], *words: str) -> str:
     return message
 
 
-def verbs(obj) -> list[str]:  # noqa: ANN001
+def verbs(obj) -> list[str]:
     return list(
         AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
         .order_by("id")

@@ -40,7 +40,7 @@ def test_bench_casting_a_ballot_among_40_candidates(benchmark, world, candidates
 
 
 def test_bench_closing_a_vote_and_adopting_the_plan(benchmark, world, candidates):
-    plan, items, round_, roll = candidates
+    _plan, items, round_, roll = candidates
     for index, deputy in enumerate(roll[:50]):
         services.ballot_cast(
             round=round_, by=deputy, item_ids=[item.pk for item in items[index % 10 : index % 10 + 30]]

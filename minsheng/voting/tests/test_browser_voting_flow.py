@@ -86,14 +86,14 @@ def _local(moment: dt.datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
 
 
-def _submit_in_place(page, target: str) -> None:  # noqa: ANN001
+def _submit_in_place(page, target: str) -> None:
     """Submit the form inside ``target`` and wait until htmx has swapped in the server's answer."""
     page.evaluate(f"document.querySelector('{target}').dataset.old = 'yes'")
     page.click(f"{target} button[type=submit]")
     page.wait_for_selector(f"{target}:not([data-old])")
 
 
-def _chart_drawn(page) -> None:  # noqa: ANN001
+def _chart_drawn(page) -> None:
     page.wait_for_selector(".chart-box.drawn canvas")
     width = page.evaluate("document.querySelector('.chart-box.drawn canvas').getBoundingClientRect().width")
     assert 200 < width <= 390

@@ -3,6 +3,7 @@ rating tells the office about flagged items."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from django.core import mail
@@ -48,11 +49,8 @@ def test_a_flagged_rating_tells_the_office_and_a_clean_one_does_not(
 def test_nothing_is_told_when_opening_is_refused(world, django_capture_on_commit_callbacks):
     round_ = services.vote_set(plan=world.plan, by=world.office, rule="exactly", choose=2, **window())
     services.vote_open(round=round_, by=world.office)
-    with django_capture_on_commit_callbacks(execute=True):
-        try:
-            services.vote_open(round=round_, by=world.office)
-        except services.VotingError:
-            pass
+    with django_capture_on_commit_callbacks(execute=True), contextlib.suppress(services.VotingError):
+        services.vote_open(round=round_, by=world.office)
     assert not Notification.objects.filter(kind="vote_opened").exists()
 
 

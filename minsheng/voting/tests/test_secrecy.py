@@ -180,7 +180,7 @@ def test_on_postgresql_no_counter_rows_last_writer_tells_a_choice(world):
         services.ballot_cast(round=round_, by=deputy, item_ids=[item.pk])
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT DISTINCT xmin::text FROM {Candidate._meta.db_table} WHERE round_id = %s",  # noqa: S608
+                f"SELECT DISTINCT xmin::text FROM {Candidate._meta.db_table} WHERE round_id = %s",
                 [round_.pk],
             )
             assert len(cursor.fetchall()) == 1

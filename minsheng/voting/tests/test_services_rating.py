@@ -165,7 +165,7 @@ class _BlindRatings:
 
     objects = SimpleNamespace(filter=lambda **kwargs: m.Rating.objects.none())
 
-    def __new__(cls, **kwargs):  # noqa: ANN003, ANN204
+    def __new__(cls, **kwargs):
         return m.Rating(**kwargs)
 
 

@@ -323,16 +323,16 @@ class _BlindReceipts:
 
     creates: list[IntegrityError | None]
 
-    class objects:  # noqa: N801 - mirrors the model's manager
+    class objects:
         @staticmethod
-        def filter(**kwargs):  # noqa: ANN003, ANN205
+        def filter(**kwargs):
             return m.BallotReceipt.objects.none()
 
-    def __new__(cls, **kwargs):  # noqa: ANN003, ANN204
+    def __new__(cls, **kwargs):
         receipt = m.BallotReceipt(**kwargs)
         save = receipt.save
 
-        def recorded_save(*args, **options):  # noqa: ANN002, ANN003, ANN202
+        def recorded_save(*args, **options):
             try:
                 save(*args, **options)
             except IntegrityError as exc:

@@ -21,18 +21,18 @@ from minsheng.voting.models import BallotReceipt, Candidate, Grade, Rating, Rati
 from minsheng.voting.tests.conftest import window
 
 
-def _url(name: str, plan, *args) -> str:  # noqa: ANN001
+def _url(name: str, plan, *args) -> str:
     return reverse(f"voting:{name}", args=[plan.pk, *args])
 
 
-def _queries(client, url: str) -> int:  # noqa: ANN001
+def _queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     return len(captured.captured_queries)
 
 
-def _cast_all(round_, deputies, items) -> None:  # noqa: ANN001
+def _cast_all(round_, deputies, items) -> None:
     for index, deputy in enumerate(deputies):
         services.ballot_cast(round=round_, by=deputy, item_ids=[items[index % len(items)].pk])
 
@@ -346,7 +346,7 @@ def test_rating_pages_take_the_same_queries_however_many_items_and_ratings(world
     from minsheng.plans.models import Plan
     from minsheng.plans.tests.factories import ActionFactory, PlanFactory
 
-    def build(plan, items, raters):  # noqa: ANN001, ANN202
+    def build(plan, items, raters):
         round_ = services.rating_set(plan=plan, by=world.office, threshold=80, **window())
         services.rating_open(round=round_, by=world.office)
         for index, rater in enumerate(raters):
@@ -369,7 +369,7 @@ def test_rating_pages_take_the_same_queries_however_many_items_and_ratings(world
     ]
     big_round = build(big, big_items, raters)
 
-    def pages(plan):  # noqa: ANN001, ANN202
+    def pages(plan):
         counts = {}
         client.force_login(world.office)
         counts["manage"] = _queries(client, _url("rating_manage", plan))

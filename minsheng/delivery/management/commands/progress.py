@@ -39,7 +39,7 @@ class Command(BaseCommand):
         load.add_argument("--by", required=True, help="the office user recording the figures")
         load.add_argument("--as-of", dest="as_of", help="the date of rows that leave it empty (YYYY-MM-DD)")
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **options) -> None:
         if options["action"] == "template":
             self._template(options)
         else:

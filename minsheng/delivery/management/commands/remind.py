@@ -26,7 +26,7 @@ class Command(BaseCommand):
             help="create or update the daily django-q2 schedule instead of sending now",
         )
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **options) -> None:
         if options["install_schedule"]:
             if options["date"]:
                 raise CommandError(

@@ -174,7 +174,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", default="text", help="json or text (default)")
         parser.add_argument("--public", action="store_true", help="published figures only")
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **options) -> None:
         output_format = options["format"]
         if output_format not in FORMATS:
             raise bad_input(_("Unknown format “%(format)s”: use json or text.") % {"format": output_format})

@@ -8,6 +8,7 @@ at that file.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import subprocess
@@ -42,7 +43,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="set the database up, do not serve")
         parser.add_argument("--setup", action="store_true", help="(internal) set up the current database")
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **options) -> None:
         if options["setup"]:
             self._setup()
             return
@@ -64,10 +65,8 @@ class Command(BaseCommand):
             _("Serving on %(url)s (sign in at %(url)saccounts/login/); Ctrl-C stops.")
             % {"url": f"http://127.0.0.1:{port}/"}
         )
-        try:
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C stops the demo server: not an error
             subprocess.run([*command, "runserver", f"127.0.0.1:{port}", "--noreload"], env=env, check=False)  # noqa: S603
-        except KeyboardInterrupt:
-            pass
 
     def _setup(self) -> None:
         from minsheng.accounts.models import User

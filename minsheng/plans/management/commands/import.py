@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--region", help="the issuing government; default: as the document states")
         parser.add_argument("--year", type=int, help="the plan year; default: as the document states")
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **options) -> None:
         path = Path(options["file"])
         try:
             content = path.read_bytes()
