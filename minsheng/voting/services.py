@@ -63,6 +63,7 @@ from minsheng.voting.selectors import (
     rating_counts,
     satisfaction_floor,
 )
+from minsheng.voting.workflows import RATING_FLOW, VOTE_FLOW
 
 # Times a round may be set to (a datetime-local input accepts the year 1).
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -218,7 +219,7 @@ def vote_open(*, round: VoteRound, by: User) -> VoteRound:
     # Locks in one order everywhere: the plan, then its round.
     list(Plan.objects.select_for_update().filter(pk=round.plan_id).values_list("pk", flat=True))
     round_ = VoteRound.objects.select_for_update(of=("self",)).select_related("plan").get(pk=round.pk)
-    if round_.status != RoundStatus.PREPARED:
+    if not VOTE_FLOW["open"].state_allows(by, round_):
         raise VotingError(_("The vote is already open or closed."))
     if round_.plan.status != Plan.Status.VOTING:
         raise VotingError(_("Move the plan to the voting stage first."))
@@ -369,7 +370,7 @@ def vote_close(*, round: VoteRound, by: User) -> VoteRound:
     # Locks in one order everywhere: the plan, then its round.
     list(Plan.objects.select_for_update().filter(pk=round.plan_id).values_list("pk", flat=True))
     round_ = VoteRound.objects.select_for_update(of=("self",)).select_related("plan").get(pk=round.pk)
-    if round_.status != RoundStatus.OPEN:
+    if not VOTE_FLOW["close"].state_allows(by, round_):
         raise VotingError(_("Only an open vote can be closed."))
     round_.status = RoundStatus.CLOSED
     round_.closed_at = timezone.now()
@@ -509,7 +510,7 @@ def rating_open(*, round: RatingRound, by: User) -> RatingRound:
     # Locks in one order everywhere: the plan, then its round.
     list(Plan.objects.select_for_update().filter(pk=round.plan_id).values_list("pk", flat=True))
     round_ = RatingRound.objects.select_for_update(of=("self",)).select_related("plan").get(pk=round.pk)
-    if round_.status != RoundStatus.PREPARED:
+    if not RATING_FLOW["open"].state_allows(by, round_):
         raise VotingError(_("The rating is already open or closed."))
     if round_.plan.status not in (Plan.Status.ADOPTED, Plan.Status.CLOSED):
         raise VotingError(_("Only an adopted plan is rated."))
@@ -593,7 +594,7 @@ def rating_close(*, round: RatingRound, by: User) -> RatingRound:
     # Locks in one order everywhere: the plan, then its round.
     list(Plan.objects.select_for_update().filter(pk=round.plan_id).values_list("pk", flat=True))
     round_ = RatingRound.objects.select_for_update(of=("self",)).select_related("plan").get(pk=round.pk)
-    if round_.status != RoundStatus.OPEN:
+    if not RATING_FLOW["close"].state_allows(by, round_):
         raise VotingError(_("Only an open rating can be closed."))
     # The published figures are fixed now: counts per item and group, and how many people rated.
     counts = rating_counts(round_)

@@ -36,6 +36,7 @@ from minsheng.voting import exports, selectors, services
 from minsheng.voting.forms import BallotForm, ConfirmForm, RateForm, RatingSetForm, TieForm, VoteSetForm
 from minsheng.voting.models import Grade, RaterGroup, RatingRound, RoundStatus, VoteRule
 from minsheng.voting.services import VotingError
+from minsheng.voting.workflows import round_steps
 
 # --- helpers ---------------------------------------------------------------------------------------------
 
@@ -212,6 +213,7 @@ def _manage_vote_context(
         "plan": plan,
         "view": view,
         "round": round_,
+        "steps": round_steps(round=round_, user=request.user),
         "form": form,
         "tie_form": tie_form,
         "progress": progress,
@@ -486,6 +488,7 @@ def rating_manage(request: HttpRequest, plan_id: int) -> HttpResponse:
     context = {
         "plan": plan,
         "round": round_,
+        "steps": round_steps(round=round_, user=request.user),
         "form": form,
         "confirm": ConfirmForm(),
         "raters": _raters(round_),
