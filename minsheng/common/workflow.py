@@ -12,8 +12,7 @@ every role and state). A workflow lives beside its model, in the app's ``workflo
     )
 
 A step's states may depend on who takes it (the office returns approved reports, a department head
-submitted ones): give ``allowed_from`` as a function of the user. ``condition`` narrows a step by more than
-the state (publish only what is unpublished).
+submitted ones): give ``allowed_from`` as a function of the user.
 """
 
 from __future__ import annotations
@@ -33,7 +32,6 @@ class Step:
     name: str
     perm: str
     allowed_from: States | Callable[[Any], States]
-    condition: Callable[[Any], bool] | None = None
 
     def states_for(self, user: Any) -> frozenset[str]:
         """The states this user may take the step from."""
@@ -43,9 +41,7 @@ class Step:
     def state_allows(self, user: Any, obj: Any, *, state: str | None = None) -> bool:
         """The object (or ``state``, when given) is in a state this user may take the step from."""
         current = getattr(obj, "status") if state is None else state  # noqa: B009 - every workflow's field
-        if str(current) not in self.states_for(user):
-            return False
-        return self.condition is None or self.condition(obj)
+        return str(current) in self.states_for(user)
 
     def allows(self, user: Any, obj: Any) -> bool:
         """The rule allows the user this step on the object, and the object is in a state it is allowed from."""
