@@ -12,7 +12,6 @@ from django.http import Http404
 from django.test import RequestFactory
 from django.utils import timezone, translation
 
-from minsheng.accounts.models import User
 from minsheng.accounts.tests.factories import OfficeUserFactory, PublicUserFactory
 from minsheng.common import services, web
 from minsheng.common.commands import BAD_INPUT, date_argument
@@ -39,7 +38,7 @@ def test_require_asks_an_anonymous_visitor_to_sign_in_and_tells_others_why():
 
 
 def test_clean_raises_the_apps_own_error_with_the_same_fields():
-    user = User(username="")
+    user = PublicUserFactory.build(username="")
     with pytest.raises(AppError) as caught:
         services.clean(user, AppError)
     assert "username" in caught.value.message_dict
