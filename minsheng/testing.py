@@ -118,3 +118,22 @@ def race(*calls: Callable[[], object]) -> list[object]:
         if isinstance(outcome, threading.BrokenBarrierError):
             raise outcome  # the calls never started together: the test proves nothing
     return outcomes
+
+
+class _Undo(Exception):
+    """Rolls back a step that was accepted, so that the next one starts from the same record."""
+
+
+def accepted(call: Callable[[], object], refusals: tuple[type[Exception], ...]) -> bool:
+    """Whether a service takes the step ``call`` (True) or refuses it with one of ``refusals`` (False);
+    whatever it writes is rolled back. The workflow tests compare this with the buttons a page shows."""
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            call()
+            raise _Undo
+    except _Undo:
+        return True
+    except refusals:
+        return False

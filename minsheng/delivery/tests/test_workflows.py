@@ -10,13 +10,13 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from PIL import Image
 
 from minsheng.delivery import selectors, services
 from minsheng.delivery.models import ReportStatus, SupervisionNotice
 from minsheng.delivery.services import DeliveryError
 from minsheng.delivery.workflows import NOTICE_FLOW, REPORT_FLOW
+from minsheng.testing import accepted
 
 ROLES = (
     "office",
@@ -44,20 +44,8 @@ def _png() -> bytes:
     return buffer.getvalue()
 
 
-class _Undo(Exception):
-    """Rolls back a step that was accepted, so that the next one starts from the same record."""
-
-
 def _accepted(call) -> bool:
-    """Whether the service takes the step; whatever it writes is rolled back."""
-    try:
-        with transaction.atomic():
-            call()
-            raise _Undo
-    except _Undo:
-        return True
-    except (DeliveryError, PermissionDenied):
-        return False
+    return accepted(call, (DeliveryError, PermissionDenied))
 
 
 def _report_calls(world, report, user, evidence):

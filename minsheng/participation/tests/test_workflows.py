@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 
 from minsheng.participation import services
 from minsheng.participation.models import CommentStatus, SuggestionStatus
@@ -18,24 +17,13 @@ from minsheng.participation.workflows import (
     moderation_decisions,
     screening_steps,
 )
+from minsheng.testing import accepted
 
 ROLES = ("office", "public", "other", "deputy", "reporter", "head", "anonymous")
 
 
-class _Undo(Exception):
-    pass
-
-
 def _accepted(call) -> bool:
-    """Whether the service takes the step; whatever it writes is rolled back."""
-    try:
-        with transaction.atomic():
-            call()
-            raise _Undo
-    except _Undo:
-        return True
-    except (ParticipationError, PermissionDenied):
-        return False
+    return accepted(call, (ParticipationError, PermissionDenied))
 
 
 def _user(world, anonymous, role):

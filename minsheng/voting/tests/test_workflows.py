@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 
+from minsheng.testing import accepted
 from minsheng.voting import models as m
 from minsheng.voting import services
 from minsheng.voting.services import VotingError
@@ -16,20 +16,8 @@ from minsheng.voting.workflows import RATING_FLOW, VOTE_FLOW, round_steps
 ROLES = ("office", "deputy", "public", "reporter", "head", "anonymous")
 
 
-class _Undo(Exception):
-    pass
-
-
 def _accepted(call) -> bool:
-    """Whether the service takes the step; whatever it writes is rolled back."""
-    try:
-        with transaction.atomic():
-            call()
-            raise _Undo
-    except _Undo:
-        return True
-    except (VotingError, PermissionDenied):
-        return False
+    return accepted(call, (VotingError, PermissionDenied))
 
 
 def _user(world, anonymous, role):
