@@ -6,7 +6,7 @@ import re
 
 from bs4 import BeautifulSoup, Tag
 
-from minsheng.documents.readers import Block, Paragraph, Table, clean_line
+from minsheng.documents.blocks import Block, Paragraph, Table, clean_line
 
 _CLUTTER_TAGS = (
     "script",

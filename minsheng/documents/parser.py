@@ -18,12 +18,14 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from minsheng.documents.blocks import TERMINAL as _TERMINAL
+from minsheng.documents.blocks import Block, Table
 from minsheng.documents.errors import DocumentError
 from minsheng.documents.model import Action, Item, PlanDocument, Target
 from minsheng.documents.normalize import analysis_copy
 from minsheng.documents.numbers import clean_number, to_number
 from minsheng.documents.quantities import UNITS, extract, find_quantities, milestone, split_departments
-from minsheng.documents.readers import _TERMINAL, MAX_BYTES, Block, Table, read_blocks
+from minsheng.documents.readers import MAX_BYTES, read_blocks
 
 _CN = "一二三四五六七八九十"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
