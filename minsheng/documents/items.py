@@ -1,0 +1,73 @@
+"""The item reader: a segmented item's text becomes an :class:`Item` with its targets and standards."""
+
+from __future__ import annotations
+
+import re
+
+from minsheng.documents.blocks import TERMINAL
+from minsheng.documents.lines import LABEL_LINE, Draft
+from minsheng.documents.model import Item
+from minsheng.documents.normalize import analysis_copy
+from minsheng.documents.numbers import clean_number
+from minsheng.documents.quantities import extract, find_quantities, milestone
+
+
+def build_item(draft: Draft, no: int) -> Item:
+    text = draft.orig.strip()
+    norm = draft.norm.strip() if draft.norm else analysis_copy(text)
+    if draft.body:
+        for line in draft.body:
+            # a sentence cut by a page or line break continues without a break
+            cut = text and not analysis_copy(text[-1:]).endswith(TERMINAL) and not LABEL_LINE.match(line.norm)
+            joiner = "" if cut else "\n"
+            text = f"{text}{joiner}{line.orig}" if text else line.orig
+        text = text.strip()
+        norm = analysis_copy(text)
+    if not text and draft.title:
+        text = draft.title
+        norm = analysis_copy(text)
+    targets, standards, locations, departments = extract(text, norm)
+    targets.extend(draft.extra_targets)
+    for name in draft.departments:
+        if name not in departments:
+            departments.append(name)
+    if not any(t.kind == "quantity" for t in targets):
+        targets.insert(0, milestone(text, draft.title))
+    return Item(
+        no=no,
+        title=draft.title,
+        text=text,
+        targets=targets,
+        standards=standards,
+        locations=locations,
+        departments=departments,
+    )
+
+
+def check_subtotals(item: Item, warnings: list[str]) -> None:
+    if "其中" not in item.text:
+        return
+    norm = analysis_copy(item.text)
+    for sentence in re.finditer(r"[^。;]+", norm):
+        s = sentence.group(0)
+        at = s.find("其中")
+        if at < 0:
+            continue
+        found = find_quantities(s)
+        before = [f for f in found if f.start < at]
+        after = [f for f in found if f.start >= at and f.op == "="]
+        if len(after) < 2:
+            continue
+        unit = after[0].unit
+        parts = [f.value for f in after if f.unit == unit]
+        if len(parts) < 2:
+            continue
+        candidates = [f.value for f in before if f.unit == unit]
+        if not candidates:
+            continue
+        total = sum(parts)
+        if not any(abs(total - c) <= max(1e-6, abs(c) * 1e-9) for c in candidates):
+            warnings.append(
+                f"item {item.no}: the parts after 其中 add up to {clean_number(total)}{unit}, "
+                f"not {clean_number(candidates[-1])}{unit}"
+            )
