@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from minsheng.documents.model import Target
+from minsheng.documents.model import Standard, Target
 from minsheng.documents.numbers import to_number
-from minsheng.documents.quantities import find_quantities
+from minsheng.documents.quantities import UNITS, find_quantities
 
 CN = "一二三四五六七八九十"
 CIRCLED_DIGITS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -23,9 +23,45 @@ GROUP_DECL = re.compile(
     rf"^(?:(?P<num>[{CN}]+|\d{{1,2}})\s*[、.]\s*|\(\s*(?P<pnum>[{CN}]+)\s*\)\s*)?(?P<title>.{{2,40}}?)\s*"
     rf"(?:\(\s*(?:共\s*)?(?P<cnt>\d+|[{CN}]+)\s*(?:项|件|个)?\s*\)|[,:]?\s*共\s*(?P<cnt2>\d+|[{CN}]+)\s*(?:项|件|个))\s*$"
 )
-CN_DUN = re.compile(rf"^(?P<num>[{CN}百]+)\s*[、.]\s*(?P<rest>.*)$")
-ARABIC = re.compile(r"^(?P<num>\d{1,3})(?:\s*[.、。:)]\s*|\s+)(?P<rest>(?!\d)(?![年月日号%]).*)$")
-PAREN = re.compile(rf"^\(\s*(?P<num>\d{{1,3}}|[{CN}]+)\s*\)\s*(?P<rest>.*)$")
+CN_DUN = re.compile(rf"^(?P<num>[{CN}百]+)\s*[、.,]\s*(?P<rest>.*)$")
+# item numbers have no upper bound worth guessing: a list of 1,500 items keeps them all
+ARABIC = re.compile(r"^(?P<num>\d{1,5})(?:\s*[.、。:)]\s*|\s+)(?P<rest>(?!\d)(?![年月日号%]).*)$")
+# a number run straight into the text (1开展学生双减计划), but not a quantity (20万学生, 3天内, 2024年)
+NOT_AFTER_NUMBER = re.compile(
+    "(?:"
+    + "|".join(
+        sorted(
+            [
+                *UNITS,
+                "年",
+                "月",
+                "日",
+                "号",
+                "岁",
+                "倍",
+                "万",
+                "亿",
+                "千",
+                "百",
+                "余",
+                "多",
+                "届",
+                "级",
+                "周",
+                "小时",
+                "期间",
+                "元",
+                "后",
+                "以",
+            ],
+            key=len,
+            reverse=True,
+        )
+    )
+    + ")"
+)
+BARE = re.compile(r"^(?P<num>\d{1,5})(?P<rest>[\u4e00-\u9fff“].*)$")
+PAREN = re.compile(rf"^\(\s*(?P<num>\d{{1,5}}|[{CN}]+)\s*\)\s*(?P<rest>.*)$")
 CIRCLED = re.compile(rf"^(?P<num>[{CIRCLED_DIGITS}])\s*(?P<rest>.*)$")
 SHI = re.compile(rf"^(?P<num>[{CN}]+)是\s*[,:]?\s*(?P<rest>.*)$")
 DI = re.compile(rf"^第(?P<num>[{CN}百]+|\d{{1,3}})(?:项|件|条|个)\s*[,:、.]?\s*(?P<rest>.*)$")
@@ -36,10 +72,11 @@ LINE_STYLES = (
     ("shi", SHI),
     ("cn", CN_DUN),
     ("ar", ARABIC),
+    ("bare", BARE),
 )
 _INLINE = {
     "shi": re.compile(rf"(?:(?<=^)|(?<=[。;,:!?\s]))(?P<num>[{CN}]+)是"),
-    "paren": re.compile(r"\(\s*(?P<num>\d{1,3})\s*\)"),
+    "paren": re.compile(r"\(\s*(?P<num>\d{1,5})\s*\)"),
     "circled": re.compile(rf"(?P<num>[{CIRCLED_DIGITS}])"),
 }
 SECTION_HEADING = re.compile(r"^[\u4e00-\u9fff“”、]{2,14}(?:方面|领域|类|行动|工程|板块|篇)[:]?$")
@@ -71,6 +108,8 @@ class Draft:
     body: list[Line] = field(default_factory=list)
     departments: list[str] = field(default_factory=list)
     extra_targets: list[Target] = field(default_factory=list)
+    extra_standards: list[Standard] = field(default_factory=list)
+    progress: bool = False  # a progress report: figures already achieved are not targets
 
 
 def marker_number(text: str) -> int | None:
@@ -99,6 +138,8 @@ def classify(line: Line) -> None:
         if m:
             num = marker_number(m.group("num"))
             if num is None or num == 0:
+                continue
+            if style == "bare" and NOT_AFTER_NUMBER.match(norm, m.start("rest")):
                 continue
             line.style, line.num, line.rest_at = style, num, m.start("rest")
             return

@@ -59,7 +59,7 @@ _NUM = rf"(?:{_AR}|{_CN})"
 QUANTITY = re.compile(
     rf"(?P<a>{_NUM})(?P<am>万|亿)?(?P<ayu>余|多)?"
     rf"(?:(?P<u1>{_UNIT}|%)?(?P<sep>-|~|至|到)(?P<b>{_NUM})(?P<bm>万|亿)?)?"
-    rf"(?P<unit>{_UNIT}|%)(?:\([\u4e00-\u9fff]{{1,3}}\))?(?P<post>以上|以下|以内|左右|余)?"
+    rf"(?:(?<=[万亿]) )?(?P<unit>{_UNIT}|%)(?:\([\u4e00-\u9fff]{{1,3}}\))?(?P<post>以上|以下|以内|左右|余)?"
 )
 # 13.3万常住人口: people counted in 万 with no measure word
 PEOPLE = re.compile(
