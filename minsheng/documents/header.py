@@ -24,7 +24,7 @@ def read_header(lines: list[Line]) -> tuple[str, str | None, int | None, str | N
             )
             used = index + 1
             continue
-        if not title and line.style is None and len(line.norm) <= 80 and not line.norm.endswith("。"):
+        if not title and line.style in (None, "bare") and len(line.norm) <= 80 and not line.norm.endswith("。"):
             title = line.orig
             used = index + 1
             if "征求意见稿" in line.norm:

@@ -8,6 +8,7 @@ from minsheng.documents.blocks import TERMINAL
 from minsheng.documents.lines import LABEL_LINE, Draft
 from minsheng.documents.model import Item
 from minsheng.documents.normalize import analysis_copy
+from minsheng.documents.notices import Notice
 from minsheng.documents.numbers import clean_number
 from minsheng.documents.quantities import extract, find_quantities, milestone
 
@@ -28,6 +29,7 @@ def build_item(draft: Draft, no: int) -> Item:
         norm = analysis_copy(text)
     targets, standards, locations, departments = extract(text, norm)
     targets.extend(draft.extra_targets)
+    standards.extend(draft.extra_standards)
     for name in draft.departments:
         if name not in departments:
             departments.append(name)
@@ -44,7 +46,7 @@ def build_item(draft: Draft, no: int) -> Item:
     )
 
 
-def check_subtotals(item: Item, warnings: list[str]) -> None:
+def check_subtotals(item: Item, notices: list[Notice]) -> None:
     if "其中" not in item.text:
         return
     norm = analysis_copy(item.text)
@@ -67,7 +69,9 @@ def check_subtotals(item: Item, warnings: list[str]) -> None:
             continue
         total = sum(parts)
         if not any(abs(total - c) <= max(1e-6, abs(c) * 1e-9) for c in candidates):
-            warnings.append(
-                f"item {item.no}: the parts after 其中 add up to {clean_number(total)}{unit}, "
-                f"not {clean_number(candidates[-1])}{unit}"
+            stated = f"{clean_number(candidates[-1])}{unit}"
+            notices.append(
+                Notice(
+                    "subtotal", {"item": item.no, "total": f"{clean_number(total)}{unit}", "stated": stated}
+                )
             )

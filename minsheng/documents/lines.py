@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from minsheng.documents.model import Standard, Target
 from minsheng.documents.numbers import to_number
-from minsheng.documents.quantities import UNITS, find_quantities
+from minsheng.documents.quantities import find_quantities
 
 CN = "一二三四五六七八九十"
 CIRCLED_DIGITS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -27,39 +27,8 @@ CN_DUN = re.compile(rf"^(?P<num>[{CN}百]+)\s*[、.,]\s*(?P<rest>.*)$")
 # item numbers have no upper bound worth guessing: a list of 1,500 items keeps them all
 ARABIC = re.compile(r"^(?P<num>\d{1,5})(?:\s*[.、。:)]\s*|\s+)(?P<rest>(?!\d)(?![年月日号%]).*)$")
 # a number run straight into the text (1开展学生双减计划), but not a quantity (20万学生, 3天内, 2024年)
-NOT_AFTER_NUMBER = re.compile(
-    "(?:"
-    + "|".join(
-        sorted(
-            [
-                *UNITS,
-                "年",
-                "月",
-                "日",
-                "号",
-                "岁",
-                "倍",
-                "万",
-                "亿",
-                "千",
-                "百",
-                "余",
-                "多",
-                "届",
-                "级",
-                "周",
-                "小时",
-                "期间",
-                "元",
-                "后",
-                "以",
-            ],
-            key=len,
-            reverse=True,
-        )
-    )
-    + ")"
-)
+# (a measure word may follow: in 3支持就业 the chain of numbers, not the word, decides)
+NOT_AFTER_NUMBER = re.compile(r"[年月日号岁倍万亿千百余多届级周期件项%]|小时|以[上下内]")
 BARE = re.compile(r"^(?P<num>\d{1,5})(?P<rest>[\u4e00-\u9fff“].*)$")
 PAREN = re.compile(rf"^\(\s*(?P<num>\d{{1,5}}|[{CN}]+)\s*\)\s*(?P<rest>.*)$")
 CIRCLED = re.compile(rf"^(?P<num>[{CIRCLED_DIGITS}])\s*(?P<rest>.*)$")
@@ -86,6 +55,10 @@ FRAMING_TAIL = re.compile(
     r"\d{4}年\d{1,2}月\d{1,2}日$|[\u4e00-\u9fff]{2,20}(?:人民政府|办公室|委员会|领导小组|政府办)$)"
 )
 INTRO_END = re.compile(r"[:]\s*$")
+# a table cell naming departments only: 县住建局, 市人力资源社会保障局、市教体局、, 团市委
+ORG_CELL = re.compile(
+    r"^(?:[\u4e00-\u9fff]{1,14}?(?:分局|局|委|办|院|中心|厅|部|会|联|公司|政府|管委会|指挥部|所|站|队|社|署|处|街道)[、,;]?)+$"
+)
 
 
 @dataclass(slots=True)

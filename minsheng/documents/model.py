@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from minsheng.documents.notices import Notice
+
 Op = Literal[">=", "=", "<=", "~", "range"]
 TargetKind = Literal["quantity", "milestone"]
 Status = Literal["draft", "final"]
@@ -64,6 +66,27 @@ class Action:
 
 
 @dataclass(slots=True)
+class DocumentReading:
+    """Which segmentation was chosen, its score, the runner-up's, and the confidence of the choice."""
+
+    segmenter: str
+    score: float
+    runner_up: str | None
+    runner_up_score: float | None
+    confidence: float
+
+    @classmethod
+    def of(cls, best: Any, runner_up: Any, confidence: float) -> DocumentReading:
+        return cls(
+            segmenter=best.segmenter,
+            score=best.score,
+            runner_up=runner_up.segmenter if runner_up else None,
+            runner_up_score=runner_up.score if runner_up else None,
+            confidence=confidence,
+        )
+
+
+@dataclass(slots=True)
 class PlanDocument:
     title: str
     region: str | None
@@ -71,6 +94,8 @@ class PlanDocument:
     status: Status | None
     actions: list[Action] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    reading: DocumentReading | None = None
 
     @property
     def items(self) -> list[Item]:
@@ -78,4 +103,5 @@ class PlanDocument:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        data["notices"] = [notice.to_dict() for notice in self.notices]
         return {"schema_version": SCHEMA_VERSION, **data}

@@ -20,18 +20,21 @@ from minsheng.documents.blocks import Block, Table
 from minsheng.documents.errors import DocumentError
 from minsheng.documents.header import FINAL_WORDS, YEAR, read_header, region_in, year_number
 from minsheng.documents.items import build_item, check_subtotals
+from minsheng.documents.layouts import bullet_titles, quoted_titles, row_lines
 from minsheng.documents.lines import Draft, Line, classify, split_inline
-from minsheng.documents.model import Action, PlanDocument
+from minsheng.documents.model import Action, DocumentReading, PlanDocument
 from minsheng.documents.normalize import analysis_copy
+from minsheng.documents.notices import Notice
 from minsheng.documents.readers import MAX_BYTES, read_blocks
+from minsheng.documents.readings import RawAction, Reading, announced_counts, choose, confidence
 from minsheng.documents.segmenters import numbered_lines, unnumbered_paragraphs
 from minsheng.documents.tables import flattened_table, read_table
 
 
-def _document_from_blocks(blocks: list[Block]) -> PlanDocument:
-    warnings: list[str] = []
+def _lines_and_tables(blocks: list[Block]) -> tuple[list[Line], list[RawAction], str | None]:
+    """Paragraphs as classified lines (runs of inline markers split); plan tables read row by row."""
     lines: list[Line] = []
-    table_actions: list[tuple[str | None, int | None, list[Draft]]] = []
+    table_actions: list[RawAction] = []
     table_title = None
     for block in blocks:
         if isinstance(block, Table):
@@ -54,7 +57,42 @@ def _document_from_blocks(blocks: list[Block]) -> PlanDocument:
                 lines.extend(pieces)
                 continue
         lines.append(line)
+    return lines, table_actions, table_title
 
+
+def _fresh(lines: list[Line]) -> list[Line]:
+    """The same lines with no roles yet: each segmenter marks its own copy."""
+    return [Line(ln.orig, ln.norm, ln.style, ln.num, ln.rest_at, ln.group) for ln in lines]
+
+
+def _ungrouped(groups: list[tuple[str | None, list[Draft]]] | None) -> list[RawAction]:
+    return [(title, None, drafts) for title, drafts in groups or []]
+
+
+def propose(body: list[Line], table_actions: list[RawAction]) -> list[Reading]:
+    """Every plausible segmentation of the body, one :class:`Reading` per segmenter that finds a list."""
+    readings: list[Reading] = []
+    if table_actions and any(d for _, _, d in table_actions):
+        readings.append(Reading("table", table_actions))
+    if (flat := flattened_table(_fresh(body))) is not None:
+        readings.append(Reading("flattened-table", [(None, None, flat)]))
+    numbered: list[RawAction] = []
+    for group_line, drafts in numbered_lines(_fresh(body)):
+        group = group_line.group if group_line is not None else None
+        numbered.append((group[0], group[1], drafts) if group else (None, None, drafts))
+    readings.append(Reading("numbered", numbered))
+    readings.append(Reading("rows", _ungrouped(row_lines(body))))
+    readings.append(Reading("bullets", _ungrouped(bullet_titles(body))))
+    readings.append(Reading("quoted-titles", _ungrouped(quoted_titles(body))))
+    readings.append(Reading("paragraphs", [(None, None, unnumbered_paragraphs(_fresh(body)))]))
+    for reading in readings:
+        reading.actions = [a for a in reading.actions if a[2] or a[0]]
+    return [r for r in readings if r.drafts]
+
+
+def _document_from_blocks(blocks: list[Block]) -> PlanDocument:
+    notices: list[Notice] = []
+    lines, table_actions, table_title = _lines_and_tables(blocks)
     title, region, year, status, used = read_header(lines)
     if not title and table_title:
         title = table_title
@@ -65,29 +103,29 @@ def _document_from_blocks(blocks: list[Block]) -> PlanDocument:
         if status is None and FINAL_WORDS.search(norm_title):
             status = "final"
     body = lines[used:]
-
-    raw_actions: list[tuple[str | None, int | None, list[Draft]]] = []
-    if table_actions and any(d for _, _, d in table_actions):
-        raw_actions = table_actions
-    elif (flat := flattened_table(body)) is not None:
-        raw_actions = [(None, None, flat)]
-    else:
-        groups = numbered_lines(body, warnings)
-        if groups and any(drafts for _, drafts in groups):
-            for group_line, drafts in groups:
-                if group_line is None:
-                    raw_actions.append((None, None, drafts))
-                else:
-                    assert group_line.group is not None
-                    raw_actions.append((group_line.group[0], group_line.group[1], drafts))
-        else:
-            drafts = unnumbered_paragraphs(body)
-            if drafts:
-                raw_actions = [(None, None, drafts)]
-    raw_actions = [a for a in raw_actions if a[2] or a[0]]
-    if not any(drafts for _, _, drafts in raw_actions):
+    readings = propose(body, table_actions)
+    if not readings:
         raise DocumentError("no plan found: the document lists no numbered items or pledges")
+    announced = announced_counts(" ".join(line.norm for line in lines[:40]))
+    best, runner_up = choose(readings, sum(len(line.norm) for line in body), announced)
+    raw_actions = best.actions
 
+    actions = _number_items(raw_actions, notices)
+    reading = DocumentReading.of(best, runner_up, confidence(best, runner_up))
+    return PlanDocument(
+        title=title,
+        region=region,
+        year=year,
+        status="draft" if status == "draft" else "final" if status == "final" else None,
+        actions=actions,
+        warnings=[notice.render() for notice in notices],
+        notices=notices,
+        reading=reading,
+    )
+
+
+def _number_items(raw_actions: list[RawAction], notices: list[Notice]) -> list[Action]:
+    """Items numbered as printed (or 1..N), with a notice for each gap, repeat or declared count missed."""
     actions: list[Action] = []
     # numbering that restarts in each group (（一）教育方面 1. 2. 3. （二）… 1. 2.) is renumbered 1..N
     restarts_per_group = any(drafts and drafts[0].no == 1 for _, _, drafts in raw_actions[1:]) and any(
@@ -106,20 +144,25 @@ def _document_from_blocks(blocks: list[Block]) -> PlanDocument:
             no = running if printed is None or restarts_per_group else printed
             if printed is not None:
                 if not restarts_per_group and printed in seen:
-                    warnings.append(f"item number {printed} appears more than once")
+                    notices.append(Notice("number-repeated", {"number": printed}))
                 elif previous is not None and printed > previous + 1:
                     missing = ", ".join(str(n) for n in range(previous + 1, printed))
-                    warnings.append(f"numbering skips from {previous} to {printed} (missing {missing})")
+                    notices.append(
+                        Notice("numbering-gap", {"previous": previous, "next": printed, "missing": missing})
+                    )
                 elif previous is not None and printed <= previous:
-                    warnings.append(f"item number {printed} appears more than once")
+                    notices.append(Notice("number-repeated", {"number": printed}))
                 previous = printed
                 seen.add(printed)
             item = build_item(draft, no)
-            check_subtotals(item, warnings)
+            check_subtotals(item, notices)
             action.items.append(item)
         if declared is not None and declared != len(action.items):
-            warnings.append(
-                f"action {index} ({group_title}) declares {declared} items but lists {len(action.items)}"
+            notices.append(
+                Notice(
+                    "declared-count",
+                    {"action": index, "title": group_title, "declared": declared, "found": len(action.items)},
+                )
             )
         actions.append(action)
     numbers = [item.no for action in actions for item in action.items]
@@ -127,14 +170,7 @@ def _document_from_blocks(blocks: list[Block]) -> PlanDocument:
         # a number printed twice (already warned about): number the items 1..N so each has its own
         for new_no, item in enumerate((item for action in actions for item in action.items), start=1):
             item.no = new_no
-    return PlanDocument(
-        title=title,
-        region=region,
-        year=year,
-        status="draft" if status == "draft" else "final" if status == "final" else None,
-        actions=actions,
-        warnings=warnings,
-    )
+    return actions
 
 
 def parse_blocks(blocks: list[Block]) -> PlanDocument:

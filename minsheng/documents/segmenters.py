@@ -77,7 +77,7 @@ def _keep_announced_count(lines: list[Line]) -> None:
         line.role = ""
 
 
-def numbered_lines(lines: list[Line], warnings: list[str]) -> list[tuple[Line | None, list[Draft]]]:
+def numbered_lines(lines: list[Line]) -> list[tuple[Line | None, list[Draft]]]:
     styles = {line.style for line in lines if line.style and line.style != "group"}
     scores = {style: style_runs(lines, style) for style in styles}
     item_style = max(scores, key=lambda s: (scores[s], s != "cn")) if scores else None

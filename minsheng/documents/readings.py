@@ -1,0 +1,122 @@
+"""Competing readings of one document, and the scorer that chooses between them.
+
+Every segmenter (a plan table, a table whose cells ran together, numbered lines, rows one cell per line,
+title lines with bullets, quoted titles in prose, one pledge per paragraph or per ；) proposes a
+:class:`Reading`. :func:`score` rates each on what a real list looks like, and :func:`choose` keeps the best
+and remembers the runner-up, so a caller (the import preview) can flag a reading that was a close call.
+
+The score (higher is better) adds:
+
+* ``layout``: how much structure the segmenter relied on (a table's header, printed numbers …), 0–3;
+* ``count``: 2 when the number of items equals a count the document announces (十件实事, 共20项), else 0;
+* ``numbering``: the share of printed item numbers that follow the one before (or restart at 1 after a
+  heading), 0–1, counted twice;
+* ``pledges``: the share of items that read like a pledge (a quantity, or a short name, or an opening verb);
+* ``coverage``: the share of the body's text that the items hold, 0–1;
+* minus ``size``: 1 for a reading of a single item, and for items far longer than a pledge.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from minsheng.documents.lines import CN, Draft, marker_number
+from minsheng.documents.quantities import find_quantities
+
+RawAction = tuple[str | None, int | None, list[Draft]]
+
+LAYOUT = {
+    "table": 3.0,
+    "flattened-table": 3.0,
+    "rows": 2.5,
+    "numbered": 2.0,
+    "bullets": 1.5,
+    "quoted-titles": 1.0,
+    "paragraphs": 0.5,
+}
+
+_ANNOUNCED = re.compile(
+    rf"(?<![\d.])(\d{{1,5}}|[{CN}]{{1,3}})\s*(?:件|项|个|大|类)[\u4e00-\u9fff“”]{{0,10}}?"
+    r"(?:实事|民生|项目|工程|惠民)"
+)
+_PLEDGE_START = re.compile(
+    r"^(?:新建|建设|实施|开展|提供|为|完成|推进|改造|新增|建成|免费|发放|提高|扩大|支持|落实|继续|加快|持续|推动|"
+    r"组织|开通|打造|新改|减免|对|启动|增加|解决|创建|帮扶|做好|加强|整治|提升|优化|促进|保障|建立|“)"
+)
+
+
+@dataclass(slots=True)
+class Reading:
+    segmenter: str
+    actions: list[RawAction]
+    score: float = 0.0
+    features: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def drafts(self) -> list[Draft]:
+        return [draft for _, _, drafts in self.actions for draft in drafts]
+
+
+def announced_counts(text: str) -> set[int]:
+    """Counts the document announces for its list: 十件民生实事, 10项重点民生实事, 共八方面20项."""
+    counts = {marker_number(m.group(1)) for m in _ANNOUNCED.finditer(text)}
+    counts |= {marker_number(m.group(1)) for m in re.finditer(r"共[^,。;]{0,6}?(\d{1,5})\s*[项件个]", text)}
+    return {c for c in counts if c}
+
+
+def _numbering(reading: Reading) -> float:
+    steps = good = 0
+    for _, _, drafts in reading.actions:
+        previous: int | None = None
+        for draft in drafts:
+            if draft.no is None:
+                continue
+            if previous is not None or draft.no == 1:
+                steps += 1
+                good += draft.no == (previous or 0) + 1
+            previous = draft.no
+    return good / steps if steps else 0.0
+
+
+def _pledge_like(draft: Draft) -> bool:
+    text = (draft.norm or "").strip()
+    if draft.title and len(draft.title) <= 40:
+        return True
+    if _PLEDGE_START.match(text):
+        return True
+    return 0 < len(text) <= 400 and bool(find_quantities(text[:400]))
+
+
+def score(reading: Reading, body_chars: int, announced: set[int]) -> float:
+    drafts = reading.drafts
+    n = len(drafts)
+    held = sum(len(d.norm or "") + len(d.title or "") + sum(len(b.norm) for b in d.body) for d in drafts)
+    sample = drafts[:200]  # the share of pledges is the same on a sample; a 1,500-item list stays fast
+    features = {
+        "layout": LAYOUT.get(reading.segmenter, 0.0),
+        "count": 2.0 if n in announced else 0.0,
+        "numbering": 2 * _numbering(reading),
+        "pledges": sum(_pledge_like(d) for d in sample) / len(sample) if sample else 0.0,
+        "coverage": min(1.0, held / body_chars) if body_chars else 0.0,
+        "size": -1.0 if n < 2 or held / max(n, 1) > 600 else 0.0,
+    }
+    reading.features = features
+    reading.score = round(sum(features.values()), 3)
+    return reading.score
+
+
+def choose(readings: list[Reading], body_chars: int, announced: set[int]) -> tuple[Reading, Reading | None]:
+    """The best reading and the runner-up (None when only one segmenter found a list)."""
+    for reading in readings:
+        score(reading, body_chars, announced)
+    ranked = sorted(readings, key=lambda r: r.score, reverse=True)
+    return ranked[0], ranked[1] if len(ranked) > 1 else None
+
+
+def confidence(best: Reading, runner_up: Reading | None) -> float:
+    """0.5 when two readings tie, towards 1 as the best pulls ahead (a margin of 2 points gives ~0.88)."""
+    if runner_up is None:
+        return 1.0
+    margin = max(0.0, best.score - runner_up.score)
+    return round(1 - 0.5 * 0.35**margin, 3)
