@@ -24,7 +24,12 @@ def read_header(lines: list[Line]) -> tuple[str, str | None, int | None, str | N
             )
             used = index + 1
             continue
-        if not title and line.style in (None, "bare") and len(line.norm) <= 80 and not line.norm.endswith("。"):
+        if (
+            not title
+            and line.style in (None, "bare")
+            and len(line.norm) <= 80
+            and not line.norm.endswith("。")
+        ):
             title = line.orig
             used = index + 1
             if "征求意见稿" in line.norm:
@@ -73,7 +78,11 @@ _REGION_STOP = re.compile(
     r"政府|办公|关于|印发|人民|委员|领导|小组|网站|发布|今年|明年|民生|实事|我|将|的|在"
 )
 DRAFT_WORDS = re.compile(r"征求意见稿|草案|讨论稿|公开征求意见|征求意见")
-FINAL_WORDS = re.compile(r"票决|表决|审议通过|会议通过|通过了|审定|印发|公布|确定|出炉|发布|实施方案|正式")
+# a progress or completion report on a list already adopted
+PROGRESS_WORDS = re.compile(r"进度|进展情况|完成情况|推进情况|上半年|截至\d{1,2}月")
+FINAL_WORDS = re.compile(
+    r"进度|进展情况|完成情况|推进情况|上半年|截至\d{1,2}月|票决|表决|审议通过|会议通过|通过了|审定|印发|公布|确定|出炉|发布|实施方案|正式"
+)
 
 
 def year_number(text: str) -> int:

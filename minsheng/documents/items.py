@@ -28,6 +28,7 @@ def build_item(draft: Draft, no: int) -> Item:
         text = draft.title
         norm = analysis_copy(text)
     targets, standards, locations, departments = extract(text, norm)
+    targets = _distinct(targets, draft)
     targets.extend(draft.extra_targets)
     standards.extend(draft.extra_standards)
     for name in draft.departments:
@@ -44,6 +45,37 @@ def build_item(draft: Draft, no: int) -> Item:
         locations=locations,
         departments=departments,
     )
+
+
+_ACHIEVED = re.compile(r"已完成|已开展|已建成|已解决|实际完成|已达到|已全部|已累计")
+
+
+def _distinct(found: list[Target], draft: Draft) -> list[Target]:
+    """Targets read from the text, less the ones that only restate another figure.
+
+    A figure the table states in its own cell is that cell's; nothing is a target of 0. In a progress
+    report a figure printed twice (7.4万口 in the pledge, again in the progress sentence) is one target,
+    and the figures of a sentence after 已完成 / 实际完成 … are achieved, not planned."""
+    cell_values = {t.value for t in draft.extra_targets} | {s.amount for s in draft.extra_standards}
+    kept: list[Target] = []
+    seen: set[tuple[float | None, str | None]] = set()
+    for target in found:
+        key = (target.value, analysis_copy(target.unit or ""))
+        if target.value == 0 or target.value in cell_values:
+            continue
+        if draft.progress and (key in seen or _achieved(draft.norm, target.source)):
+            continue
+        seen.add(key)
+        kept.append(target)
+    return kept
+
+
+def _achieved(norm: str, source: str) -> bool:
+    at = norm.find(analysis_copy(source))
+    if at < 0:
+        return False
+    sentence_start = max(norm.rfind(mark, 0, at) for mark in "。;") + 1
+    return bool(_ACHIEVED.search(norm, sentence_start, at))
 
 
 def check_subtotals(item: Item, notices: list[Notice]) -> None:

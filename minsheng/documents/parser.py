@@ -18,7 +18,7 @@ import os
 
 from minsheng.documents.blocks import Block, Table
 from minsheng.documents.errors import DocumentError
-from minsheng.documents.header import FINAL_WORDS, YEAR, read_header, region_in, year_number
+from minsheng.documents.header import FINAL_WORDS, PROGRESS_WORDS, YEAR, read_header, region_in, year_number
 from minsheng.documents.items import build_item, check_subtotals
 from minsheng.documents.layouts import bullet_titles, quoted_titles, row_lines
 from minsheng.documents.lines import Draft, Line, classify, split_inline
@@ -109,6 +109,9 @@ def _document_from_blocks(blocks: list[Block]) -> PlanDocument:
     announced = announced_counts(" ".join(line.norm for line in lines[:40]))
     best, runner_up = choose(readings, sum(len(line.norm) for line in body), announced)
     raw_actions = best.actions
+    if PROGRESS_WORDS.search(" ".join(line.norm for line in lines[:4])):
+        for draft in best.drafts:
+            draft.progress = True
 
     actions = _number_items(raw_actions, notices)
     reading = DocumentReading.of(best, runner_up, confidence(best, runner_up))

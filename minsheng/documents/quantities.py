@@ -23,7 +23,7 @@ from minsheng.documents.numbers import MULTIPLIERS, clean_number, to_number
 UNITS = sorted(
     """平方公里 平方米 立方米 万千瓦 千瓦时 千瓦 千米 公里 延米 米 公顷 亩 吨 公斤 千克
     人次 名 人 户 个 所 家 座 处 条 辆 套 张 间 栋 幢 台 架 场次 场 批次 批 件 项 颗 例 天 次 期 班 支 只 头
-    棵 株 盏 口 眼 部 册 本 份 类 床 单 宗 笔 门 站 艘 趟 片 块 枚 根 组 双 副 班次 车次 棵次 户次 家次
+    棵 株 盏 口 眼 部 册 本 份 类 床 单 宗 笔 门 站 艘 趟 片 块 枚 根 组 双 副 班次 车次 棵次 户次 家次 村
     个百分点 分钟 元""".split(),
     key=len,
     reverse=True,
