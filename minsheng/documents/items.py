@@ -6,7 +6,7 @@ import re
 
 from minsheng.documents.blocks import TERMINAL
 from minsheng.documents.lines import LABEL_LINE, Draft
-from minsheng.documents.model import Item
+from minsheng.documents.model import Item, Target
 from minsheng.documents.normalize import analysis_copy
 from minsheng.documents.notices import Notice
 from minsheng.documents.numbers import clean_number
