@@ -47,7 +47,7 @@ def build_item(draft: Draft, no: int) -> Item:
     )
 
 
-_ACHIEVED = re.compile(r"已完成|已开展|已建成|已解决|实际完成|已达到|已全部|已累计")
+_ACHIEVED = re.compile(r"已|实际完成")
 
 
 def _distinct(found: list[Target], draft: Draft) -> list[Target]:

@@ -77,7 +77,19 @@ def _keep_announced_count(lines: list[Line]) -> None:
         line.role = ""
 
 
+def _join_bare_numbers(lines: list[Line]) -> None:
+    """1 组织… and 2组织…: a number run into the text continues a list numbered with a space after it."""
+    previous = 0
+    for line in lines:
+        if line.style == "bare" and (line.num == previous + 1 or line.num == 1):
+            line.style = "ar"
+        if line.style == "ar" and line.num is not None:
+            previous = line.num
+
+
 def numbered_lines(lines: list[Line]) -> list[tuple[Line | None, list[Draft]]]:
+    """Lines with a leading marker: the style whose numbers run on longest holds the items."""
+    _join_bare_numbers(lines)
     styles = {line.style for line in lines if line.style and line.style != "group"}
     scores = {style: style_runs(lines, style) for style in styles}
     item_style = max(scores, key=lambda s: (scores[s], s != "cn")) if scores else None

@@ -1,0 +1,238 @@
+"""Always-run fixtures, one per layout family the reader must generalise to (invented text, not copies).
+
+Each family is written the way such documents come: cells one per line, progress tables, bare numbers,
+quantity-first titles, bullets, quoted titles in prose, unusual numbering, vote news.
+"""
+
+from __future__ import annotations
+
+from minsheng.documents import parse_text
+from minsheng.documents.layouts import bullet_titles, quoted_titles, row_lines
+from minsheng.documents.parser import _lines_and_tables
+from minsheng.documents.readers import text_blocks
+from minsheng.documents.readings import Reading, announced_counts, choose, confidence
+
+
+def quantities(document):
+    return {
+        item.no: sorted((t.value, t.unit) for t in item.targets if t.kind == "quantity")
+        for item in document.items
+    }
+
+
+def lines_of(text):
+    return _lines_and_tables(text_blocks(text))[0]
+
+
+CELL_TABLE = """关于下达2025年民生实事任务的通知
+附件
+2025年民生实事任务表
+序号
+项目名称
+建设内容
+责任单位
+完成时限
+1
+城区道路改造
+改造城区道路5公里。
+县住建局
+12月底前
+2
+社区食堂建设
+新建社区食堂12个。
+县民政局
+县商务局
+10月底前
+开展老年助餐服务。
+12月底前
+3
+学位扩容
+新增公办学位3000个。
+县教育局
+9月底前
+"""
+
+
+def test_cell_per_line_table_rows_and_sub_rows():
+    document = parse_text(CELL_TABLE)
+    assert document.reading is not None and document.reading.segmenter == "rows"
+    assert quantities(document) == {1: [(5, "公里")], 2: [(12, "个")], 3: [(3000, "个")]}
+    second = document.items[1]
+    assert "开展老年助餐服务" in second.text  # the unnumbered sub-row belongs to the row above
+    assert second.departments == ["县民政局", "县商务局"]
+    assert document.year == 2025
+
+
+def test_cell_per_line_table_in_traditional_characters_with_pinyin():
+    text = "2024年民生實事進度表\n序號\n項目名稱\n建設內容\n1\n新建公園\n新建口袋公園(yuán)6個。\n2\n改造戶廁\n改造農村戶廁800戶。\n3\n增加學位\n新增學位1200個。\n"
+    document = parse_text(text)
+    assert quantities(document) == {1: [(6, "個")], 2: [(800, "戶")], 3: [(1200, "個")]}
+
+
+PROGRESS_TABLE = """2023年1-9月民生实事推进情况表 |
+序号 |
+考核指标 |
+单位 |
+工作目标 |
+已完成数 |
+占比 |
+备注 |
+1 |
+新增托育服务 |
+个 |
+300 |
+210 |
+70% |
+已建成210个,余下年底前完成 |
+2 |
+困难群众救助 |
+城市低保标准 |
+元/月/人 |
+720 |
+|
+100% |
+已按每人每月720元发放 |
+农村低保标准 |
+元/年/人 |
+5600 |
+|
+100% |
+|
+3 |
+职业技能培训 |
+培训(人次) |
+5000 |
+4100 |
+82% |
+|
+"""
+
+
+def test_progress_table_takes_targets_not_progress_or_remarks():
+    document = parse_text(PROGRESS_TABLE)
+    assert document.status == "final"
+    assert quantities(document) == {1: [(300, "个")], 2: [], 3: [(5000, "人次")]}
+    standards = [(s.amount, s.per, s.period) for s in document.items[1].standards]
+    assert standards == [(720, "人", "月"), (5600, "人", "年")]
+
+
+def test_progress_table_group_label_printed_on_its_first_row_only():
+    text = "进度表\n工程名称\n序号\n目标任务\n进度\n完成目标\n(%)\n就业提升工程\n1\n新增就业(人)\n5000\n5200\n104\n2\n技能培训(人)\n800\n900\n112\n安居保障工程\n3\n棚户区改造(户)\n600\n300\n50\n"
+    document = parse_text(text)
+    assert [(a.title, len(a.items)) for a in document.actions] == [("就业提升工程", 2), ("安居保障工程", 1)]
+    assert quantities(document) == {1: [(5000, "人")], 2: [(800, "人")], 3: [(600, "户")]}
+
+
+def test_bare_numbers_on_their_own_line_with_the_text_below():
+    text = "2022年实事项目完成情况\n1\n新增 120张 养老床位,为计划的100%。\n2\n300家 餐饮单位完成明厨亮灶改造。\n3\n完成 12.5万 平方米 屋顶绿化。\n"
+    document = parse_text(text)
+    assert [item.no for item in document.items] == [1, 2, 3]
+    assert (120, "张") in quantities(document)[1]
+    assert quantities(document)[2] == [(300, "家")]
+    assert quantities(document)[3] == [(125000, "平方米")]
+
+
+def test_title_lines_that_begin_with_the_quantity():
+    text = (
+        "2023年重点民生实事上半年进展\n"
+        "20万学生免费午餐。上半年已惠及学生15万人。\n"
+        "10个城市口袋公园。上半年已完成6个。\n"
+        "3000套保障性住房。上半年已开工1200套。\n"
+    )
+    document = parse_text(text)
+    # the pledge's figure is the target; what 已 was done by mid-year is progress
+    assert {no: [value for value, _ in q] for no, q in quantities(document).items()} == {
+        1: [200000],
+        2: [10],
+        3: [3000],
+    }
+
+
+def test_title_lines_followed_by_bullets():
+    text = (
+        "今年将办好10件民生实事\n"
+        "扩大就业\n●全年新增城镇就业5万人\n●培训农民工2000人次\n"
+        "改善住房\n●改造老旧小区120个\n"
+    )
+    groups = bullet_titles(lines_of(text))
+    assert groups is not None and [d.title for d in groups[0][1]] == ["扩大就业", "改善住房"]
+    document = parse_text(text)
+    assert quantities(document) == {1: [(2000, "人次"), (50000, "人")], 2: [(120, "个")]}
+
+
+def test_quoted_titles_inside_running_prose():
+    text = (
+        "本报讯 截至6月底,全市民生工程顺利推进。\n"
+        "3项已完成。“社区助餐点建设”计划建设助餐点40个,已建成45个;“智慧停车项目”完成招标。"
+        "“口袋公园建设”计划新建公园8个,实际完成3个。\n"
+    )
+    groups = quoted_titles(lines_of(text))
+    assert groups is not None
+    assert [d.title for d in groups[0][1]] == ["社区助餐点建设", "智慧停车项目", "口袋公园建设"]
+    document = parse_text(text)
+    assert quantities(document) == {1: [(40, "个")], 2: [], 3: [(8, "个")]}
+
+
+def test_numbers_followed_by_a_space_or_nothing_and_restarting_per_heading():
+    text = "注:共两方面5项\n一,教育提升\n1新建学校2所\n2 改造操场3个\n二,医疗保障\n1开展义诊100场\n2 新增床位50张\n3支持社区医院建设\n"
+    document = parse_text(text)
+    assert [a.title for a in document.actions] == ["教育提升", "医疗保障"]
+    assert [item.no for item in document.items] == [1, 2, 3, 4, 5]
+    assert quantities(document)[3] == [(100, "场")]
+
+
+def test_pipe_table_rows_without_a_number_continue_the_item_above():
+    text = "序号|项目名称|建设内容|牵头单位\n1|道路|新建道路3公里|县交通局\n||配套路灯200盏|\n2|供水|新建水厂1座|县水务局\n3|公园|新建公园2个|县住建局\n"
+    document = parse_text(text)
+    assert quantities(document) == {1: [(3, "公里"), (200, "盏")], 2: [(1, "座")], 3: [(2, "个")]}
+
+
+def test_vote_news_with_circled_numbers_year_from_the_session():
+    text = "3月2日,某县第十九届人民代表大会第三次会议票决产生2024年十大民生实事项目,分别是:\n" + "".join(
+        f"{'①②③④⑤⑥⑦⑧⑨⑩'[i]}某县第{i + 1}项民生工程;\n" for i in range(10)
+    )
+    document = parse_text(text)
+    assert len(document.items) == 10
+    assert document.status == "final" and document.year == 2024
+
+
+def test_the_scorer_prefers_the_reading_that_matches_the_announced_count():
+    text = "办好三件实事:\n1\n新建公园2个。\n2\n新建学校1所。\n3\n新建道路5公里。\n"
+    announced = announced_counts(text)
+    assert 3 in announced
+    document = parse_text(text)
+    assert document.reading is not None and document.reading.segmenter == "rows"
+    assert 0.5 <= document.reading.confidence <= 1
+
+
+def test_choose_keeps_the_runner_up_and_confidence_falls_with_the_margin():
+    lines = lines_of(CELL_TABLE)
+    rows = row_lines(lines)
+    assert rows is not None
+    a = Reading("rows", [(None, None, rows[0][1])])
+    b = Reading("paragraphs", [(None, None, rows[0][1][:1])])
+    best, second = choose([b, a], sum(len(x.norm) for x in lines), {3})
+    assert best is a and second is b
+    assert confidence(best, second) > confidence(best, Reading("x", [], score=best.score - 0.1))
+    assert confidence(best, None) == 1.0
+
+
+def test_a_list_of_1500_items_is_read_whole():
+    text = "2025年民生实事清单\n" + "".join(f"{n}. 新建第{n}号公园1个。\n" for n in range(1, 1501))
+    document = parse_text(text)
+    assert len(document.items) == 1500
+    assert document.items[-1].no == 1500
+    assert document.warnings == []
+
+
+def test_warnings_are_coded_and_render_in_the_callers_language():
+    document = parse_text("一、安全行动(4项)\n1.新建道路2公里。\n2.新建公园3个。\n4.新建学校1所。\n")
+    codes = [n.code for n in document.notices]
+    assert codes == ["numbering-gap", "declared-count"]
+    assert document.warnings[0] == "The numbering skips from 2 to 4 (missing 3)."
+    chinese = {
+        "The numbering skips from %(previous)s to %(next)s (missing %(missing)s).": "编号从%(previous)s跳到%(next)s（缺少%(missing)s）。"
+    }
+    assert document.notices[0].render(lambda m: chinese.get(m, m)) == "编号从2跳到4（缺少3）。"
+    data = document.to_dict()
+    assert data["notices"][0]["code"] == "numbering-gap" and data["reading"]["segmenter"] == "numbered"
