@@ -90,3 +90,46 @@ def test_money_amounts_read_back_in_yuan(yuan, cents):
     [standard] = extract(text)[1]
     assert standard.amount == round(yuan + cents / 100, 2)
     assert standard.per == "人"
+
+
+def _cn(n: int) -> str:
+    return cn2an.an2cn(n)
+
+
+MARKERS = {
+    "dot": lambda n: f"{n}.",
+    "dun": lambda n: f"{n}、",
+    "space": lambda n: f"{n} ",
+    "paren": lambda n: f"({n})",
+    "fullwidth-paren": lambda n: f"（{n}）",
+    "circled": lambda n: "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"[n - 1],
+    "chinese": lambda n: f"{_cn(n)}、",
+    "shi": lambda n: f"{_cn(n)}是",
+    "bare": lambda n: f"{n}",
+    "own-line": lambda n: f"{n}\n",
+}
+PLEDGE_WORDS = st.sampled_from(["新建", "改造", "提升", "开展", "实施", "建设", "扩大", "完善"])
+PLEDGE_NOUNS = st.sampled_from(
+    ["社区食堂", "口袋公园", "农贸市场", "老旧小区", "健身步道", "托育机构", "公交线路"]
+)
+UNITS_ = st.sampled_from(["个", "所", "公里", "户", "人次", "家"])
+
+
+@st.composite
+def pledge(draw) -> str:
+    return f"{draw(PLEDGE_WORDS)}{draw(PLEDGE_NOUNS)}{draw(st.integers(1, 9999))}{draw(UNITS_)}。"
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    style=st.sampled_from(sorted(MARKERS)),
+    pledges=st.lists(pledge(), min_size=2, max_size=40),
+)
+def test_a_generated_list_of_n_items_reads_back_as_n_items(style, pledges):
+    if style == "circled":
+        pledges = pledges[:20]
+    marker = MARKERS[style]
+    text = "2025年民生实事项目清单\n" + "".join(f"{marker(n)}{p}\n" for n, p in enumerate(pledges, start=1))
+    document = parse_text(text)
+    assert [item.no for item in document.items] == list(range(1, len(pledges) + 1))
+    assert all(any(t.kind == "quantity" for t in item.targets) for item in document.items)
