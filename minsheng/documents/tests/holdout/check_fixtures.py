@@ -75,7 +75,7 @@ def split_liyang() -> list[str]:
 def split_yongcheng() -> list[str]:
     from docx import Document
 
-    doc = Document(HERE / "yongcheng-2024-bold-groups.docx")
+    doc = Document(str(HERE / "yongcheng-2024-bold-groups.docx"))
     return [p.text for p in doc.paragraphs if re.match(r"^（\d+）", p.text)]
 
 

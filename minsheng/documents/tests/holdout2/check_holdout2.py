@@ -16,6 +16,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 KEYS = {
@@ -95,7 +96,7 @@ def split_items(name: str, path: Path) -> tuple[dict[int, str], list[str]]:
 
 
 CN = "一二三四五六七八九十"
-CONFIG = {
+CONFIG: dict[str, dict[str, Any]] = {
     "zhechuan-2025-pdf-copy": dict(
         pdf=True, start="具体如下：", end="　　各责任单位要", bound=r"　　\d+\.", item=r"　　\d+\."
     ),
