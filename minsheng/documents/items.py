@@ -56,11 +56,13 @@ def _distinct(found: list[Target], draft: Draft) -> list[Target]:
     A figure the table states in its own cell is that cell's; nothing is a target of 0. In a progress
     report a figure printed twice (7.4万口 in the pledge, again in the progress sentence) is one target,
     and the figures of a sentence after 已完成 / 实际完成 … are achieved, not planned."""
+    if not (draft.progress or draft.extra_targets or draft.extra_standards):
+        return [target for target in found if target.value != 0]
     cell_values = {t.value for t in draft.extra_targets} | {s.amount for s in draft.extra_standards}
     kept: list[Target] = []
     seen: set[tuple[float | None, str | None]] = set()
     for target in found:
-        key = (target.value, analysis_copy(target.unit or ""))
+        key = (target.value, target.unit)
         if target.value == 0 or target.value in cell_values:
             continue
         if draft.progress and (key in seen or _achieved(draft.norm, target.source)):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from minsheng.documents.model import Standard, Target
 from minsheng.documents.numbers import to_number
-from minsheng.documents.quantities import find_quantities
+from minsheng.documents.quantities import has_quantity
 
 CN = "一二三四五六七八九十"
 CIRCLED_DIGITS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -176,7 +176,7 @@ def style_runs(lines: list[Line], style: str) -> int:
 
 def title_like(line: Line) -> bool:
     text = line.norm[line.rest_at :]
-    return 0 < len(text) <= 24 and not re.search(r"[。;,]$", text) and not find_quantities(text)
+    return 0 < len(text) <= 24 and not re.search(r"[。;,]$", text) and not has_quantity(text)
 
 
 LABEL_LINE = re.compile(
@@ -193,4 +193,4 @@ def is_framing_tail(line: Line) -> bool:
 
 def heading_like(text: str) -> bool:
     text = text.strip()
-    return 0 < len(text) <= 24 and not re.search(r"[。;,]", text) and not find_quantities(text)
+    return 0 < len(text) <= 24 and not re.search(r"[。;,]", text) and not has_quantity(text)

@@ -376,6 +376,15 @@ def find_quantities(norm: str, masked: Mask | None = None) -> list[Found]:
     return found
 
 
+_ANY_NUMBER = re.compile(r"[\d一二两三四五六七八九十百千万]")
+
+
+@lru_cache(maxsize=8192)
+def has_quantity(norm: str) -> bool:
+    """Whether a line states any quantity; cached, since every segmenter and the scorer ask of the same lines."""
+    return bool(_ANY_NUMBER.search(norm)) and bool(find_quantities(norm))
+
+
 def _inherit_enumerated_ops(norm: str, found: list[Found]) -> None:
     """不低于70元、150元、240元: one comparator governs an enumeration with the same unit."""
     for prev, cur in zip(found, found[1:], strict=False):

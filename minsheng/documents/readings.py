@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from minsheng.documents.lines import CN, Draft, marker_number
-from minsheng.documents.quantities import find_quantities
+from minsheng.documents.quantities import has_quantity
 
 RawAction = tuple[str | None, int | None, list[Draft]]
 
@@ -85,7 +85,7 @@ def _pledge_like(draft: Draft) -> bool:
         return True
     if _PLEDGE_START.match(text):
         return True
-    return 0 < len(text) <= 400 and bool(find_quantities(text[:400]))
+    return 0 < len(text) <= 400 and has_quantity(text[:400])
 
 
 def score(reading: Reading, body_chars: int, announced: set[int]) -> float:

@@ -18,7 +18,7 @@ from minsheng.documents.lines import (
     style_runs,
     title_like,
 )
-from minsheng.documents.quantities import find_quantities
+from minsheng.documents.quantities import has_quantity
 
 
 def _next_role(lines: list[Line], i: int) -> str | None:
@@ -166,7 +166,7 @@ def numbered_lines(lines: list[Line]) -> list[tuple[Line | None, list[Draft]]]:
             draft = current[-1]
             waiting = bool(draft.title and not draft.orig)  # a title line waiting for its text
             after_list = last_item is None or i > last_item
-            more_body = title_body and find_quantities(line.norm) and len(draft.body) < 6
+            more_body = title_body and has_quantity(line.norm) and len(draft.body) < 6
             last_text = (draft.body[-1].norm if draft.body else draft.norm).rstrip()
             unfinished = bool(last_text) and not last_text.endswith(
                 TERMINAL
@@ -195,7 +195,7 @@ def unnumbered_paragraphs(lines: list[Line]) -> list[Draft]:
     for line in lines:
         if line.role or INTRO_END.search(line.norm) or is_framing_tail(line) or len(line.norm) < 8:
             continue
-        if not find_quantities(line.norm) and not re.match(
+        if not has_quantity(line.norm) and not re.match(
             r"^(?:新建|建设|实施|开展|提供|为|完成|推进|改造|新增|建成|免费|发放|提高|扩大|支持|落实|继续|加快|持续|推动|组织|开通|打造|新改|减免|对)",
             line.norm,
         ):

@@ -9,7 +9,7 @@ from minsheng.documents.lines import CN, GROUP_DECL, Draft, Line, marker_number
 from minsheng.documents.model import Target
 from minsheng.documents.normalize import analysis_copy
 from minsheng.documents.numbers import clean_number
-from minsheng.documents.quantities import UNITS, find_quantities, split_departments
+from minsheng.documents.quantities import UNITS, has_quantity, split_departments
 
 _COLUMN_ROLES = (
     ("no", re.compile(r"^序号|^编号|^序$")),
@@ -82,7 +82,7 @@ def read_table(table: Table, actions: list[tuple[str | None, int | None, list[Dr
                 r"^(?:说明|注|备注|附注|附件|数据来源|填报|制表)", heading_norm
             ) or heading_norm.endswith("。"):
                 continue
-            if len(heading_norm) <= 40 and not find_quantities(heading_norm):
+            if len(heading_norm) <= 40 and not has_quantity(heading_norm):
                 m = GROUP_DECL.match(heading_norm)
                 count = None
                 name = re.sub(rf"^[{CN}]+\s*[、.]\s*", "", heading).strip()
