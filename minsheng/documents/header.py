@@ -47,6 +47,12 @@ def read_header(lines: list[Line]) -> tuple[str, str | None, int | None, str | N
             if m:
                 year = year_number(m.group(1))
                 break
+    if year is None:  # only a publication date (2023-01-09): a list is published in its own year
+        for line in lines[: max(first_marked, used) + 3]:
+            m = _DATE.search(line.norm)
+            if m:
+                year = int(m.group(1))
+                break
     region = region_in(title, head_text)
     if region is None:
         for line in head_lines:
@@ -78,6 +84,7 @@ _REGION_STOP = re.compile(
     r"政府|办公|关于|印发|人民|委员|领导|小组|网站|发布|今年|明年|民生|实事|我|将|的|在"
 )
 DRAFT_WORDS = re.compile(r"征求意见稿|草案|讨论稿|公开征求意见|征求意见")
+_DATE = re.compile(r"(?<!\d)(20\d{2})[-/.](?:0?[1-9]|1[0-2])[-/.](?:[012]?\d|3[01])(?!\d)")
 # a progress or completion report on a list already adopted
 PROGRESS_WORDS = re.compile(r"进度|进展情况|完成情况|推进情况|上半年|截至\d{1,2}月")
 FINAL_WORDS = re.compile(

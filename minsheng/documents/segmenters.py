@@ -162,6 +162,11 @@ def numbered_lines(lines: list[Line]) -> list[tuple[Line | None, list[Draft]]]:
                 continue
             current.append(Draft(None, None, line.orig, line.norm))
             continue
+        if current_group is not None and not current and last_item is not None and i < last_item:
+            # an action holding one unnumbered line between numbered ones: that line is its item
+            if not (is_framing_tail(line) or INTRO_END.search(line.norm)):
+                current.append(Draft(None, None, line.orig, line.norm))
+            continue
         if current:
             draft = current[-1]
             waiting = bool(draft.title and not draft.orig)  # a title line waiting for its text

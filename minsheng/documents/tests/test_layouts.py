@@ -236,3 +236,44 @@ def test_warnings_are_coded_and_render_in_the_callers_language():
     assert document.notices[0].render(lambda m: chinese.get(m, m)) == "编号从2跳到4（缺少3）。"
     data = document.to_dict()
     assert data["notices"][0]["code"] == "numbering-gap" and data["reading"]["segmenter"] == "numbered"
+
+
+def test_paren_items_under_actions_numbering_runs_on_and_an_action_with_one_unnumbered_line():
+    text = (
+        "一、教育行动\n(一)新建学校2所。\n(二)改造操场3个。\n二、医疗行动\n(三)新增床位50张。\n"
+        "三、养老行动\n为老年人免费体检5000人。\n四、就业行动\n(四)培训1000人次。\n"
+    )
+    document = parse_text(text)
+    assert [(a.title, len(a.items)) for a in document.actions] == [
+        ("教育行动", 2),
+        ("医疗行动", 1),
+        ("养老行动", 1),  # not dropped: the action's only line is its item
+        ("就业行动", 1),
+    ]
+    assert [q for q in quantities(document).values()] == [
+        [(2, "所")],
+        [(3, "个")],
+        [(50, "张")],
+        [(5000, "人")],
+        [(1000, "人次")],
+    ]
+
+
+def test_tab_table_with_a_continuation_row_and_money_in_wan_yuan():
+    text = (
+        "序号\t项目名称\t建设内容\t投资(万元)\n1\t道路\t新建道路3公里\t1200\n\t\t配套路灯200盏\t\n"
+        "2\t供水\t新建水厂1座\t800\n3\t公园\t新建公园2个\t300\n"
+    )
+    document = parse_text(text)
+    assert quantities(document) == {
+        1: [(3, "公里"), (200, "盏"), (12_000_000, "元")],
+        2: [(1, "座"), (8_000_000, "元")],
+        3: [(2, "个"), (3_000_000, "元")],
+    }
+
+
+def test_the_year_from_the_publication_date_when_no_year_is_printed():
+    document = parse_text(
+        "民生实事清单发布\n来源:本地日报 2023-01-09 10:26\n1.新建学校2所。\n2.改造操场3个。\n"
+    )
+    assert document.year == 2023
