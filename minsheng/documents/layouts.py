@@ -6,7 +6,8 @@ Each function takes the body lines and proposes item drafts, or None where its l
   or a list whose numbers stand alone on their line with the text on the next (1 / 新增…): a row starts at a
   bare number of the chain 1, 2, 3 … followed by text; a heading cell just before a row number (就业促进工程)
   starts a group. In a progress table (进度 / 已完成 / 占比 columns) the first figure of a row or sub-row is
-  its target, the figures after it (achieved, ratio) and the remark cells are not targets.
+  its target, the figures after it (achieved, ratio) and the remark cells are not targets; a figure with
+  no unit of its own takes the money column's (投资(万元)).
 * :func:`bullet_titles` - bare title lines, each followed by ● bullet lines holding its targets.
 * :func:`quoted_titles` - pledges named by a quoted title at the start of a sentence inside running prose
   (“城市道路照明建设工程”完成施工图设计…): an item runs to the next such title or the paragraph's end.
@@ -29,6 +30,8 @@ _PROGRESS_HEAD = re.compile(r"进度|进展|已完成|完成情况|完成数|占
 _UNIT_WORDS = "|".join(sorted([*UNITS, "元", "万元", "亿元", "%"], key=len, reverse=True))
 _UNIT_CELL = re.compile(rf"^(?:{_UNIT_WORDS})(?:/(?:人|户|月|年|次|名))*$")
 _NUMBER_CELL = re.compile(r"^(?P<v>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<pct>%)?$")
+# a money column (投资(万元)) gives its unit to a figure with none of its own
+_MONEY_HEAD = re.compile(r"(?:投资|资金|金额|预算)[^()]{0,6}\((?P<u>万元|亿元|元)\)")
 _LABEL_UNIT = re.compile(rf"\((?P<u>{_UNIT_WORDS})\)$")
 
 
@@ -60,6 +63,7 @@ def row_lines(lines: list[Line]) -> Groups | None:
         return None
     head = " ".join(line.norm for line in lines[max(0, starts[0] - 16) : starts[0]])
     progress = bool(_PROGRESS_HEAD.search(head))
+    money = _MONEY_HEAD.search(head)
     labels = {i - 1 for i in starts if i > 0 and SECTION_HEADING.match(_cell(lines[i - 1])[1])}
     sizes = sorted(b - a for a, b in zip(starts, starts[1:], strict=False))
     last_size = (sizes[len(sizes) // 2] if sizes else 8) + 2
@@ -75,11 +79,14 @@ def row_lines(lines: list[Line]) -> Groups | None:
         cells = [
             _cell(line) for i, line in enumerate(lines[start + 1 : end], start=start + 1) if i not in labels
         ]
-        groups[-1][1].append(_read_row(number, [c for c in cells if c[1]], progress))
+        groups[-1][1].append(
+            _read_row(number, [c for c in cells if c[1]], progress, money.group("u") if money else None)
+        )
     return groups
 
 
-def _read_row(number: int, cells: list[tuple[str, str]], progress: bool) -> Draft:
+def _read_row(number: int, cells: list[tuple[str, str]], progress: bool, money_unit: str | None) -> Draft:
+    """One row's cells: text, departments, and figures with the unit of their unit cell, label or header."""
     texts: list[str] = []
     departments: list[str] = []
     targets: list[Target] = []
@@ -97,7 +104,7 @@ def _read_row(number: int, cells: list[tuple[str, str]], progress: bool) -> Draf
             if after_target:
                 continue  # achieved so far, or the share of the plan: progress, not a target
             value = float(figure.group("v").replace(",", ""))
-            printed = "%" if figure.group("pct") else unit or label_unit
+            printed = "%" if figure.group("pct") else unit or label_unit or money_unit
             if printed is None:
                 continue
             _add_figure(value, printed, orig, texts, targets, standards)

@@ -63,6 +63,21 @@ def test_cell_per_line_table_rows_and_sub_rows():
     assert document.year == 2025
 
 
+def test_cell_per_line_table_in_traditional_characters_with_a_money_column_in_wan_yuan():
+    text = (
+        "2024年民生實事項目表\n序號\n項目名稱\n建設內容\n計劃投資(萬元)\n責任單位\n"
+        "1\n新建公園\n新建口袋公園6個。\n350\n縣住建局\n2\n改造戶廁\n改造農村戶廁800戶。\n120.5\n縣農業農村局\n"
+        "3\n增加學位\n新增學位1200個。\n2000\n縣教育局\n"
+    )
+    document = parse_text(text)
+    assert quantities(document) == {
+        1: [(6, "個"), (3_500_000, "元")],
+        2: [(800, "戶"), (1_205_000, "元")],
+        3: [(1200, "個"), (20_000_000, "元")],
+    }
+    assert document.items[1].departments == ["縣農業農村局"]
+
+
 def test_cell_per_line_table_in_traditional_characters_with_pinyin():
     text = "2024年民生實事進度表\n序號\n項目名稱\n建設內容\n1\n新建公園\n新建口袋公園(yuán)6個。\n2\n改造戶廁\n改造農村戶廁800戶。\n3\n增加學位\n新增學位1200個。\n"
     document = parse_text(text)
