@@ -194,3 +194,16 @@ def is_framing_tail(line: Line) -> bool:
 def heading_like(text: str) -> bool:
     text = text.strip()
     return 0 < len(text) <= 24 and not re.search(r"[。;,]", text) and not has_quantity(text)
+
+
+_ANNOUNCED = re.compile(
+    rf"(?<![\d.])(\d{{1,5}}|[{CN}]{{1,3}})\s*(?:件|项|个|大|类)[\u4e00-\u9fff“”]{{0,10}}?"
+    r"(?:实事|民生|项目|工程|惠民)"
+)
+
+
+def announced_counts(text: str) -> set[int]:
+    """Counts the document announces for its list: 十件民生实事, 10项重点民生实事, 共八方面20项."""
+    counts = {marker_number(m.group(1)) for m in _ANNOUNCED.finditer(text)}
+    counts |= {marker_number(m.group(1)) for m in re.finditer(r"共[^,。;]{0,6}?(\d{1,5})\s*[项件个]", text)}
+    return {c for c in counts if c}

@@ -21,12 +21,12 @@ from minsheng.documents.errors import DocumentError
 from minsheng.documents.header import FINAL_WORDS, PROGRESS_WORDS, YEAR, read_header, region_in, year_number
 from minsheng.documents.items import build_item, check_subtotals
 from minsheng.documents.layouts import bullet_titles, quoted_titles, row_lines
-from minsheng.documents.lines import Draft, Line, classify, split_inline
+from minsheng.documents.lines import Draft, Line, announced_counts, classify, split_inline
 from minsheng.documents.model import Action, DocumentReading, PlanDocument
 from minsheng.documents.normalize import analysis_copy
 from minsheng.documents.notices import Notice
 from minsheng.documents.readers import MAX_BYTES, read_blocks
-from minsheng.documents.readings import RawAction, Reading, announced_counts, choose, confidence
+from minsheng.documents.readings import RawAction, Reading, choose, confidence
 from minsheng.documents.segmenters import numbered_lines, unnumbered_paragraphs
 from minsheng.documents.tables import flattened_table, read_table
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from minsheng.documents.lines import CN, Draft, marker_number
+from minsheng.documents.lines import Draft
 from minsheng.documents.quantities import has_quantity
 
 RawAction = tuple[str | None, int | None, list[Draft]]
@@ -36,10 +36,6 @@ LAYOUT = {
     "paragraphs": 0.5,
 }
 
-_ANNOUNCED = re.compile(
-    rf"(?<![\d.])(\d{{1,5}}|[{CN}]{{1,3}})\s*(?:件|项|个|大|类)[\u4e00-\u9fff“”]{{0,10}}?"
-    r"(?:实事|民生|项目|工程|惠民)"
-)
 _PLEDGE_START = re.compile(
     r"^(?:新建|建设|实施|开展|提供|为|完成|推进|改造|新增|建成|免费|发放|提高|扩大|支持|落实|继续|加快|持续|推动|"
     r"组织|开通|打造|新改|减免|对|启动|增加|解决|创建|帮扶|做好|加强|整治|提升|优化|促进|保障|建立|“)"
@@ -56,13 +52,6 @@ class Reading:
     @property
     def drafts(self) -> list[Draft]:
         return [draft for _, _, drafts in self.actions for draft in drafts]
-
-
-def announced_counts(text: str) -> set[int]:
-    """Counts the document announces for its list: 十件民生实事, 10项重点民生实事, 共八方面20项."""
-    counts = {marker_number(m.group(1)) for m in _ANNOUNCED.finditer(text)}
-    counts |= {marker_number(m.group(1)) for m in re.finditer(r"共[^,。;]{0,6}?(\d{1,5})\s*[项件个]", text)}
-    return {c for c in counts if c}
 
 
 def _numbering(reading: Reading) -> float:

@@ -54,6 +54,7 @@ def _keep_one_run(lines: list[Line]) -> None:
                     line.role = ""
 
 
+# narrower than lines.announced_counts (which the scorer uses): only a count of 实事/民生项目 may end a list
 _ANNOUNCED = re.compile(
     rf"(\d{{1,3}}|[{CN}]{{1,3}})\s*(?:件|项|个)[\u4e00-\u9fff“”]{{0,10}}?(?:实事|民生项目|民生工程|惠民工程)"
 )

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from minsheng.documents import parse_text
 from minsheng.documents.layouts import bullet_titles, quoted_titles, row_lines
+from minsheng.documents.lines import announced_counts
 from minsheng.documents.parser import _lines_and_tables
 from minsheng.documents.readers import text_blocks
-from minsheng.documents.readings import Reading, announced_counts, choose, confidence
+from minsheng.documents.readings import Reading, choose, confidence
 
 
 def quantities(document):
