@@ -69,11 +69,23 @@ def _ungrouped(groups: list[tuple[str | None, list[Draft]]] | None) -> list[RawA
     return [(title, None, drafts) for title, drafts in groups or []]
 
 
-def propose(body: list[Line], table_actions: list[RawAction]) -> list[Reading]:
+def _cells_as_lines(blocks: list[Block]) -> list[Line]:
+    """The cells of every table, one line each, so a table can be read as rows of cells too."""
+    cells = []
+    for block in blocks:
+        if isinstance(block, Table):
+            for row in block.rows:
+                cells.extend(Line(cell, analysis_copy(cell)) for cell in row if cell.strip())
+    return cells
+
+
+def propose(body: list[Line], table_actions: list[RawAction], table_cells: list[Line]) -> list[Reading]:
     """Every plausible segmentation of the body, one :class:`Reading` per segmenter that finds a list."""
     readings: list[Reading] = []
     if table_actions and any(d for _, _, d in table_actions):
         readings.append(Reading("table", table_actions))
+    if table_cells:
+        readings.append(Reading("table-rows", _ungrouped(row_lines(table_cells))))
     if (flat := flattened_table(_fresh(body))) is not None:
         readings.append(Reading("flattened-table", [(None, None, flat)]))
     numbered: list[RawAction] = []
@@ -103,7 +115,7 @@ def _document_from_blocks(blocks: list[Block]) -> PlanDocument:
         if status is None and FINAL_WORDS.search(norm_title):
             status = "final"
     body = lines[used:]
-    readings = propose(body, table_actions)
+    readings = propose(body, table_actions, _cells_as_lines(blocks))
     if not readings:
         raise DocumentError("no plan found: the document lists no numbered items or pledges")
     announced = announced_counts(" ".join(line.norm for line in lines[:40]))

@@ -12,6 +12,7 @@ The score (higher is better) adds:
 * ``numbering``: the share of printed item numbers that follow the one before (or restart at 1 after a
   heading), 0–1, counted twice;
 * ``pledges``: the share of items that read like a pledge (a quantity, or a short name, or an opening verb);
+* ``figures``: the share of items holding a quantity (in their text or in a figure cell);
 * ``coverage``: the share of the body's text that the items hold, 0–1;
 * minus ``size``: 1 for a reading of a single item, and for items far longer than a pledge.
 """
@@ -30,6 +31,7 @@ LAYOUT = {
     "table": 3.0,
     "flattened-table": 3.0,
     "rows": 2.5,
+    "table-rows": 2.5,
     "numbered": 2.0,
     "bullets": 1.5,
     "quoted-titles": 1.0,
@@ -77,6 +79,10 @@ def _pledge_like(draft: Draft) -> bool:
     return 0 < len(text) <= 400 and has_quantity(text[:400])
 
 
+def _has_figure(draft: Draft) -> bool:
+    return bool(draft.extra_targets or draft.extra_standards) or has_quantity((draft.norm or "")[:400])
+
+
 def score(reading: Reading, body_chars: int, announced: set[int]) -> float:
     drafts = reading.drafts
     n = len(drafts)
@@ -87,6 +93,7 @@ def score(reading: Reading, body_chars: int, announced: set[int]) -> float:
         "count": 2.0 if n in announced else 0.0,
         "numbering": 2 * _numbering(reading),
         "pledges": sum(_pledge_like(d) for d in sample) / len(sample) if sample else 0.0,
+        "figures": sum(_has_figure(d) for d in sample) / len(sample) if sample else 0.0,
         "coverage": min(1.0, held / body_chars) if body_chars else 0.0,
         "size": -1.0 if n < 2 or held / max(n, 1) > 600 else 0.0,
     }

@@ -293,3 +293,17 @@ def test_the_year_from_the_publication_date_when_no_year_is_printed():
         "民生实事清单发布\n来源:本地日报 2023-01-09 10:26\n1.新建学校2所。\n2.改造操场3个。\n"
     )
     assert document.year == 2023
+
+
+def test_progress_table_with_pipe_rows_reads_targets_from_the_goal_column():
+    text = (
+        "2023年1-9月民生实事推进情况表\n序号 | 考核指标 | 单位 | 工作目标 | 已完成数 | 占比 | 备注 |\n"
+        "1 | 新增托育服务 | 个 | 300 | 210 | 70% | 已建成210个 |\n"
+        "2 | 城市低保标准 | 元/月/人 | 720 |  | 100% | 已按每人每月720元发放 |\n"
+        " | 农村低保标准 | 元/年/人 | 5600 |  | 100% |  |\n"
+        "3 | 职业技能培训 | 人次 | 5000 | 4100 | 82% |  |\n"
+    )
+    document = parse_text(text)
+    assert document.reading is not None and document.reading.segmenter == "table-rows"
+    assert quantities(document) == {1: [(300, "个")], 2: [], 3: [(5000, "人次")]}
+    assert [(s.amount, s.period) for s in document.items[1].standards] == [(720, "月"), (5600, "年")]
