@@ -196,6 +196,12 @@ def heading_like(text: str) -> bool:
     return 0 < len(text) <= 24 and not re.search(r"[。;,]", text) and not has_quantity(text)
 
 
+# how a pledge opens: 新建…, 实施…, 为…提供, a quoted name
+PLEDGE_START = re.compile(
+    r"^(?:新建|建设|实施|开展|提供|为|完成|推进|改造|新增|建成|免费|发放|提高|扩大|支持|落实|继续|加快|持续|推动|"
+    r"组织|开通|打造|新改|减免|对|启动|增加|解决|创建|帮扶|做好|加强|整治|提升|优化|促进|保障|建立|实现|打通|开工|深化|完善|“)"
+)
+
 _ANNOUNCED = re.compile(
     rf"(?<![\d.])(\d{{1,5}}|[{CN}]{{1,3}})\s*(?:件|项|个|大|类)[\u4e00-\u9fff“”]{{0,10}}?"
     r"(?:实事|民生|项目|工程|惠民)"

@@ -19,10 +19,9 @@ The score (higher is better) adds:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from minsheng.documents.lines import Draft
+from minsheng.documents.lines import PLEDGE_START, Draft
 from minsheng.documents.quantities import has_quantity
 
 RawAction = tuple[str | None, int | None, list[Draft]]
@@ -37,11 +36,6 @@ LAYOUT = {
     "quoted-titles": 1.0,
     "paragraphs": 0.5,
 }
-
-_PLEDGE_START = re.compile(
-    r"^(?:新建|建设|实施|开展|提供|为|完成|推进|改造|新增|建成|免费|发放|提高|扩大|支持|落实|继续|加快|持续|推动|"
-    r"组织|开通|打造|新改|减免|对|启动|增加|解决|创建|帮扶|做好|加强|整治|提升|优化|促进|保障|建立|“)"
-)
 
 
 @dataclass(slots=True)
@@ -74,7 +68,7 @@ def _pledge_like(draft: Draft) -> bool:
     text = (draft.norm or "").strip()
     if draft.title and len(draft.title) <= 40:
         return True
-    if _PLEDGE_START.match(text):
+    if PLEDGE_START.match(text):
         return True
     return 0 < len(text) <= 400 and has_quantity(text[:400])
 

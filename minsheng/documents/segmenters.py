@@ -9,6 +9,7 @@ from minsheng.documents.lines import (
     CN,
     INTRO_END,
     LABEL_LINE,
+    PLEDGE_START,
     SECTION_HEADING,
     Draft,
     Line,
@@ -195,18 +196,43 @@ def numbered_lines(lines: list[Line]) -> list[tuple[Line | None, list[Draft]]]:
     return groups
 
 
+_PLEDGE_VERB = re.compile(
+    r"^(?:新建|建设|实施|开展|提供|为|完成|推进|改造|新增|建成|免费|发放|提高|扩大|支持|落实|继续|加快|持续|推动|组织|开通|"
+    r"打造|新改|减免|对)"
+)
+_QUANTITY_FIRST = re.compile(
+    r"^(?:\d[\d.,]*\s*(?:万|亿)?\s*[\u4e00-\u9fff]|[两三四五六七八九十百千万]+[个所座条家户套项名人])"
+)
+
+
+def _starts_like_a_pledge(line: Line) -> bool:
+    return bool(_QUANTITY_FIRST.match(line.norm) or PLEDGE_START.match(line.norm))
+
+
+def _trim_to_pledges(candidates: list[Line]) -> list[Line]:
+    """Where the paragraphs between the first and the last that open like a pledge (20万学生…, 新建…) mostly
+    do, the news story's opening and closing paragraphs around them are not pledges, even with a figure."""
+    opens = [_starts_like_a_pledge(line) for line in candidates]
+    if sum(opens) < 3:
+        return candidates
+    first = opens.index(True)
+    last = len(opens) - 1 - opens[::-1].index(True)
+    core = opens[first : last + 1]
+    if sum(core) < 0.75 * len(core):
+        return candidates
+    return candidates[first : last + 1]
+
+
 def unnumbered_paragraphs(lines: list[Line]) -> list[Draft]:
     """No numbered list: one pledge per paragraph, or one paragraph split on ；."""
     candidates = []
     for line in lines:
         if line.role or INTRO_END.search(line.norm) or is_framing_tail(line) or len(line.norm) < 8:
             continue
-        if not has_quantity(line.norm) and not re.match(
-            r"^(?:新建|建设|实施|开展|提供|为|完成|推进|改造|新增|建成|免费|发放|提高|扩大|支持|落实|继续|加快|持续|推动|组织|开通|打造|新改|减免|对)",
-            line.norm,
-        ):
+        if not has_quantity(line.norm) and not _PLEDGE_VERB.match(line.norm):
             continue
         candidates.append(line)
+    candidates = _trim_to_pledges(candidates)
     # a whole list in one paragraph separated by ；: the paragraph with far more clauses than any other
     by_clauses = sorted(candidates, key=lambda ln: ln.norm.count(";"), reverse=True)
     if by_clauses:

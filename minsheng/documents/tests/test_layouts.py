@@ -307,3 +307,21 @@ def test_progress_table_with_pipe_rows_reads_targets_from_the_goal_column():
     assert document.reading is not None and document.reading.segmenter == "table-rows"
     assert quantities(document) == {1: [(300, "个")], 2: [], 3: [(5000, "人次")]}
     assert [(s.amount, s.period) for s in document.items[1].standards] == [(720, "月"), (5600, "年")]
+
+
+def test_quantity_titles_inside_a_news_story_leave_out_its_opening_and_closing():
+    text = (
+        "新华社讯 今年上半年,全市25件民生实事完成投资156亿元,占全年计划的56%,进展顺利。\n"
+        "2606个撤并村通公路。上半年已完成1075个。\n"
+        "解决500万人饮水安全。上半年已解决59.6万人。\n"
+        "50万人高山生态扶贫搬迁。上半年已搬迁6.4万人。\n"
+        "3000公里农村公路安装安全设施。上半年已完成610公里。\n"
+        "记者从市政府了解到,下半年将加快推进,确保全年完成投资277亿元。\n"
+    )
+    document = parse_text(text)
+    assert quantities(document) == {
+        1: [(2606, "个")],
+        2: [(5_000_000, "人")],
+        3: [(500_000, "人")],
+        4: [(3000, "公里")],
+    }
