@@ -3,7 +3,8 @@
 Every segmenter (a plan table, a table whose cells ran together, numbered lines, rows one cell per line,
 title lines with bullets, quoted titles in prose, one pledge per paragraph or per ；) proposes a
 :class:`Reading`. :func:`score` rates each on what a real list looks like, and :func:`choose` keeps the best
-and remembers the runner-up, so a caller (the import preview) can flag a reading that was a close call.
+and remembers the runner-up, the best reading that finds other items, so a caller (the import preview) can
+flag a reading that was a close call.
 
 The score (higher is better) adds:
 
@@ -19,6 +20,7 @@ The score (higher is better) adds:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from minsheng.documents.lines import PLEDGE_START, Draft
@@ -96,12 +98,34 @@ def score(reading: Reading, body_chars: int, announced: set[int]) -> float:
     return reading.score
 
 
+def _head(draft: Draft) -> str:
+    return "".join(re.findall(r"[\u3400-\u9fff]", draft.title or draft.norm or "")[:4])
+
+
+def _full(draft: Draft) -> str:
+    return f"{draft.title or ''}{draft.norm or ''}"
+
+
+def same_items(a: Reading, b: Reading) -> bool:
+    """Two readings that find the same items (a table by its columns and by its cells) are one reading."""
+    left, right = a.drafts, b.drafts
+    if len(left) != len(right):
+        return False
+    for x, y in zip(left, right, strict=True):
+        if x.no is not None and y.no is not None and x.no != y.no:
+            return False
+        if _head(x) not in _full(y) and _head(y) not in _full(x):
+            return False
+    return True
+
+
 def choose(readings: list[Reading], body_chars: int, announced: set[int]) -> tuple[Reading, Reading | None]:
-    """The best reading and the runner-up (None when only one segmenter found a list)."""
+    """The best reading and the best one that finds other items (None when no segmenter disagrees)."""
     for reading in readings:
         score(reading, body_chars, announced)
     ranked = sorted(readings, key=lambda r: r.score, reverse=True)
-    return ranked[0], ranked[1] if len(ranked) > 1 else None
+    best = ranked[0]
+    return best, next((r for r in ranked[1:] if not same_items(best, r)), None)
 
 
 def confidence(best: Reading, runner_up: Reading | None) -> float:

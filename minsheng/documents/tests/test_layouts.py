@@ -325,3 +325,11 @@ def test_quantity_titles_inside_a_news_story_leave_out_its_opening_and_closing()
         3: [(500_000, "人")],
         4: [(3000, "公里")],
     }
+
+
+def test_two_segmenters_finding_the_same_items_are_not_a_doubt():
+    text = "序号|项目名称|建设内容|牵头单位\n1|道路|新建道路3公里|县交通局\n2|供水|新建水厂1座|县水务局\n3|公园|新建公园2个|县住建局\n"
+    document = parse_text(text)
+    # the table by its columns and by its cells find the same three items: no runner-up to doubt it
+    assert document.reading is not None and document.reading.segmenter == "table"
+    assert document.reading.runner_up != "table-rows"
