@@ -9,8 +9,8 @@ Each function takes the body lines and proposes item drafts, or None where its l
   its target, the figures after it (achieved, ratio) and the remark cells are not targets; a figure with
   no unit of its own takes the money column's (投资(万元)).
 * :func:`bullet_titles` - bare title lines, each followed by ● bullet lines holding its targets.
-* :func:`quoted_titles` - pledges named by a quoted title at the start of a sentence inside running prose
-  (“城市道路照明建设工程”完成施工图设计…): an item runs to the next such title or the paragraph's end.
+* :func:`quoted_titles` - pledges named by a quoted or 《》 title at the start of a sentence inside running
+  prose (“城市道路照明建设工程”完成施工图设计…): an item runs to the next such title or the paragraph's end.
 """
 
 from __future__ import annotations
@@ -64,7 +64,13 @@ def row_lines(lines: list[Line]) -> Groups | None:
     head = " ".join(line.norm for line in lines[max(0, starts[0] - 16) : starts[0]])
     progress = bool(_PROGRESS_HEAD.search(head))
     money = _MONEY_HEAD.search(head)
-    labels = {i - 1 for i in starts if i > 0 and SECTION_HEADING.match(_cell(lines[i - 1])[1])}
+    category_first = _category_before_number(lines[max(0, starts[0] - 16) : starts[0]])
+    labels = {
+        i - 1
+        for i in starts
+        if i > 0
+        and (SECTION_HEADING.match(_cell(lines[i - 1])[1]) or category_first and _label(lines[i - 1]))
+    }
     sizes = sorted(b - a for a, b in zip(starts, starts[1:], strict=False))
     last_size = (sizes[len(sizes) // 2] if sizes else 8) + 2
     groups: Groups = [(None, [])]
@@ -83,6 +89,22 @@ def row_lines(lines: list[Line]) -> Groups | None:
             _read_row(number, [c for c in cells if c[1]], progress, money.group("u") if money else None)
         )
     return groups
+
+
+_CATEGORY_HEAD = re.compile(r"^(?:类别|类型|领域|方面|板块|分类|项目类别|工程名称|名称|工程|行动)$")
+_NOT_A_LABEL = re.compile(r"[\d。,;:%]|完成|进度|推进|达到|开工|启动|时间|前$|中$|已|未|正在")
+
+
+def _category_before_number(head: list[Line]) -> bool:
+    """A header whose category column (类别, 工程名称…) comes before 序号: the label opens each group's first row."""
+    cells = [_cell(line)[1].replace(" ", "") for line in head]
+    at = next((i for i, c in enumerate(cells) if c in ("序号", "编号")), None)
+    return at is not None and any(_CATEGORY_HEAD.match(c) for c in cells[:at])
+
+
+def _label(line: Line) -> bool:
+    text = _cell(line)[1].replace(" ", "")
+    return 2 <= len(text) <= 12 and not _NOT_A_LABEL.search(text) and not ORG_CELL.match(text)
 
 
 def _read_row(number: int, cells: list[tuple[str, str]], progress: bool, money_unit: str | None) -> Draft:
@@ -172,7 +194,9 @@ def bullet_titles(lines: list[Line]) -> Groups | None:
     return [(None, drafts)] if len(drafts) >= 2 else None
 
 
-_QUOTED_START = re.compile(r"(?:^|(?<=[。;!?]))\s*“(?P<t>[^“”]{2,40}(?:“[^”]*”[^“”]*)?)”")
+_QUOTED_START = re.compile(
+    r"(?:^|(?<=[。;!?]))\s*(?:“(?P<t>[^“”]{2,40}(?:“[^”]*”[^“”]*)?)”|《(?P<b>[^《》]{2,40})》)"
+)
 
 
 def quoted_titles(lines: list[Line]) -> Groups | None:
@@ -182,6 +206,7 @@ def quoted_titles(lines: list[Line]) -> Groups | None:
         for hit, after in zip(hits, [*hits[1:], None], strict=False):
             end = after.start() if after else len(line.norm)
             orig, norm = line.orig[hit.start() : end].strip(), line.norm[hit.start() : end].strip()
-            title = line.orig[hit.start("t") : hit.end("t")]
+            name = "t" if hit.group("t") is not None else "b"
+            title = line.orig[hit.start(name) : hit.end(name)]
             drafts.append(Draft(None, title, orig, norm))
     return [(None, drafts)] if len(drafts) >= 3 else None

@@ -333,3 +333,33 @@ def test_two_segmenters_finding_the_same_items_are_not_a_doubt():
     # the table by its columns and by its cells find the same three items: no runner-up to doubt it
     assert document.reading is not None and document.reading.segmenter == "table"
     assert document.reading.runner_up != "table-rows"
+
+
+def test_a_category_column_before_the_number_labels_each_group_once():
+    text = (
+        "2023年民生实事进度表\n类别\n序号\n项目内容\n目标任务\n进度\n完成目标(%)\n备注\n"
+        "教育\n1\n新增学位(个)\n3000\n3100\n103\n超额完成\n2\n改造校舍(所)\n12\n12\n100\n已完成\n"
+        "医疗卫生\n3\n新建卫生室(个)\n20\n18\n90\n推进中\n4\n义诊(场次)\n100\n120\n120\n超额完成\n"
+    )
+    document = parse_text(text)
+    assert [(a.title, [i.no for i in a.items]) for a in document.actions] == [
+        ("教育", [1, 2]),
+        ("医疗卫生", [3, 4]),
+    ]
+    assert quantities(document) == {1: [(3000, "个")], 2: [(12, "所")], 3: [(20, "个")], 4: [(100, "场次")]}
+
+
+def test_policy_titles_in_book_quotes_inside_prose():
+    text = (
+        "市政府办公室有关负责人解读2024年民生实事。\n"
+        "今年的民生实事围绕群众关切展开。《城市社区嵌入式服务设施建设》明确新建社区服务设施30处;"
+        "《老年助餐服务提升》提出新增助餐点120个。《口袋公园建设》计划建成口袋公园15个。\n"
+        "下一步,各部门将抓好落实。\n"
+    )
+    document = parse_text(text)
+    assert [item.title for item in document.items] == [
+        "城市社区嵌入式服务设施建设",
+        "老年助餐服务提升",
+        "口袋公园建设",
+    ]
+    assert quantities(document) == {1: [(30, "处")], 2: [(120, "个")], 3: [(15, "个")]}
