@@ -1,6 +1,7 @@
 """Typed results of reading a plan document.
 
-The shape follows the JSON contract in ``docs/plan-document.schema.json`` (schema_version "1");
+The shape follows the JSON contract in ``plan-document.schema.json`` beside this module (schema_version "1",
+the shared contract plus the additive ``reading`` and ``notices``);
 :meth:`PlanDocument.to_dict` produces exactly that JSON.
 """
 

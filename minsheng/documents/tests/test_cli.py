@@ -89,3 +89,29 @@ def test_installed_command_runs_without_django_settings(seed_txt):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["year"] == 2025
+
+
+def test_json_gives_the_reading_and_coded_notices_and_stderr_the_warnings(tmp_path, capsys):
+    plan = tmp_path / "plan.txt"
+    plan.write_text(
+        "一、安全行动(4项)\n1.新建道路2公里。\n2.新建公园3个。\n4.新建学校1所。\n", encoding="utf-8"
+    )
+    assert main(["parse", str(plan), "--format", "json", "--language", "zh-hans"]) == 0
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    jsonschema.validate(data, SCHEMA)
+    assert data["reading"]["segmenter"] == "numbered" and 0.5 <= data["reading"]["confidence"] <= 1
+    assert [n["code"] for n in data["notices"]] == ["numbering-gap", "declared-count"]
+    assert data["warnings"][0] == "编号从2跳到4（缺少3）。"
+    assert "编号从2跳到4" in captured.err and "注明4项，实际列出3项" in captured.err
+
+
+def test_text_output_prints_warnings_in_english_when_asked(tmp_path, capsys):
+    plan = tmp_path / "plan.txt"
+    plan.write_text(
+        "一、安全行动(4项)\n1.新建道路2公里。\n2.新建公园3个。\n4.新建学校1所。\n", encoding="utf-8"
+    )
+    assert main(["parse", str(plan), "--language", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "reading: numbered" in out
+    assert "Warnings:" in out and "Action 1 (安全行动) declares 4 items but lists 3." in out
