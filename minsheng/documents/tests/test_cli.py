@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 from minsheng.cli import main
 from minsheng.documents.tests.conftest import HERE
@@ -115,3 +116,11 @@ def test_text_output_prints_warnings_in_english_when_asked(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "reading: numbered" in out
     assert "Warnings:" in out and "Action 1 (安全行动) declares 4 items but lists 3." in out
+
+
+def test_the_output_still_validates_against_the_shared_contract(seed_docx, capsys):
+    shared = HERE.parents[3] / "shared" / "spec" / "plan-document.schema.json"
+    if not shared.is_file():
+        pytest.skip("../shared/spec is not beside the checkout")
+    assert main(["parse", str(seed_docx), "--format", "json"]) == 0
+    jsonschema.validate(json.loads(capsys.readouterr().out), json.loads(shared.read_text(encoding="utf-8")))
