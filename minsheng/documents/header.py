@@ -1,4 +1,9 @@
-"""The head of a document: its title, status (draft / final), issuing region and plan year."""
+"""The head of a document: its title, status (draft / final), issuing region and plan year.
+
+:func:`read_header` looks at the lines before the list: the title (a short unmarked line), a status line
+(征求意见稿 → draft; 票决, 印发, a progress report's 进度 / 上半年 … → final), the region (the longest run
+ending in 市/县/区… at the head of the title), the year (20XX年 in the head, else a publication date).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,9 @@
-"""The item reader: a segmented item's text becomes an :class:`Item` with its targets and standards."""
+"""The item reader: a segmented item's text becomes an :class:`Item` with its targets and standards.
+
+:func:`build_item` joins the draft's body, reads its quantities (``quantities.extract``), adds the figures a
+table gave in their own cells, leaves out what a progress report achieved, and gives an item without a
+quantity one milestone. :func:`check_subtotals` adds a notice where the parts after 其中 miss every total.
+"""
 
 from __future__ import annotations
 

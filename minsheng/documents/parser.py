@@ -1,15 +1,11 @@
-"""From blocks of text to a :class:`PlanDocument`: find the list, its groups and items, then read each item.
+"""From blocks of text to a :class:`PlanDocument`: propose every reading, keep the best, read its items.
 
-How the list is found (see docs/documents.md):
-
-* every paragraph is classified by its leading marker (一、 / 1. 1、 01 / (1) （1） / ① / 一是) and, where a
-  paragraph runs several markers together (一是…二是…, (1)…(2)…, ①…②…), it is split;
-* the item style is the marker style that forms the longest runs of consecutive numbers; a higher style
-  (一、 over 1.; headings with a declared count (4项) / 共N项; short 交通出行方面 lines) makes the groups;
-* before the first group or item is framing (title, status, the notice's header); after the last item,
-  lines that look like a page footer or signature are framing too;
-* a document with no numbered list falls back to one pledge per paragraph, or to a single paragraph
-  split on ；, and a table with 序号 / 项目名称 / 建设内容 / 牵头单位 … columns is read row by row.
+1. blocks → classified lines (``lines.py``), plan tables read by their columns (``tables.py``);
+2. the head (``header.py``): title, status, region, year;
+3. :func:`propose`: every segmenter's reading of the body (``segmenters.py``, ``layouts.py``, ``tables.py``);
+4. ``readings.choose``: the best by score, the runner-up that finds other items, a confidence;
+5. the chosen drafts numbered (as printed, or 1..N), read into items (``items.py``), with a notice for
+   each gap, repeat, declared count missed or subtotal that does not add up (``notices.py``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,13 @@
-"""Segmenters over lines: each proposes one reading of where the list's groups and items are."""
+"""Segmenters over marked lines and plain paragraphs; each proposes one reading of the list.
+
+* :func:`numbered_lines` - the marker style whose numbers run on longest holds the items; a higher style
+  (一、 over 1.), a heading with a declared count, or a short 交通出行方面 line makes the groups; unnumbered
+  paragraphs are an item's body, or the single item of a group holding one line.
+* :func:`unnumbered_paragraphs` - one pledge per paragraph (a news story's opening and closing left out),
+  or one paragraph split on ；.
+
+Segmenters mark ``Line.role`` on the copy of the lines they are given.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,9 @@
-"""Tables: a plan table read row by row, and a table whose cells ran together on extraction."""
+"""Tables: a plan table read row by row, and a table whose cells ran together on extraction.
+
+:func:`read_table` finds the header (序号 / 项目名称 / 建设内容 / 牵头单位 / 投资(万元) …), reads each row into a
+draft (a merged row across the table starts an action; an unnumbered row continues the item above) and
+returns a title row. :func:`flattened_table` splits cells run together on the chain of item numbers.
+"""
 
 from __future__ import annotations
 
