@@ -133,3 +133,22 @@ def test_a_generated_list_of_n_items_reads_back_as_n_items(style, pledges):
     document = parse_text(text)
     assert [item.no for item in document.items] == list(range(1, len(pledges) + 1))
     assert all(any(t.kind == "quantity" for t in item.targets) for item in document.items)
+
+
+LAYOUT_ALPHABET = st.sampled_from(
+    list("0123456789\n\n\n|\t●《》“”‘’;。,:()%个人元")
+    + ["序号", "项目名称", "单位", "工作目标", "已完成数", "占比", "进度", "元/月/人", "(人)", "(万元)", "投资",
+       "就业促进工程", "县住建局", "新建", "上半年", "已完成", "实际完成", "新增", "万", "10", "1\n", "2\n", "3\n"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(LAYOUT_ALPHABET, max_size=120).map("".join))
+def test_layout_like_text_never_raises_anything_else(text):
+    """Cells, bullets, quoted titles and progress words in any order: a reading or a DocumentError."""
+    try:
+        document = parse_text(text)
+    except DocumentError:
+        return
+    assert document.reading is not None and 0.5 <= document.reading.confidence <= 1
+    assert len({item.no for item in document.items}) == len(document.items)
