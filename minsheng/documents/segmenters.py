@@ -89,10 +89,17 @@ def _keep_announced_count(lines: list[Line]) -> None:
 
 
 def _join_bare_numbers(lines: list[Line]) -> None:
-    """1 组织… and 2组织…: a number run into the text continues a list numbered with a space after it."""
+    """1 组织… and 2组织…: a number run into the text continues a list numbered with a space after it,
+    unless the next numbered line repeats its number (1. 建设学校 / 2所小学… / 2. 新建…: a count, not item 2)."""
+    numbered = [i for i, line in enumerate(lines) if line.style in ("ar", "bare")]
+    following = {a: lines[b].num for a, b in zip(numbered, numbered[1:], strict=False)}
     previous = 0
-    for line in lines:
-        if line.style == "bare" and (line.num == previous + 1 or line.num == 1):
+    for i, line in enumerate(lines):
+        if (
+            line.style == "bare"
+            and (line.num == previous + 1 or line.num == 1)
+            and following.get(i) != line.num
+        ):
             line.style = "ar"
         if line.style == "ar" and line.num is not None:
             previous = line.num

@@ -363,3 +363,11 @@ def test_policy_titles_in_book_quotes_inside_prose():
         "口袋公园建设",
     ]
     assert quantities(document) == {1: [(30, "处")], 2: [(120, "个")], 3: [(15, "个")]}
+
+
+def test_a_line_opening_with_a_count_continues_the_item_when_the_next_number_repeats_it():
+    document = parse_text(
+        "2025年民生实事\n1. 建设学校\n2所小学、3所中学开工建设。\n2. 新建公园5个。\n3. 改造道路10公里。\n"
+    )
+    assert quantities(document) == {1: [(2, "所"), (3, "所")], 2: [(5, "个")], 3: [(10, "公里")]}
+    assert document.warnings == []
