@@ -50,13 +50,8 @@ def row_lines(lines: list[Line]) -> Groups | None:
         if not m or int(m.group(1)) != expected or i + 1 >= len(lines):
             continue
         following = _cell(lines[i + 1])[1].replace(" ", "")
-        if (
-            not following
-            or _NUMBER_CELL.match(following)
-            or _ROW_NO.match(following)
-            or _UNIT_CELL.match(following)
-        ):
-            continue  # a figure in a cell (26000) is followed by another figure or a department
+        if not following or any(p.match(following) for p in (_NUMBER_CELL, _ROW_NO, _UNIT_CELL, ORG_CELL)):
+            continue  # a figure in a cell (2, 26000) is followed by its unit, another figure or a department
         starts.append(i)
         expected += 1
     if len(starts) < 3:
