@@ -43,6 +43,7 @@ def _cell(line: Line) -> tuple[str, str]:
 
 
 def row_lines(lines: list[Line]) -> Groups | None:
+    """Rows whose cells stand one per line: a row starts at the next number of the chain 1, 2, 3 …"""
     starts: list[int] = []
     expected = 1
     for i, line in enumerate(lines):
@@ -56,10 +57,11 @@ def row_lines(lines: list[Line]) -> Groups | None:
         expected += 1
     if len(starts) < 3:
         return None
-    head = " ".join(line.norm for line in lines[max(0, starts[0] - 16) : starts[0]])
+    header = lines[max(0, starts[0] - 16) : starts[0]]  # the header cells, and what stands above them
+    head = " ".join(line.norm for line in header)
     progress = bool(_PROGRESS_HEAD.search(head))
     money = _MONEY_HEAD.search(head)
-    category_first = _category_before_number(lines[max(0, starts[0] - 16) : starts[0]])
+    category_first = _category_before_number(header)
     labels = {
         i - 1
         for i in starts

@@ -76,16 +76,6 @@ class DocumentReading:
     runner_up_score: float | None
     confidence: float
 
-    @classmethod
-    def of(cls, best: Any, runner_up: Any, confidence: float) -> DocumentReading:
-        return cls(
-            segmenter=best.segmenter,
-            score=best.score,
-            runner_up=runner_up.segmenter if runner_up else None,
-            runner_up_score=runner_up.score if runner_up else None,
-            confidence=confidence,
-        )
-
 
 @dataclass(slots=True)
 class PlanDocument:

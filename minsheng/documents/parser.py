@@ -122,7 +122,13 @@ def _document_from_blocks(blocks: list[Block]) -> PlanDocument:
             draft.progress = True
 
     actions = _number_items(raw_actions, notices)
-    reading = DocumentReading.of(best, runner_up, confidence(best, runner_up))
+    reading = DocumentReading(
+        segmenter=best.segmenter,
+        score=best.score,
+        runner_up=runner_up.segmenter if runner_up else None,
+        runner_up_score=runner_up.score if runner_up else None,
+        confidence=confidence(best, runner_up),
+    )
     return PlanDocument(
         title=title,
         region=region,
