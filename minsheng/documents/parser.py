@@ -67,7 +67,7 @@ def _ungrouped(groups: list[tuple[str | None, list[Draft]]] | None) -> list[RawA
 
 def _cells_as_lines(blocks: list[Block]) -> list[Line]:
     """The cells of every table, one line each, so a table can be read as rows of cells too."""
-    cells = []
+    cells: list[Line] = []
     for block in blocks:
         if isinstance(block, Table):
             for row in block.rows:
