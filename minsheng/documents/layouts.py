@@ -199,6 +199,8 @@ _QUOTED_START = re.compile(
 def quoted_titles(lines: list[Line]) -> Groups | None:
     drafts: list[Draft] = []
     for line in lines:
+        if "“" not in line.norm and "《" not in line.norm:
+            continue
         hits = list(_QUOTED_START.finditer(line.norm))
         for hit, after in zip(hits, [*hits[1:], None], strict=False):
             end = after.start() if after else len(line.norm)

@@ -114,7 +114,7 @@ def _document_from_blocks(blocks: list[Block]) -> PlanDocument:
     readings = propose(body, table_actions, _cells_as_lines(blocks))
     if not readings:
         raise DocumentError("no plan found: the document lists no numbered items or pledges")
-    announced = announced_counts(" ".join(line.norm for line in lines[:40]))
+    announced = announced_counts(" ".join(line.norm for line in lines[:12]))  # said before the list
     best, runner_up = choose(readings, sum(len(line.norm) for line in body), announced)
     raw_actions = best.actions
     if PROGRESS_WORDS.search(" ".join(line.norm for line in lines[:4])):

@@ -70,6 +70,7 @@ PERCENT_WORDS = re.compile(r"百分之(?P<a>[零〇一二两三四五六七八�
 BARE_RATE = re.compile(rf"(?P<a>{_AR})(?P<am>万)?/(?P<per>人|户|月|年|名|次)")
 
 # (pattern, characters one of which must be in the text for the pattern to matter): masks are the hot path
+_LATIN = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _MASK_SOURCES: list[tuple[str, str]] = [
     (r"“[^”]{0,40}”", "“"),
     (r"‘[^’]{0,40}’", "‘"),
@@ -84,8 +85,8 @@ _MASK_SOURCES: list[tuple[str, str]] = [
         "岁",
     ),
     (r"第[\d零〇一二两三四五六七八九十百]+", "第"),
-    (r"[A-Za-z]+-?\d+[A-Za-z\d-]*", ""),
-    (r"\d+[A-Za-z]+", ""),
+    (r"[A-Za-z]+-?\d+[A-Za-z\d-]*", _LATIN),
+    (r"\d+[A-Za-z]+", _LATIN),
     (r"\d+号(?:线|楼|院|房|地块|路|门|桥)?", "号"),
     (r"\d{3,4}-\d{7,8}|1\d{10}", "-1"),
     (r"(?:\d+|[一二两三四五六七八九十]+)[团师]", "团师"),
