@@ -120,8 +120,8 @@ def _read_row(number: int, cells: list[tuple[str, str]], progress: bool, money_u
             continue
         figure = _NUMBER_CELL.match(compact)
         if figure:
-            if after_target:
-                continue  # achieved so far, or the share of the plan: progress, not a target
+            if after_target or progress and figure.group("pct"):
+                continue  # achieved so far, or the share of the plan (80%): progress, not a target
             value = float(figure.group("v").replace(",", ""))
             printed = "%" if figure.group("pct") else unit or label_unit or money_unit
             if printed is None:
@@ -144,7 +144,7 @@ def _read_row(number: int, cells: list[tuple[str, str]], progress: bool, money_u
         label_unit = label.group("u") if label else None
     text = "；".join(texts)
     title = texts[0] if len(texts) > 1 and len(texts[0]) <= 30 else None
-    draft = Draft(number, title, text, analysis_copy(text), departments=departments)
+    draft = Draft(number, title, text, analysis_copy(text), departments=departments, progress=progress)
     draft.extra_targets, draft.extra_standards = targets, standards
     return draft
 

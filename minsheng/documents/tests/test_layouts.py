@@ -371,3 +371,15 @@ def test_a_line_opening_with_a_count_continues_the_item_when_the_next_number_rep
     )
     assert quantities(document) == {1: [(2, "所"), (3, "所")], 2: [(5, "个")], 3: [(10, "公里")]}
     assert document.warnings == []
+
+
+def test_progress_table_with_progress_sentences_and_shares_of_the_plan():
+    text = (
+        "2024年民生实事项目推进情况表\n序号\n子项目\n具体内容\n截至9月底进展\n完成情况\n占全年计划\n"
+        "1\n口袋公园\n新建口袋公园10个\n已建成8个,其余2个主体完工\n推进中\n80%\n"
+        "2\n老年食堂\n新建老年食堂25个\n已建成25个\n已完成\n100%\n"
+        "3\n公办学位\n新增公办学位2000个\n已新增1500个\n推进中\n75%\n"
+    )
+    document = parse_text(text)
+    # the planned figure is the target; what is done so far and the share of the plan are progress
+    assert quantities(document) == {1: [(10, "个")], 2: [(25, "个")], 3: [(2000, "个")]}
