@@ -1,10 +1,11 @@
 """Warnings about a document, in the user's language.
 
 The reader imports no Django, so a warning is a :class:`Notice`: a stable ``code``, its ``params``, and the
-English message marked with :func:`N_` for translation (its zh-hans and English entries are in
-``minsheng/locale/*/django.po``; ``make messages`` skips this package, so new codes are added there by hand). The edge renders it in the
-user's language: ``minsheng parse`` with the project's catalogue, the import preview with Django's gettext,
-both through :meth:`Notice.render`. ``PlanDocument.warnings`` keeps the English text for the JSON contract.
+English message marked with :func:`N_` for translation. Its zh-hans and English entries are in
+``minsheng/locale/*/django.po`` (``make messages`` skips this package: a new code is added there by hand).
+The edge renders it in the user's language through :meth:`Notice.render`: ``minsheng parse`` with the
+project's catalogue, the import preview with Django's gettext. ``PlanDocument.warnings`` keeps the English
+text for the JSON contract.
 """
 
 from __future__ import annotations
