@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from minsheng.documents import parse_text
 from minsheng.documents.layouts import bullet_titles, quoted_titles, row_lines
-from minsheng.documents.lines import announced_counts
+from minsheng.documents.lines import Draft, announced_counts
 from minsheng.documents.parser import _lines_and_tables
 from minsheng.documents.readers import text_blocks
 from minsheng.documents.readings import Reading, choose, confidence
@@ -213,12 +213,15 @@ def test_vote_news_with_circled_numbers_year_from_the_session():
 
 
 def test_the_scorer_prefers_the_reading_that_matches_the_announced_count():
-    text = "办好三件实事:\n1\n新建公园2个。\n2\n新建学校1所。\n3\n新建道路5公里。\n"
-    announced = announced_counts(text)
-    assert 3 in announced
-    document = parse_text(text)
-    assert document.reading is not None and document.reading.segmenter == "rows"
-    assert 0.5 <= document.reading.confidence <= 1
+    assert announced_counts("今年将办好三件实事:") == {3}
+    assert announced_counts("注:共八方面20项") == {20}
+    drafts = [Draft(None, None, text, text) for text in ("新建公园2个。", "新建学校1所。", "新建道路5公里。")]
+    three = Reading("paragraphs", [(None, None, drafts)])
+    two = Reading("paragraphs", [(None, None, drafts[:2])])
+    best, second = choose([two, three], 30, {3})
+    assert best is three and three.features["count"] == 2.0 and two.features["count"] == 0.0
+    best, _ = choose([two, three], 30, {2})
+    assert best is two
 
 
 def test_choose_keeps_the_runner_up_and_confidence_falls_with_the_margin():
