@@ -171,7 +171,7 @@ def _add_figure(
     targets.append(Target("quantity", subject, "=", clean_number(value), printed, source))
 
 
-_BULLET = re.compile(r"^[●■◆•▪◇○□►]\s*")
+_BULLET = re.compile(r"^[●■◆•▪◇○□►▶▸★☆※]\s*")
 
 
 def bullet_titles(lines: list[Line]) -> Groups | None:
@@ -179,7 +179,7 @@ def bullet_titles(lines: list[Line]) -> Groups | None:
     for i, line in enumerate(lines):
         if _BULLET.match(line.norm) or i + 1 >= len(lines) or not _BULLET.match(lines[i + 1].norm):
             continue
-        if len(line.norm) > 40 or line.norm.endswith(("。", ":", ";")):
+        if len(line.norm) > 40 or line.norm.endswith(("。", ";")):
             continue
         body = []
         for following in lines[i + 1 :]:
@@ -187,7 +187,7 @@ def bullet_titles(lines: list[Line]) -> Groups | None:
                 break
             body.append(_BULLET.sub("", following.orig))
         text = "\n".join(body)
-        drafts.append(Draft(None, line.orig.strip(), text, analysis_copy(text)))
+        drafts.append(Draft(None, line.orig.strip().rstrip(":："), text, analysis_copy(text)))
     return [(None, drafts)] if len(drafts) >= 2 else None
 
 
