@@ -34,6 +34,8 @@ def build_item(draft: Draft, no: int) -> Item:
         norm = analysis_copy(text)
     targets, standards, locations, departments = extract(text, norm)
     targets = _distinct(targets, draft)
+    if (opening := _opening_count(text, norm, targets)) is not None:
+        targets.insert(0, opening)
     targets.extend(draft.extra_targets)
     standards.extend(draft.extra_standards)
     for name in draft.departments:
@@ -53,6 +55,17 @@ def build_item(draft: Draft, no: int) -> Item:
 
 
 _ACHIEVED = re.compile(r"已|实际完成")
+# an item that opens with a count in 万 and no measure word: 52.29万 符合条件的居民…
+_OPENING_COUNT = re.compile(r"^\s*(?P<v>\d+(?:\.\d+)?)\s*(?P<m>万|亿)\s*(?=[\u4e00-\u9fff])")
+
+
+def _opening_count(text: str, norm: str, targets: list[Target]) -> Target | None:
+    m = _OPENING_COUNT.match(norm)
+    if m is None or any(text.find(t.source) == m.start("v") for t in targets if t.source):
+        return None
+    value = float(m.group("v")) * (10_000 if m.group("m") == "万" else 100_000_000)
+    subject = re.split(r"[,;。]", text[m.end() :], maxsplit=1)[0][:30]
+    return Target("quantity", subject, "=", clean_number(value), None, text[m.start("v") : m.end("m")])
 
 
 def _distinct(found: list[Target], draft: Draft) -> list[Target]:

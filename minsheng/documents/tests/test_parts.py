@@ -98,3 +98,10 @@ def test_every_notice_code_has_a_message_and_renders_its_params():
         "message": "Action 1 (就业) declares 4 items but lists 3.",
     }
     assert all("%(" in message for message in MESSAGES.values())
+
+
+def test_an_item_opening_with_a_count_in_wan_and_no_measure_word_keeps_it():
+    item = build_item(draft("36.5万 符合条件的老人提供免费体检服务,为计划的102%。"), 4)
+    assert [(t.value, t.unit) for t in item.targets][0] == (365_000, None)
+    people = build_item(draft("13.3万常住人口饮水问题得到解决。"), 5)
+    assert [(t.value, t.unit) for t in people.targets] == [(133_000, "人")]  # a people noun gives 人
