@@ -129,6 +129,8 @@ def text_blocks(text: str) -> list[Block]:
     pending_table: list[list[str]] = []
     for raw in unwrap_lines(text.splitlines()):
         line = clean_line(raw)
+        if line.endswith("|") and line.count("|") == 1:
+            line = line[:-1].rstrip()  # one cell per line, each closed by the | of a table copied as text
         if not line:
             continue
         separator = "|" if line.count("|") >= 2 else "\t" if raw.count("\t") >= 2 else None

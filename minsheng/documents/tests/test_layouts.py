@@ -386,3 +386,10 @@ def test_progress_table_with_progress_sentences_and_shares_of_the_plan():
     document = parse_text(text)
     # the planned figure is the target; what is done so far and the share of the plan are progress
     assert quantities(document) == {1: [(10, "个")], 2: [(25, "个")], 3: [(2000, "个")]}
+
+
+def test_cells_closed_by_a_pipe_read_as_cells_one_per_line():
+    plain = CELL_TABLE
+    piped = "".join(f"{line} |\n" for line in CELL_TABLE.splitlines())
+    assert quantities(parse_text(piped)) == quantities(parse_text(plain))
+    assert parse_text(piped).reading.segmenter == "rows"
