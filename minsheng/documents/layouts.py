@@ -8,7 +8,8 @@ Each function takes the body lines and proposes item drafts, or None where its l
   starts a group. In a progress table (进度 / 已完成 / 占比 columns) the first figure of a row or sub-row is
   its target, the figures after it (achieved, ratio) and the remark cells are not targets; a figure with
   no unit of its own takes the money column's (投资(万元)).
-* :func:`bullet_titles` - bare title lines, each followed by ● bullet lines holding its targets.
+* :func:`bullet_titles` - bare title lines, each followed by ● bullet lines holding its targets;
+  :func:`titled_paragraphs` - the same without bullets: short title lines, each followed by its paragraphs.
 * :func:`quoted_titles` - pledges named by a quoted or 《》 title at the start of a sentence inside running
   prose (“城市道路照明建设工程”完成施工图设计…): an item runs to the next such title or the paragraph's end.
 """
@@ -21,7 +22,7 @@ from minsheng.documents.lines import ORG_CELL, SECTION_HEADING, Draft, Line
 from minsheng.documents.model import Standard, Target
 from minsheng.documents.normalize import analysis_copy
 from minsheng.documents.numbers import clean_number
-from minsheng.documents.quantities import UNITS, split_departments
+from minsheng.documents.quantities import UNITS, has_quantity, split_departments
 
 Groups = list[tuple[str | None, list[Draft]]]
 
@@ -189,6 +190,28 @@ def bullet_titles(lines: list[Line]) -> Groups | None:
         text = "\n".join(body)
         drafts.append(Draft(None, line.orig.strip().rstrip(":："), text, analysis_copy(text)))
     return [(None, drafts)] if len(drafts) >= 2 else None
+
+
+_TITLE_LINE = re.compile(r"^[^。;,:!?]{4,30}$")
+
+
+def titled_paragraphs(lines: list[Line]) -> Groups | None:
+    """Short title lines (no figure, no full stop), each followed by the paragraphs that state its targets."""
+    drafts: list[Draft] = []
+    for line in lines:
+        if _title_line(line):
+            drafts.append(Draft(None, line.orig.strip().rstrip(":："), "", ""))
+        elif drafts:
+            body = _BULLET.sub("", line.orig).strip()
+            text = f"{drafts[-1].orig}\n{body}" if drafts[-1].orig else body
+            drafts[-1].orig, drafts[-1].norm = text, analysis_copy(text)
+    drafts = [d for d in drafts if d.orig]
+    return [(None, drafts)] if len(drafts) >= 2 else None
+
+
+def _title_line(line: Line) -> bool:
+    text = line.norm.strip().rstrip(":")
+    return bool(_TITLE_LINE.match(text)) and not has_quantity(text) and not _BULLET.match(text)
 
 
 _QUOTED_START = re.compile(

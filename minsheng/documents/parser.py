@@ -16,7 +16,7 @@ from minsheng.documents.blocks import Block, Table
 from minsheng.documents.errors import DocumentError
 from minsheng.documents.header import FINAL_WORDS, PROGRESS_WORDS, YEAR, read_header, region_in, year_number
 from minsheng.documents.items import build_item, check_subtotals
-from minsheng.documents.layouts import bullet_titles, quoted_titles, row_lines
+from minsheng.documents.layouts import bullet_titles, quoted_titles, row_lines, titled_paragraphs
 from minsheng.documents.lines import Draft, Line, announced_counts, classify, split_inline
 from minsheng.documents.model import Action, DocumentReading, PlanDocument
 from minsheng.documents.normalize import analysis_copy
@@ -91,6 +91,7 @@ def propose(body: list[Line], table_actions: list[RawAction], table_cells: list[
     readings.append(Reading("numbered", numbered))
     readings.append(Reading("rows", _ungrouped(row_lines(body))))
     readings.append(Reading("bullets", _ungrouped(bullet_titles(body))))
+    readings.append(Reading("titles", _ungrouped(titled_paragraphs(body))))
     readings.append(Reading("quoted-titles", _ungrouped(quoted_titles(body))))
     readings.append(Reading("paragraphs", [(None, None, unnumbered_paragraphs(_fresh(body)))]))
     for reading in readings:

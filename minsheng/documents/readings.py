@@ -35,6 +35,7 @@ LAYOUT = {
     "table-rows": 2.5,
     "numbered": 2.0,
     "bullets": 1.5,
+    "titles": 1.0,
     "quoted-titles": 1.0,
     "paragraphs": 0.5,
 }

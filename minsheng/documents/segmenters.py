@@ -217,12 +217,23 @@ _PLEDGE_VERB = re.compile(
     r"打造|新改|减免|对)"
 )
 _QUANTITY_FIRST = re.compile(
-    r"^(?:\d[\d.,]*\s*(?:万|亿)?\s*[\u4e00-\u9fff]|[两三四五六七八九十百千万]+[个所座条家户套项名人])"
+    r"^(?:\d[\d.,]*\s*(?:万|亿)?\s*(?![年月日号时点岁])[\u4e00-\u9fff]|[两三四五六七八九十百千万]+[个所座条家户套项名人])"
 )
 
 
 def _starts_like_a_pledge(line: Line) -> bool:
     return bool(_QUANTITY_FIRST.match(line.norm) or PLEDGE_START.match(line.norm))
+
+
+_LEAD_IN = re.compile(r"^[^:;。]{2,30}?(?:分别是|分别为|包括|如下|具体是|主要有|是)\s*:\s*")
+
+
+def _without_lead_in(line: Line) -> Line:
+    """这十件实事分别是:完成…: the pledge without the sentence that announces the list."""
+    m = _LEAD_IN.match(line.norm)
+    if m is None or not _starts_like_a_pledge(Line(line.orig[m.end() :], line.norm[m.end() :])):
+        return line
+    return Line(line.orig[m.end() :], line.norm[m.end() :])
 
 
 def _trim_to_pledges(candidates: list[Line]) -> list[Line]:
@@ -247,7 +258,7 @@ def unnumbered_paragraphs(lines: list[Line]) -> list[Draft]:
             continue
         if not has_quantity(line.norm) and not _PLEDGE_VERB.match(line.norm):
             continue
-        candidates.append(line)
+        candidates.append(_without_lead_in(line))
     candidates = _trim_to_pledges(candidates)
     # a whole list in one paragraph separated by ；: the paragraph with far more clauses than any other
     by_clauses = sorted(candidates, key=lambda ln: ln.norm.count(";"), reverse=True)

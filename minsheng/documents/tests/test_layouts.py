@@ -393,3 +393,32 @@ def test_cells_closed_by_a_pipe_read_as_cells_one_per_line():
     piped = "".join(f"{line} |\n" for line in CELL_TABLE.splitlines())
     assert quantities(parse_text(piped)) == quantities(parse_text(plain))
     assert parse_text(piped).reading.segmenter == "rows"
+
+
+def test_title_lines_followed_by_plain_paragraphs():
+    text = (
+        "2月10日,省政府新闻办召开发布会,公布今年要办的民生实事。\n"
+        "扩大就业创业\n全年新增城镇就业5万人,培训农民工2000人次。\n"
+        "改善居住条件\n改造老旧小区120个。\n同步加装电梯30部。\n"
+        "提升出行便利\n新开公交线路8条。\n"
+    )
+    document = parse_text(text)
+    assert document.reading is not None and document.reading.segmenter == "titles"
+    assert [item.title for item in document.items] == ["扩大就业创业", "改善居住条件", "提升出行便利"]
+    assert quantities(document)[2] == [(30, "部"), (120, "个")]
+
+
+def test_a_list_announced_in_the_first_pledges_paragraph_loses_the_announcement():
+    text = (
+        "2月11日,记者从县人代会上了解到,今年将集中力量办好五件民生实事。\n"
+        "这五件民生实事分别是:完成城区道路拓宽改造3.4公里\n改造棚户区500套\n解决4万人饮水安全问题\n"
+        "建设农村公路500公里\n为4000名小学生免费筛查配镜\n"
+    )
+    document = parse_text(text)
+    assert [q for q in quantities(document).values()] == [
+        [(3.4, "公里")],
+        [(500, "套")],
+        [(40000, "人")],
+        [(500, "公里")],
+        [(4000, "名")],
+    ]
