@@ -108,7 +108,7 @@ def render_text(document, out: TextIO, gettext: Callable[[str], str] = str) -> N
                 out.write("         " + "; ".join(extra) + "\n")
     warnings = reader_warnings(document, gettext)
     if warnings:
-        out.write(f"\n{gettext('Warnings')}:\n")
+        out.write(f"\n{gettext('Warnings found in the document')}:\n")
         for w in warnings:
             out.write(f"  ! {w}\n")
 

@@ -115,7 +115,10 @@ def test_text_output_prints_warnings_in_english_when_asked(tmp_path, capsys):
     assert main(["parse", str(plan), "--language", "en"]) == 0
     out = capsys.readouterr().out
     assert "reading: numbered" in out
-    assert "Warnings:" in out and "Action 1 (安全行动) declares 4 items but lists 3." in out
+    assert (
+        "Warnings found in the document:" in out
+        and "Action 1 (安全行动) declares 4 items but lists 3." in out
+    )
 
 
 def test_the_output_still_validates_against_the_shared_contract(seed_docx, capsys):
