@@ -205,8 +205,11 @@ def titled_paragraphs(lines: list[Line]) -> Groups | None:
             body = _BULLET.sub("", line.orig).strip()
             text = f"{drafts[-1].orig}\n{body}" if drafts[-1].orig else body
             drafts[-1].orig, drafts[-1].norm = text, analysis_copy(text)
-    drafts = [d for d in drafts if d.orig]
-    return [(None, drafts)] if len(drafts) >= 2 else None
+    if len(drafts) < 2 or any(not d.orig for d in drafts):
+        return None  # two title lines in a row: short pledges one per line, not titles
+    titles = sum(len(d.title or "") for d in drafts)
+    bodies = sum(len(d.norm) for d in drafts)
+    return [(None, drafts)] if bodies >= 2.5 * titles else None  # a title names what its paragraphs state
 
 
 def _title_line(line: Line) -> bool:

@@ -254,7 +254,11 @@ def unnumbered_paragraphs(lines: list[Line]) -> list[Draft]:
     """No numbered list: one pledge per paragraph, or one paragraph split on ；."""
     candidates = []
     for line in lines:
-        if line.role or INTRO_END.search(line.norm) or is_framing_tail(line) or len(line.norm) < 8:
+        if line.role or INTRO_END.search(line.norm):
+            continue
+        # a short line is a pledge only when it opens like one (建设停车场); otherwise framing
+        short_pledge = 4 <= len(line.norm) < 8 and bool(_PLEDGE_VERB.match(line.norm))
+        if not short_pledge and (is_framing_tail(line) or len(line.norm) < 8):
             continue
         if not has_quantity(line.norm) and not _PLEDGE_VERB.match(line.norm):
             continue

@@ -422,3 +422,14 @@ def test_a_list_announced_in_the_first_pledges_paragraph_loses_the_announcement(
         [(500, "公里")],
         [(4000, "名")],
     ]
+
+
+def test_short_pledges_one_per_line_are_not_titles_and_none_is_dropped():
+    document = parse_text("2025年民生实事\n新建城市公园\n改造老旧小区120个。\n建设停车场\n新增学位3000个。\n")
+    assert document.reading is not None and document.reading.segmenter == "paragraphs"
+    assert [item.text for item in document.items] == [
+        "新建城市公园",
+        "改造老旧小区120个。",
+        "建设停车场",
+        "新增学位3000个。",
+    ]
