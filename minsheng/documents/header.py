@@ -13,7 +13,6 @@ from minsheng.documents.lines import Line
 from minsheng.documents.normalize import analysis_copy
 
 STATUS_LINE = re.compile(r"^[(\[]?\s*(征求意见稿|送审稿|讨论稿|草案|征求意见稿\s*\)|试行)\s*[)\]]?$")
-_TITLE_WORDS = re.compile(r"民生|实事|为民|惠民|项目|事项|清单|行动|工程|计划|方案|通知")
 YEAR = re.compile(r"(20\d{2}|二[〇零]二[〇零一二三四五六七八九])\s*年")
 
 

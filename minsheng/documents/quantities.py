@@ -270,9 +270,6 @@ def _op_before(norm: str, start: int, clause_start: int) -> str | None:
     return found[1] if found else None
 
 
-_CLAUSE_CHARS = frozenset(",;。:!?\n")
-
-
 @lru_cache(maxsize=256)
 def _clause_ends(norm: str) -> list[int]:
     return [m.start() for m in _CLAUSE_END.finditer(norm)]
