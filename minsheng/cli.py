@@ -10,7 +10,8 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TextIO
 
 
@@ -22,7 +23,37 @@ def _format_number(value: float | None) -> str:
     return f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
-def render_text(document, out: TextIO) -> None:
+LANGUAGES = ("zh-hans", "en")
+DOUBTFUL = 0.75  # a reading below this confidence is flagged for a person to check
+
+
+def translator(language: str) -> Callable[[str], str]:
+    """gettext for the reader's warnings from the project's catalogue, without setting up Django."""
+    import gettext
+
+    locale = Path(__file__).parent / "locale"
+    folder = {"zh-hans": "zh_Hans", "en": "en"}[language]
+    return gettext.translation("django", locale, languages=[folder], fallback=True).gettext
+
+
+def default_language() -> str:
+    env = os.environ.get("MINSHENG_LANGUAGE") or os.environ.get("LANGUAGE") or os.environ.get("LANG") or ""
+    return "en" if env.lower().startswith("en") else "zh-hans"
+
+
+def reader_warnings(document, gettext: Callable[[str], str]) -> list[str]:
+    """The document's warnings in the user's language, and a doubtful reading if the choice was close."""
+    lines = [notice.render(gettext) for notice in document.notices]
+    reading = document.reading
+    if reading is not None and reading.runner_up and reading.confidence < DOUBTFUL:
+        from minsheng.documents.notices import Notice
+
+        doubt = Notice("doubtful-reading", {"chosen": reading.segmenter, "runner_up": reading.runner_up})
+        lines.append(doubt.render(gettext))
+    return lines
+
+
+def render_text(document, out: TextIO, gettext: Callable[[str], str] = str) -> None:
     """Write a plan as a table a person can read."""
     head = document.title
     meta = " · ".join(
@@ -39,6 +70,10 @@ def render_text(document, out: TextIO) -> None:
         out.write(f"{meta}\n")
     total_items = sum(len(a.items) for a in document.actions)
     out.write(f"{len(document.actions)} actions, {total_items} items\n")
+    if document.reading is not None:
+        r = document.reading
+        second = f"; runner-up {r.runner_up} {r.runner_up_score}" if r.runner_up else ""
+        out.write(f"reading: {r.segmenter} (score {r.score}{second}; confidence {r.confidence})\n")
     for action in document.actions:
         declared = f" ({action.declared_item_count})" if action.declared_item_count is not None else ""
         out.write(f"\n{action.no}. {action.title or '—'}{declared}\n")
@@ -71,9 +106,10 @@ def render_text(document, out: TextIO) -> None:
                 extra.append("places: " + "、".join(item.locations))
             if extra:
                 out.write("         " + "; ".join(extra) + "\n")
-    if document.warnings:
-        out.write("\nwarnings:\n")
-        for w in document.warnings:
+    warnings = reader_warnings(document, gettext)
+    if warnings:
+        out.write(f"\n{gettext('Warnings found in the document')}:\n")
+        for w in warnings:
             out.write(f"  ! {w}\n")
 
 
@@ -88,6 +124,9 @@ def parse_command(argv: Sequence[str], out: TextIO | None = None, err: TextIO | 
     )
     parser.add_argument("file", help="a .txt, .md, .docx, .xlsx or .html plan document")
     parser.add_argument("--format", choices=("json", "text"), default="text", help="output format")
+    parser.add_argument(
+        "--language", choices=LANGUAGES, default=None, help="language of the warnings (default: from $LANG)"
+    )
     try:
         args = parser.parse_args(list(argv))
     except SystemExit as exc:  # argparse already printed its one-line usage error
@@ -97,11 +136,16 @@ def parse_command(argv: Sequence[str], out: TextIO | None = None, err: TextIO | 
     except DocumentError as exc:
         err.write(f"minsheng parse: error: {exc}\n")
         return 2
+    gettext = translator(args.language or default_language())
     if args.format == "json":
-        json.dump(document.to_dict(), out, ensure_ascii=False, indent=2)
+        data = document.to_dict()
+        data["warnings"] = [notice.render(gettext) for notice in document.notices]
+        json.dump(data, out, ensure_ascii=False, indent=2)
         out.write("\n")
+        for warning in reader_warnings(document, gettext):  # stdout is the JSON: tell the person on stderr
+            err.write(f"minsheng parse: {warning}\n")
     else:
-        render_text(document, out)
+        render_text(document, out, gettext)
     return 0
 
 

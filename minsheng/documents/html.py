@@ -6,7 +6,7 @@ import re
 
 from bs4 import BeautifulSoup, Tag
 
-from minsheng.documents.readers import Block, Paragraph, Table, clean_line
+from minsheng.documents.blocks import Block, Paragraph, Table, clean_line
 
 _CLUTTER_TAGS = (
     "script",
@@ -70,8 +70,7 @@ def _main_node(soup: BeautifulSoup) -> Tag:
         candidates = [node for node in found if len(_CJK.findall(node.get_text())) > 50]
         if candidates:
             return max(candidates, key=lambda n: len(_CJK.findall(n.get_text())))
-    body = soup.body or soup
-    return body
+    return soup.body or soup
 
 
 def _lines(node: Tag, out: list[Block], buffer: list[str]) -> None:

@@ -1,6 +1,7 @@
 """Typed results of reading a plan document.
 
-The shape follows the JSON contract in ``docs/plan-document.schema.json`` (schema_version "1");
+The shape follows the JSON contract in ``plan-document.schema.json`` beside this module (schema_version "1",
+the shared contract plus the additive ``reading`` and ``notices``);
 :meth:`PlanDocument.to_dict` produces exactly that JSON.
 """
 
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
+
+from minsheng.documents.notices import Notice
 
 Op = Literal[">=", "=", "<=", "~", "range"]
 TargetKind = Literal["quantity", "milestone"]
@@ -64,6 +67,17 @@ class Action:
 
 
 @dataclass(slots=True)
+class DocumentReading:
+    """Which segmentation was chosen, its score, the runner-up's, and the confidence of the choice."""
+
+    segmenter: str
+    score: float
+    runner_up: str | None
+    runner_up_score: float | None
+    confidence: float
+
+
+@dataclass(slots=True)
 class PlanDocument:
     title: str
     region: str | None
@@ -71,6 +85,8 @@ class PlanDocument:
     status: Status | None
     actions: list[Action] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    reading: DocumentReading | None = None
 
     @property
     def items(self) -> list[Item]:
@@ -78,4 +94,5 @@ class PlanDocument:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        data["notices"] = [notice.to_dict() for notice in self.notices]
         return {"schema_version": SCHEMA_VERSION, **data}

@@ -20,7 +20,7 @@ _TABLE.update({cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in
 
 
 @lru_cache(maxsize=1)
-def _converter():  # noqa: ANN202 - opencc has no type hints
+def _converter():
     import opencc
 
     return opencc.OpenCC("t2s")

@@ -7,8 +7,8 @@ import zipfile
 
 from lxml import etree
 
+from minsheng.documents.blocks import Block, Paragraph, Table, clean_line
 from minsheng.documents.errors import DocumentError
-from minsheng.documents.readers import Block, Paragraph, Table, clean_line
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)

@@ -12,6 +12,7 @@ All matching runs on the analysis copy (see :mod:`normalize`); spans cut the pri
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -21,10 +22,90 @@ from minsheng.documents.model import Standard, Target
 from minsheng.documents.numbers import MULTIPLIERS, clean_number, to_number
 
 UNITS = sorted(
-    """平方公里 平方米 立方米 万千瓦 千瓦时 千瓦 千米 公里 延米 米 公顷 亩 吨 公斤 千克
-    人次 名 人 户 个 所 家 座 处 条 辆 套 张 间 栋 幢 台 架 场次 场 批次 批 件 项 颗 例 天 次 期 班 支 只 头
-    棵 株 盏 口 眼 部 册 本 份 类 床 单 宗 笔 门 站 艘 趟 片 块 枚 根 组 双 副 班次 车次 棵次 户次 家次
-    个百分点 分钟 元""".split(),
+    [
+        "平方公里",
+        "平方米",
+        "立方米",
+        "万千瓦",
+        "千瓦时",
+        "千瓦",
+        "千米",
+        "公里",
+        "延米",
+        "米",
+        "公顷",
+        "亩",
+        "吨",
+        "公斤",
+        "千克",
+        "人次",
+        "名",
+        "人",
+        "户",
+        "个",
+        "所",
+        "家",
+        "座",
+        "处",
+        "条",
+        "辆",
+        "套",
+        "张",
+        "间",
+        "栋",
+        "幢",
+        "台",
+        "架",
+        "场次",
+        "场",
+        "批次",
+        "批",
+        "件",
+        "项",
+        "颗",
+        "例",
+        "天",
+        "次",
+        "期",
+        "班",
+        "支",
+        "只",
+        "头",
+        "棵",
+        "株",
+        "盏",
+        "口",
+        "眼",
+        "部",
+        "册",
+        "本",
+        "份",
+        "类",
+        "床",
+        "单",
+        "宗",
+        "笔",
+        "门",
+        "站",
+        "艘",
+        "趟",
+        "片",
+        "块",
+        "枚",
+        "根",
+        "组",
+        "双",
+        "副",
+        "班次",
+        "车次",
+        "棵次",
+        "户次",
+        "家次",
+        "村",
+        "个百分点",
+        "分钟",
+        "元",
+    ],
     key=len,
     reverse=True,
 )
@@ -59,7 +140,7 @@ _NUM = rf"(?:{_AR}|{_CN})"
 QUANTITY = re.compile(
     rf"(?P<a>{_NUM})(?P<am>万|亿)?(?P<ayu>余|多)?"
     rf"(?:(?P<u1>{_UNIT}|%)?(?P<sep>-|~|至|到)(?P<b>{_NUM})(?P<bm>万|亿)?)?"
-    rf"(?P<unit>{_UNIT}|%)(?:\([\u4e00-\u9fff]{{1,3}}\))?(?P<post>以上|以下|以内|左右|余)?"
+    rf"(?:(?<=[万亿]) )?(?P<unit>{_UNIT}|%)(?:\([\u4e00-\u9fff]{{1,3}}\))?(?P<post>以上|以下|以内|左右|余)?"
 )
 # 13.3万常住人口: people counted in 万 with no measure word
 PEOPLE = re.compile(
@@ -70,6 +151,7 @@ PERCENT_WORDS = re.compile(r"百分之(?P<a>[零〇一二两三四五六七八�
 BARE_RATE = re.compile(rf"(?P<a>{_AR})(?P<am>万)?/(?P<per>人|户|月|年|名|次)")
 
 # (pattern, characters one of which must be in the text for the pattern to matter): masks are the hot path
+_LATIN = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _MASK_SOURCES: list[tuple[str, str]] = [
     (r"“[^”]{0,40}”", "“"),
     (r"‘[^’]{0,40}’", "‘"),
@@ -84,8 +166,8 @@ _MASK_SOURCES: list[tuple[str, str]] = [
         "岁",
     ),
     (r"第[\d零〇一二两三四五六七八九十百]+", "第"),
-    (r"[A-Za-z]+-?\d+[A-Za-z\d-]*", ""),
-    (r"\d+[A-Za-z]+", ""),
+    (r"[A-Za-z]+-?\d+[A-Za-z\d-]*", _LATIN),
+    (r"\d+[A-Za-z]+", _LATIN),
     (r"\d+号(?:线|楼|院|房|地块|路|门|桥)?", "号"),
     (r"\d{3,4}-\d{7,8}|1\d{10}", "-1"),
     (r"(?:\d+|[一二两三四五六七八九十]+)[团师]", "团师"),
@@ -269,9 +351,6 @@ def _op_before(norm: str, start: int, clause_start: int) -> str | None:
     return found[1] if found else None
 
 
-_CLAUSE_CHARS = frozenset(",;。:!?\n")
-
-
 @lru_cache(maxsize=256)
 def _clause_ends(norm: str) -> list[int]:
     return [m.start() for m in _CLAUSE_END.finditer(norm)]
@@ -376,9 +455,18 @@ def find_quantities(norm: str, masked: Mask | None = None) -> list[Found]:
     return found
 
 
+_ANY_NUMBER = re.compile(r"[\d一二两三四五六七八九十百千万]")
+
+
+@lru_cache(maxsize=8192)
+def has_quantity(norm: str) -> bool:
+    """Whether a line states any quantity; cached, since every segmenter and the scorer ask of the same lines."""
+    return bool(_ANY_NUMBER.search(norm)) and bool(find_quantities(norm))
+
+
 def _inherit_enumerated_ops(norm: str, found: list[Found]) -> None:
     """不低于70元、150元、240元: one comparator governs an enumeration with the same unit."""
-    for prev, cur in zip(found, found[1:], strict=False):
+    for prev, cur in itertools.pairwise(found):
         if cur.op == "=" and prev.op in (">=", "<=", "~") and prev.unit == cur.unit:
             between = norm[prev.end : cur.start]
             if between in ("、", ",", "和", "及") and not any(
@@ -580,11 +668,9 @@ def places(orig: str, norm: str, masked: Mask | None = None) -> list[str]:
         if (
             len(name_norm) < 3
             or name_norm.endswith(_PLACE_TAIL_STOP)
-            or name_norm[-1] in "县区"
-            and len(name_norm) > 4
-        ):
-            if not re.match(r"\d|[一二三四五六七八九十]", name_norm):
-                continue
+            or (name_norm[-1] in "县区" and len(name_norm) > 4)
+        ) and not re.match(r"\d|[一二三四五六七八九十]", name_norm):
+            continue
         if _PLACE_STOP.match(name_norm) or any(
             name_norm.endswith(s) for s in ("农村", "乡村", "城乡", "村镇", "乡镇", "城镇", "小镇")
         ):

@@ -9,8 +9,8 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
 
+from minsheng.documents.blocks import TERMINAL, Block, Paragraph, Table, clean_line
 from minsheng.documents.errors import DocumentError
 
 MAX_BYTES = 20 * 1024 * 1024  # the size cap of any input file
@@ -18,29 +18,7 @@ MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # what a .docx/.xlsx may expand to
 MAX_ZIP_RATIO = 200  # expanded / compressed size of one part; more is a zip bomb
 MAX_ZIP_MEMBERS = 5000
 
-
-@dataclass(slots=True)
-class Paragraph:
-    text: str
-
-
-@dataclass(slots=True)
-class Table:
-    rows: list[list[str]] = field(default_factory=list)
-
-
-Block = Paragraph | Table
-
-_BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ue000-\uf8ff\ufffd]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean_line(text: str) -> str:
-    """Strip conversion artefacts ([bookmark: _GoBack]), control characters and outer blanks."""
-    text = _BOOKMARK.sub("", text)
-    text = _CONTROL.sub("", text)
-    return text.replace("\u00a0", " ").replace("\u3000", " ").strip()
 
 
 def read_blocks(data: bytes, filename: str = "") -> list[Block]:
@@ -98,7 +76,6 @@ def _looks_like_text(text: str) -> bool:
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[/,，共]\s*共?\s*\d+\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$"
 )
-_TERMINAL = tuple("。；;！？!?：:”」）)】")
 
 
 _WIDE = re.compile(
@@ -135,7 +112,7 @@ def unwrap_lines(raw_lines: list[str]) -> list[str]:
         if not stripped:
             continue  # blank lines in a wrapped copy are page breaks, not paragraph ends
         if _PAGE_NUMBER.match(stripped) or (
-            counts[stripped] >= 2 and len(stripped) >= 6 and not stripped.endswith(_TERMINAL)
+            counts[stripped] >= 2 and len(stripped) >= 6 and not stripped.endswith(TERMINAL)
         ):
             continue  # a page number or a running header
         indented = line[:1] in (" ", "\u3000", "\t")
@@ -143,7 +120,7 @@ def unwrap_lines(raw_lines: list[str]) -> list[str]:
             out[-1] += stripped
         else:
             out.append(line)
-        joining = _display_width(line) >= width - 4 and not stripped.endswith(_TERMINAL)
+        joining = _display_width(line) >= width - 4 and not stripped.endswith(TERMINAL)
     return out
 
 
@@ -152,6 +129,8 @@ def text_blocks(text: str) -> list[Block]:
     pending_table: list[list[str]] = []
     for raw in unwrap_lines(text.splitlines()):
         line = clean_line(raw)
+        if line.endswith("|") and line.count("|") == 1:
+            line = line[:-1].rstrip()  # one cell per line, each closed by the | of a table copied as text
         if not line:
             continue
         separator = "|" if line.count("|") >= 2 else "\t" if raw.count("\t") >= 2 else None
@@ -206,7 +185,7 @@ def _read_zip(data: bytes, suffix: str) -> list[Block]:
             return xlsx_blocks(data)
     except DocumentError:
         raise
-    except Exception as exc:  # noqa: BLE001 - any failure inside a corrupt office file
+    except Exception as exc:
         raise DocumentError(
             f"the file is a damaged .{suffix or 'docx/xlsx'} document ({type(exc).__name__})"
         ) from exc

@@ -118,7 +118,7 @@ def compare(expected: dict[str, Any], document: PlanDocument, *, strict_structur
         sources = [t.source for t in item.targets] + [s.source for s in item.standards]
         for t in exp["targets"] + exp["standards"]:
             if t.get("source") and not any(
-                t["source"] in s or s in t["source"] and len(s) >= 2 for s in sources
+                t["source"] in s or (s in t["source"] and len(s) >= 2) for s in sources
             ):
                 score.problems.append(f"{name}: item {exp['no']} no source covers {t['source']!r}")
         cells = [t.source for t in item.targets if t.subject == "投资"]  # a table cell, not the text

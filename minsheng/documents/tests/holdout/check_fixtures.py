@@ -75,7 +75,7 @@ def split_liyang() -> list[str]:
 def split_yongcheng() -> list[str]:
     from docx import Document
 
-    doc = Document(HERE / "yongcheng-2024-bold-groups.docx")
+    doc = Document(str(HERE / "yongcheng-2024-bold-groups.docx"))
     return [p.text for p in doc.paragraphs if re.match(r"^（\d+）", p.text)]
 
 
@@ -172,7 +172,7 @@ def check(path: Path) -> list[str]:
             )
         quantities = [t for t in item["targets"] if t["kind"] == "quantity"]
         milestones = [t for t in item["targets"] if t["kind"] == "milestone"]
-        if quantities and milestones or not quantities and len(milestones) != 1:
+        if (quantities and milestones) or (not quantities and len(milestones) != 1):
             problems.append(f"{where}: milestone rule broken")
         for t in item["targets"]:
             if set(t) != TARGET_KEYS or t["op"] not in OPS:

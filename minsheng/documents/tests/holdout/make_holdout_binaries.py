@@ -143,8 +143,8 @@ def build_xlsx(path: Path) -> None:
             if r - 1 > start:
                 ws.merge_cells(start_row=start, start_column=2, end_row=r - 1, end_column=2)
             start = r
-    for col, width in zip("ABCDEF", (6, 12, 22, 60, 12, 24), strict=False):
-        ws.column_dimensions[col].width = width
+    for letter, width in zip("ABCDEF", (6, 12, 22, 60, 12, 24), strict=False):
+        ws.column_dimensions[letter].width = width
     wb.save(path)
 
 
@@ -233,7 +233,7 @@ def build_docx(path: Path) -> None:
         s = doc.add_paragraph()
         s.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         _font(s.add_run(line), 16)
-    doc.save(path)
+    doc.save(str(path))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 KEYS = {
@@ -69,16 +70,10 @@ def split_items(name: str, path: Path) -> tuple[dict[int, str], list[str]]:
                 items[int(r[0])] = " ".join(r[1:])
         return items, units
     raw = path.read_text(encoding="utf-8-sig")
-    if path.suffix == ".html":
-        lines = html_lines(raw)
-    else:
-        lines = raw.split("\n")
+    lines = html_lines(raw) if path.suffix == ".html" else raw.split("\n")
     units = lines
     cfg = CONFIG[name]
-    if cfg.get("pdf"):
-        text = "".join(ln for ln in lines if not PAGE_JUNK.match(ln))
-    else:
-        text = "\n".join(lines)
+    text = "".join(ln for ln in lines if not PAGE_JUNK.match(ln)) if cfg.get("pdf") else "\n".join(lines)
     a = text.index(cfg["start"]) + len(cfg["start"])
     b = text.index(cfg["end"], a)
     region = text[a:b]
@@ -95,43 +90,74 @@ def split_items(name: str, path: Path) -> tuple[dict[int, str], list[str]]:
 
 
 CN = "一二三四五六七八九十"
-CONFIG = {
-    "zhechuan-2025-pdf-copy": dict(
-        pdf=True, start="具体如下：", end="　　各责任单位要", bound=r"　　\d+\.", item=r"　　\d+\."
-    ),
-    "quyang-2025-long-paragraphs": dict(
-        start="明确如下：", end="　　各责任单位要", bound=r"^　　（[一二三四五六七八九十]+）", item=r"　　（"
-    ),
-    "wuqiao-2024-diyixiang": dict(
-        start="民生实事项目。", end="　　以上项目由", bound=r"^第[一二三四五六七八九十]+项", item=r"第"
-    ),
-    "anlan-2025-npc-resolution": dict(
-        start="以下民生实事项目：", end="　　会议要求", bound=r"^　　[一二三四五六七八九十]+、", item=r"　　"
-    ),
-    "qingya-2024-wrapped-items": dict(
-        start="青崖县2024年民生实事项目\n\n一、", end="\n\n抄送", bound=r"^(\d+、|[一二三四]、)", item=r"\d"
-    ),
-    "lingjiang-2024-news-portal": dict(
-        start="这十二件民生实事是：", end="据了解", bound=r"^\d+\.", item=r"\d"
-    ),
-    "bailu-2024-chinese-numerals": dict(
-        start="现公布如下：", end="　　以上十二项", bound=r"^　　[一二三四五六七八九十]+、", item=r"　　"
-    ),
-    "qingze-2025-gov-work-report": dict(
-        start="可感可及的十件实事：",
-        end="　　十件民生实事，件件",
-        bound=r"^　　（[一二三四五六七八九十]+）",
-        item=r"　　",
-    ),
-    "ningxi-2024-fullwidth": dict(
-        start="（邮编３５５４００）", end="　　以上项目最终", bound=r"^[０-９]+．", item=r"[０-９]"
-    ),
-    "yunfeng-2024-traditional": dict(
-        start="具體內容如下：", end="　　據悉", bound=r"^　　[一二三四五六七八九十]+、", item=r"　　"
-    ),
-    "tangxi-2024-paren-groups": dict(
-        start="如下：", end="　　各牵头单位", bound=r"^(\d+）|（[一二三四]）)", item=r"\d+）"
-    ),
+CONFIG: dict[str, dict[str, Any]] = {
+    "zhechuan-2025-pdf-copy": {
+        "pdf": True,
+        "start": "具体如下：",
+        "end": "　　各责任单位要",
+        "bound": r"　　\d+\.",
+        "item": r"　　\d+\.",
+    },
+    "quyang-2025-long-paragraphs": {
+        "start": "明确如下：",
+        "end": "　　各责任单位要",
+        "bound": r"^　　（[一二三四五六七八九十]+）",
+        "item": r"　　（",
+    },
+    "wuqiao-2024-diyixiang": {
+        "start": "民生实事项目。",
+        "end": "　　以上项目由",
+        "bound": r"^第[一二三四五六七八九十]+项",
+        "item": r"第",
+    },
+    "anlan-2025-npc-resolution": {
+        "start": "以下民生实事项目：",
+        "end": "　　会议要求",
+        "bound": r"^　　[一二三四五六七八九十]+、",
+        "item": r"　　",
+    },
+    "qingya-2024-wrapped-items": {
+        "start": "青崖县2024年民生实事项目\n\n一、",
+        "end": "\n\n抄送",
+        "bound": r"^(\d+、|[一二三四]、)",
+        "item": r"\d",
+    },
+    "lingjiang-2024-news-portal": {
+        "start": "这十二件民生实事是：",
+        "end": "据了解",
+        "bound": r"^\d+\.",
+        "item": r"\d",
+    },
+    "bailu-2024-chinese-numerals": {
+        "start": "现公布如下：",
+        "end": "　　以上十二项",
+        "bound": r"^　　[一二三四五六七八九十]+、",
+        "item": r"　　",
+    },
+    "qingze-2025-gov-work-report": {
+        "start": "可感可及的十件实事：",
+        "end": "　　十件民生实事，件件",
+        "bound": r"^　　（[一二三四五六七八九十]+）",
+        "item": r"　　",
+    },
+    "ningxi-2024-fullwidth": {
+        "start": "（邮编３５５４００）",
+        "end": "　　以上项目最终",
+        "bound": r"^[０-９]+．",
+        "item": r"[０-９]",
+    },
+    "yunfeng-2024-traditional": {
+        "start": "具體內容如下：",
+        "end": "　　據悉",
+        "bound": r"^　　[一二三四五六七八九十]+、",
+        "item": r"　　",
+    },
+    "tangxi-2024-paren-groups": {
+        "start": "如下：",
+        "end": "　　各牵头单位",
+        "bound": r"^(\d+）|（[一二三四]）)",
+        "item": r"\d+）",
+    },
 }
 
 

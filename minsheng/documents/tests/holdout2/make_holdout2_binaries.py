@@ -174,7 +174,7 @@ def wenfeng() -> None:
         ),
         size=10.5,
     )
-    doc.save(HERE / "wenfeng-2025-table.docx")
+    doc.save(str(HERE / "wenfeng-2025-table.docx"))
 
 
 if __name__ == "__main__":
