@@ -23,6 +23,9 @@ MESSAGES = {
     "number-repeated": N_("Item number %(number)s appears more than once."),
     "numbering-gap": N_("The numbering skips from %(previous)s to %(next)s (missing %(missing)s)."),
     "declared-count": N_("Action %(action)s (%(title)s) declares %(declared)s items but lists %(found)s."),
+    "announced-count": N_(
+        "The document announces %(announced)s items but %(found)s were read; check that the list is complete."
+    ),
     "subtotal": N_("Item %(item)s: the parts after 其中 add up to %(total)s, not %(stated)s."),
     "doubtful-reading": N_(
         "The list can be read in more than one way (chosen: %(chosen)s, close second: %(runner_up)s); "

@@ -11,19 +11,20 @@
 from __future__ import annotations
 
 import os
+import re
 
 from minsheng.documents.blocks import Block, Table
 from minsheng.documents.errors import DocumentError
 from minsheng.documents.header import FINAL_WORDS, PROGRESS_WORDS, YEAR, read_header, region_in, year_number
 from minsheng.documents.items import build_item, check_subtotals
 from minsheng.documents.layouts import bullet_titles, quoted_titles, row_lines, titled_paragraphs
-from minsheng.documents.lines import Draft, Line, announced_counts, classify, split_inline
+from minsheng.documents.lines import Draft, Line, announced_counts, classify, marker_number, split_inline
 from minsheng.documents.model import Action, DocumentReading, PlanDocument
 from minsheng.documents.normalize import analysis_copy
 from minsheng.documents.notices import Notice
 from minsheng.documents.readers import MAX_BYTES, read_blocks
 from minsheng.documents.readings import RawAction, Reading, choose, confidence
-from minsheng.documents.segmenters import numbered_lines, unnumbered_paragraphs
+from minsheng.documents.segmenters import ANNOUNCED_LIST, numbered_lines, unnumbered_paragraphs
 from minsheng.documents.tables import flattened_table, read_table
 
 
@@ -123,6 +124,7 @@ def _document_from_blocks(blocks: list[Block]) -> PlanDocument:
             draft.progress = True
 
     actions = _number_items(raw_actions, notices)
+    _check_announced(lines[:12], actions, notices)
     reading = DocumentReading(
         segmenter=best.segmenter,
         score=best.score,
@@ -140,6 +142,24 @@ def _document_from_blocks(blocks: list[Block]) -> PlanDocument:
         notices=notices,
         reading=reading,
     )
+
+
+_PAST = re.compile(r"去年|上年|往年|过去|前年|上一年")
+
+
+def _check_announced(head: list[Line], actions: list[Action], notices: list[Notice]) -> None:
+    """A list shorter than the one count the document announces for it (办好以下十件民生实事) is said, never
+    silently read short. Only fewer: a vote's list may hold more candidates than the items to choose."""
+    counts: set[int] = set()
+    for line in head:
+        for m in ANNOUNCED_LIST.finditer(line.norm):
+            clause = re.split(r"[,;:。，；：]", line.norm[: m.start()])[-1]
+            if not _PAST.search(clause):  # 去年承诺的12件民生实事全部办结: last year's list, not this one
+                counts.add(marker_number(m.group(1)) or 0)
+    counts.discard(0)
+    found = sum(len(action.items) for action in actions)
+    if len(counts) == 1 and found < (announced := counts.pop()):
+        notices.append(Notice("announced-count", {"announced": announced, "found": found}))
 
 
 def _number_items(raw_actions: list[RawAction], notices: list[Notice]) -> list[Action]:

@@ -66,7 +66,7 @@ def _keep_one_run(lines: list[Line]) -> None:
 
 
 # narrower than lines.announced_counts (which the scorer uses): only a count of 实事/民生项目 may end a list
-_ANNOUNCED = re.compile(
+ANNOUNCED_LIST = re.compile(
     rf"(\d{{1,3}}|[{CN}]{{1,3}})\s*(?:件|项|个)[\u4e00-\u9fff“”]{{0,10}}?(?:实事|民生项目|民生工程|惠民工程)"
 )
 
@@ -79,7 +79,7 @@ def _keep_announced_count(lines: list[Line]) -> None:
     first = lines.index(items[0])
     announced = None
     for line in lines[max(0, first - 3) : first]:
-        for m in _ANNOUNCED.finditer(line.norm):
+        for m in ANNOUNCED_LIST.finditer(line.norm):
             announced = marker_number(m.group(1))
     if not announced or len(items) <= announced or items[announced - 1].num != announced:
         return

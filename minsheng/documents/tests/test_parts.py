@@ -105,3 +105,23 @@ def test_an_item_opening_with_a_count_in_wan_and_no_measure_word_keeps_it():
     assert next((t.value, t.unit) for t in item.targets) == (365_000, None)
     people = build_item(draft("13.3万常住人口饮水问题得到解决。"), 5)
     assert [(t.value, t.unit) for t in people.targets] == [(133_000, "人")]  # a people noun gives 人
+
+
+def _announced(text: str) -> list[dict[str, object]]:
+    from minsheng.documents import parse_text
+
+    return [n.params for n in parse_text(text).notices if n.code == "announced-count"]
+
+
+def test_a_list_shorter_than_its_announced_count_is_said_never_read_short_silently():
+    head = "青湾县2025年民生实事\n\n今年办好以下十件民生实事：\n"
+    three = "1. 新建幼儿园3所。\n2. 改造老旧小区20个。\n3. 新增停车位500个。\n"
+    assert _announced(head + three) == [{"announced": 10, "found": 3}]
+    ten = "".join(f"{n}. 新建社区食堂{n}个。\n" for n in range(1, 11))
+    assert _announced(head + ten) == []
+    # more candidates than the items to choose (a vote's list) is not a shortfall
+    twelve = "".join(f"{n}. 新建社区食堂{n}个。\n" for n in range(1, 13))
+    assert _announced(head + twelve) == []
+    # last year's count is not this list's
+    past = "青湾县2025年民生实事\n\n去年承诺的12件民生实事全部办结。今年重点办好以下民生实事：\n"
+    assert _announced(past + three) == []
