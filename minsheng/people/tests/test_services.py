@@ -120,7 +120,11 @@ def test_merge_is_refused_into_itself_another_region_or_a_retired_one(office):
     elsewhere = DepartmentFactory()
     retired = DepartmentFactory(region=department.region)
     services.department_retire(department=retired, by=office)
-    for into, message in ((department, "another department"), (elsewhere, "another region"), (retired, "retired")):
+    for into, message in (
+        (department, "another department"),
+        (elsewhere, "another region"),
+        (retired, "retired"),
+    ):
         with pytest.raises(PeopleError, match=message):
             services.department_merge(department=department, into=into, by=office)
     assert Department.objects.filter(pk=department.pk).exists()
@@ -130,7 +134,9 @@ def test_retire_is_refused_with_open_work_and_says_what(office):
     department = DepartmentFactory(name="水利局")
     item = ItemFactory(action__plan__region=department.region)
     ItemDepartmentFactory(item=item, department=department)
-    ProgressReportFactory(target=TargetFactory(item=item), department=department, status=ReportStatus.SUBMITTED)
+    ProgressReportFactory(
+        target=TargetFactory(item=item), department=department, status=ReportStatus.SUBMITTED
+    )
     SupervisionNoticeFactory(item=item, department=department)
     with pytest.raises(PeopleError) as refused:
         services.department_retire(department=department, by=office)
@@ -147,7 +153,9 @@ def test_retire_without_open_work_deactivates_its_people(office):
     department = DepartmentFactory()
     item = ItemFactory(action__plan__region=department.region, action__plan__status=PlanStatus.CLOSED)
     ItemDepartmentFactory(item=item, department=department)
-    ProgressReportFactory(target=TargetFactory(item=item), department=department, status=ReportStatus.ACCEPTED)
+    ProgressReportFactory(
+        target=TargetFactory(item=item), department=department, status=ReportStatus.ACCEPTED
+    )
     SupervisionNoticeFactory(item=item, department=department, status=SupervisionNotice.Status.CLOSED)
     reporter = ReporterFactory(department=department)
     assert services.department_retire(department=department, by=office) == 1
@@ -158,7 +166,9 @@ def test_retire_without_open_work_deactivates_its_people(office):
     with pytest.raises(PeopleError, match="already retired"):
         services.department_retire(department=department, by=office)
     with pytest.raises(PeopleError, match="retired"):
-        services.person_add(name="李四", contact="13900000000", role="reporter", department=department, by=office)
+        services.person_add(
+            name="李四", contact="13900000000", role="reporter", department=department, by=office
+        )
 
 
 def test_person_added_with_a_link_signs_in_with_the_phone(office):
@@ -167,7 +177,12 @@ def test_person_added_with_a_link_signs_in_with_the_phone(office):
         name="张 三", contact="138 0000 0000", role="reporter", department=department, by=office
     )
     user = new.user
-    assert (user.username, user.first_name, user.role, user.department) == ("13800000000", "张 三", "reporter", department)
+    assert (user.username, user.first_name, user.role, user.department) == (
+        "13800000000",
+        "张 三",
+        "reporter",
+        department,
+    )
     assert not user.has_usable_password()
     assert new.token and not new.password
     assert sign_in_link_find(token=new.token).user == user
