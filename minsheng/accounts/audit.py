@@ -20,7 +20,7 @@ class AuditVerb(StrEnum):
     USER_DEACTIVATE = "user_deactivate"
     SIGN_IN_LINK_CREATE = "sign_in_link_create"
     SIGN_IN_LINK_USE = "sign_in_link_use"
-    PASSWORD_SET = "password_set"
+    PASSWORD_SET = "password_set"  # noqa: S105 - a verb, not a password
     # plans
     PLAN_IMPORT = "plan_import"
     PLAN_STATUS_SET = "plan_status_set"

@@ -117,7 +117,7 @@ def department_rename(*, department: Department, name: str, by: User) -> Departm
     return department
 
 
-def _department_relations() -> list[models.ForeignKey[Any, Any]]:
+def _department_relations() -> list[models.ForeignObject[Any, Any]]:
     """Every foreign key to a department, in any app (users, assignments, reports, notices…)."""
     return [
         relation.field

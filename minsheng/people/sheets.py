@@ -60,7 +60,7 @@ class PeopleSheet:
 
 
 def _roles() -> dict[str, str]:
-    words = {key.lower(): value for key, value in _ROLE_WORDS.items()}
+    words: dict[str, str] = {key.lower(): value.value for key, value in _ROLE_WORDS.items()}
     for role in ROLES_GIVEN:
         words[role.value] = role.value
         for language in ("zh-hans", "en"):
@@ -127,8 +127,8 @@ def people_sheet_read(*, content: bytes) -> PeopleSheet:
         raise SpreadsheetError(_("The sheet has no one to add: fill in a row under the header."))
     roles = _roles()
     by_name: dict[str, list[Department]] = {}
-    for department in active_departments():
-        by_name.setdefault(department.name, []).append(department)
+    for active in active_departments():
+        by_name.setdefault(active.name, []).append(active)
     seen: dict[str, int] = {}
     for number, row in raw:
         values = {
@@ -140,7 +140,7 @@ def people_sheet_read(*, content: bytes) -> PeopleSheet:
             result.errors.append(RowError(number, _column(key), message))
 
         role = roles.get(values["role"].lower(), "")
-        department = None
+        department: Department | None = None
         if values["department"]:
             found = by_name.get(values["department"], [])
             if not found:
