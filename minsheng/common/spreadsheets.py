@@ -69,7 +69,7 @@ def check_xlsx(content: bytes) -> None:
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise SpreadsheetError(not_xlsx)
     if unpacked > MAX_UNPACKED_BYTES:
-        raise SpreadsheetError(_("The workbook unpacks to too much data to be a progress sheet."))
+        raise SpreadsheetError(_("The workbook unpacks to too much data to be a sheet to load."))
 
 
 def workbook_open(content: bytes) -> Any:
