@@ -4,7 +4,8 @@ an audit event.
 
 A new person signs in with their phone number or email address as user name, and gets either a one-time
 sign-in link or an initial password that they must change at their first sign-in; either is returned once
-(only the link's hash is stored) for the office to hand over.
+(only the link's hash is stored) for the office to hand over, and a link is also mailed to a person who has
+an email address.
 
 Merging moves everything that points at the merged department (its people, its item assignments, its
 reports, its notices, and any other foreign key to ``plans.Department``, found through the model's
@@ -19,7 +20,9 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import models, transaction
 from django.utils import timezone
@@ -27,9 +30,16 @@ from django.utils.translation import gettext as _
 
 from minsheng.accounts.audit import AuditVerb
 from minsheng.accounts.models import User
-from minsheng.accounts.services import audit_record, sign_in_link_create, user_create, user_deactivate
+from minsheng.accounts.services import (
+    SIGN_IN_LINK_DAYS,
+    audit_record,
+    sign_in_link_create,
+    user_create,
+    user_deactivate,
+)
 from minsheng.common import services as common
 from minsheng.delivery.models import ProgressReport, ReportStatus, SupervisionNotice
+from minsheng.notifications.services import mail_send
 from minsheng.plans.models import Department, ItemDepartment, PlanStatus, Region
 
 # Roles the office gives; the public registers itself.
@@ -271,6 +281,34 @@ def person_check(*, name: str, contact: str, role: str, department: Department |
     return values
 
 
+def _link_new(*, user: User, by: User) -> str:
+    """A new one-time link for ``user``; mailed after the commit too when they have an email address."""
+    token = sign_in_link_create(user=user, by=by)
+    if user.email:
+        email, username = user.email, user.get_username()
+
+        def send() -> None:
+            site = getattr(settings, "MINSHENG_SITE_URL", "").rstrip("/")
+            path = common.link("accounts:sign_in_link", token)
+
+            def body() -> str:
+                return (
+                    _(
+                        "The supervision office has made you an account. Your user name is %(username)s. Open "
+                        "this link within %(days)d days to sign in once and choose your password:"
+                    )
+                    % {"username": username, "days": SIGN_IN_LINK_DAYS}
+                    + "\n\n"
+                    + (site + path)
+                )
+
+            subject = common.in_site_language(lambda: _("[Livelihood pledges] Your sign-in link"))
+            mail_send([EmailMessage(subject=subject, body=common.in_site_language(body), to=[email])])
+
+        transaction.on_commit(send)
+    return token
+
+
 def _person_create(
     *, name: str, contact: str, role: str, department: Department | None, sign_in: str, by: User
 ) -> NewPerson:
@@ -290,7 +328,7 @@ def _person_create(
     )
     if password is not None:
         return NewPerson(user=user, password=password)
-    return NewPerson(user=user, token=sign_in_link_create(user=user, by=by))
+    return NewPerson(user=user, token=_link_new(user=user, by=by))
 
 
 @transaction.atomic
@@ -339,7 +377,7 @@ def person_link_new(*, user: User, by: User) -> NewPerson:
         raise PeopleError(_("This person is deactivated."))
     if user.role not in ROLES_GIVEN:
         raise PeopleError(_("Public accounts are not managed here."))
-    return NewPerson(user=user, token=sign_in_link_create(user=user, by=by))
+    return NewPerson(user=user, token=_link_new(user=user, by=by))
 
 
 def active_departments() -> models.QuerySet[Department]:

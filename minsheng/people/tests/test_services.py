@@ -249,3 +249,19 @@ def test_deactivate_and_new_link(office):
         services.person_deactivate(user=office, by=office)
     with pytest.raises(PeopleError, match="Public"):
         services.person_deactivate(user=PublicUserFactory(), by=office)
+
+
+def test_a_link_is_mailed_to_a_person_with_an_address(
+    office, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.MINSHENG_SITE_URL = "https://minsheng.example.gov.cn/"
+    with django_capture_on_commit_callbacks(execute=True):
+        new = services.person_add(name="李四", contact="li@example.org", role="deputy", by=office)
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == ["li@example.org"]
+    assert f"https://minsheng.example.gov.cn/accounts/link/{new.token}/" in mail.body
+    assert "li@example.org" in mail.body
+    with django_capture_on_commit_callbacks(execute=True):
+        services.person_add(name="王五", contact="13800000001", role="deputy", by=office)
+    assert len(mailoutbox) == 1  # no address, no mail: the office hands the link over
