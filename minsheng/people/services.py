@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +47,7 @@ from minsheng.plans.models import Department, ItemDepartment, PlanStatus, Region
 ROLES_GIVEN = (User.Role.REPORTER, User.Role.DEPT_HEAD, User.Role.DEPUTY, User.Role.OFFICE)
 DEPARTMENT_ROLES = (User.Role.REPORTER, User.Role.DEPT_HEAD)
 _PHONE = re.compile(r"^1\d{10}$")
+USERNAME_LENGTH = 150  # User.username's max_length
 OPEN_REPORT_STATUSES = (
     ReportStatus.DRAFT,
     ReportStatus.SUBMITTED,
@@ -226,25 +228,24 @@ def department_retire(*, department: Department, by: User) -> int:
 
 
 def contact_parse(contact: str) -> tuple[str, str]:
-    """A phone number (11 digits starting with 1) or an email address: returns (user name, email).
-    A ``PeopleError`` on ``contact`` for anything else."""
-    contact = (
-        "".join((contact or "").split()).replace("-", "") if "@" not in (contact or "") else contact.strip()
-    )
+    """A mobile phone number (11 digits starting with 1; spaces, dashes and +86 dropped, full-width digits
+    read) or an email address: returns (user name, email). A ``PeopleError`` on ``contact`` otherwise."""
+    contact = unicodedata.normalize("NFKC", contact or "").strip()
     if not contact:
         raise PeopleError({"contact": [_("Give a mobile phone number or an email address.")]})
     if "@" in contact:
         try:
             validate_email(contact)
+            if len(contact) > USERNAME_LENGTH:
+                raise ValidationError("too long")
         except ValidationError:
             raise PeopleError(
                 {"contact": [_("“%(value)s” is not an email address.") % {"value": contact}]}
             ) from None
         email = User.objects.normalize_email(contact)
         return email.lower(), email
-    if contact.startswith("+86"):
-        contact = contact[3:]
-    if not _PHONE.match(contact):
+    phone = "".join(contact.split()).replace("-", "").removeprefix("+86")
+    if not _PHONE.match(phone):
         raise PeopleError(
             {
                 "contact": [
@@ -253,7 +254,7 @@ def contact_parse(contact: str) -> tuple[str, str]:
                 ]
             }
         )
-    return contact, ""
+    return phone, ""
 
 
 def person_check(*, name: str, contact: str, role: str, department: Department | None) -> dict[str, Any]:

@@ -210,6 +210,7 @@ def test_person_added_with_an_initial_password_must_change_it(office):
         ({"name": "甲", "contact": "", "role": "deputy"}, "contact"),
         ({"name": "甲", "contact": "12345", "role": "deputy"}, "contact"),
         ({"name": "甲", "contact": "not@an@address", "role": "deputy"}, "contact"),
+        ({"name": "甲", "contact": "a" * 140 + "@example.org", "role": "deputy"}, "contact"),
         ({"name": "甲", "contact": "13800000001", "role": "public"}, "role"),
         ({"name": "甲", "contact": "13800000001", "role": "reporter"}, "department"),
         ({"name": "甲", "contact": "taken", "role": "deputy"}, "contact"),
@@ -265,3 +266,9 @@ def test_a_link_is_mailed_to_a_person_with_an_address(
     with django_capture_on_commit_callbacks(execute=True):
         services.person_add(name="王五", contact="13800000001", role="deputy", by=office)
     assert len(mailoutbox) == 1  # no address, no mail: the office hands the link over
+
+
+@pytest.mark.parametrize("contact", ["+86 138-0000-0001", "１３８００００００01", " 13800000001 "])
+def test_a_phone_number_is_read_as_people_write_it(office, contact):
+    new = services.person_add(name="甲", contact=contact, role="deputy", by=office)
+    assert new.user.username == "13800000001"
