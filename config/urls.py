@@ -1,7 +1,7 @@
 """The site's URLs: the public portal at the root, the office's admin under /admin/, sign-in under /accounts/,
 the delivery pages (dashboard, department workspace, reports, notices) under /delivery/, the public's
 suggestions and comments under /participation/, everyone's notifications under /notifications/, the deputies'
-vote and the year-end rating under /voting/."""
+vote and the year-end rating under /voting/, the office's people and departments under /people/."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -14,5 +14,6 @@ urlpatterns = [
     path("delivery/", include("minsheng.delivery.urls")),
     path("participation/", include("minsheng.participation.urls")),
     path("voting/", include("minsheng.voting.urls")),
+    path("people/", include("minsheng.people.urls")),
     path("", include("minsheng.portal.urls")),
 ]

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "minsheng.delivery",
     "minsheng.participation",
     "minsheng.voting",
+    "minsheng.people",
     "minsheng.portal",
     "minsheng.demo",
 ]
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "minsheng.accounts.middleware.PasswordFirstMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "minsheng.common.web.SignInFirstMiddleware",

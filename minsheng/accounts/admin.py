@@ -12,7 +12,7 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ("department",)
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
-        (_("Role"), {"fields": ("role", "department")}),
+        (_("Role"), {"fields": ("role", "department", "must_change_password")}),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,

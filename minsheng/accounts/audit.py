@@ -17,11 +17,18 @@ class AuditVerb(StrEnum):
     ACCOUNT_REGISTER = "account_register"
     EMAIL_CONFIRMATION_SEND = "email_confirmation_send"
     EMAIL_CONFIRM = "email_confirm"
+    USER_DEACTIVATE = "user_deactivate"
+    SIGN_IN_LINK_CREATE = "sign_in_link_create"
+    SIGN_IN_LINK_USE = "sign_in_link_use"
+    PASSWORD_SET = "password_set"  # noqa: S105 - a verb, not a password
     # plans
     PLAN_IMPORT = "plan_import"
     PLAN_STATUS_SET = "plan_status_set"
     PLAN_ADOPT = "plan_adopt"
     DEPARTMENT_CREATE = "department_create"
+    DEPARTMENT_RENAME = "department_rename"
+    DEPARTMENT_MERGE = "department_merge"
+    DEPARTMENT_RETIRE = "department_retire"
     # notifications
     NOTIFICATIONS_MARK_READ = "notifications_mark_read"
     PARTICIPATION_NOTIFICATIONS_MARK_READ = "participation_notifications_mark_read"  # before one inbox

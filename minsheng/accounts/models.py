@@ -30,6 +30,9 @@ class User(AbstractUser):
         blank=True,
         related_name="members",
     )
+    # Set for an initial password given by the office or a one-time sign-in link: until the person chooses
+    # their own password, every page sends them to the password page (PasswordFirstMiddleware).
+    must_change_password = models.BooleanField(_("must choose a new password"), default=False)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")  # type: ignore[assignment]  # django-stubs types the base Meta's as str
@@ -40,6 +43,29 @@ class User(AbstractUser):
                 name="accounts_user_role_valid",
             ),
         ]
+
+
+class SignInLink(models.Model):
+    """A one-time sign-in link the office gives a new person: single use, expiring, stored only as a hash."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="sign_in_links",
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in link")
+        verbose_name_plural = _("sign-in links")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
 
 
 class AuditEvent(models.Model):

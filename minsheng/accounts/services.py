@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import secrets
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from minsheng.accounts.audit import AuditVerb
-from minsheng.accounts.models import AuditEvent, User
+from minsheng.accounts.models import AuditEvent, SignInLink, User
+
+# How long a one-time sign-in link stays valid.
+SIGN_IN_LINK_DAYS = 7
 
 
 def audit_record(
@@ -36,10 +46,22 @@ def user_create(
     is_staff: bool = False,
     department=None,
     email: str = "",
+    name: str = "",
+    must_change_password: bool = False,
     by: User | None = None,
 ) -> User:
-    """Create a user with a role; ``password`` None makes an account that cannot sign in yet."""
-    user = User(username=username, email=email, role=role, is_staff=is_staff, department=department)
+    """Create a user with a role; ``password`` None makes an account that cannot sign in yet (until a
+    sign-in link is used). ``must_change_password``: the password is an initial one, to be changed at the
+    first sign-in."""
+    user = User(
+        username=username,
+        email=email,
+        role=role,
+        is_staff=is_staff,
+        department=department,
+        first_name=name,
+        must_change_password=must_change_password,
+    )
     if password is None:
         user.set_unusable_password()
     else:
@@ -47,4 +69,80 @@ def user_create(
     user.full_clean()
     user.save()
     audit_record(actor=by, verb=AuditVerb.USER_CREATE, obj=user, details={"role": role, "is_staff": is_staff})
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, by: User | None = None) -> User:
+    """The person can no longer sign in (their history stays); their unused sign-in links stop working."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        SignInLink.objects.filter(user=user, used_at__isnull=True).update(expires_at=timezone.now())
+        audit_record(actor=by, verb=AuditVerb.USER_DEACTIVATE, obj=user, details={"role": user.role})
+    return user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def sign_in_link_create(*, user: User, by: User | None = None) -> str:
+    """A new one-time sign-in link for ``user``: returns the token (shown or mailed once; only its hash is
+    stored). Earlier unused links of the user stop working."""
+    now = timezone.now()
+    SignInLink.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
+    token = secrets.token_urlsafe(32)
+    link = SignInLink(
+        user=user, token_hash=_token_hash(token), expires_at=now + dt.timedelta(days=SIGN_IN_LINK_DAYS)
+    )
+    link.full_clean()
+    link.save()
+    audit_record(actor=by, verb=AuditVerb.SIGN_IN_LINK_CREATE, obj=user, details={"link": link.pk})
+    return token
+
+
+def sign_in_link_find(*, token: str) -> SignInLink:
+    """The link a token opens, if it still works; else a ValidationError saying why."""
+    token = (token or "").strip()
+    link = (
+        SignInLink.objects.select_related("user").filter(token_hash=_token_hash(token)).first()
+        if token
+        else None
+    )
+    if link is None:
+        raise ValidationError(_("This sign-in link is not valid."))
+    if link.used_at is not None:
+        raise ValidationError(_("This sign-in link was already used. Ask the office for a new one."))
+    if link.expires_at <= timezone.now() or not link.user.is_active:
+        raise ValidationError(_("This sign-in link has expired. Ask the office for a new one."))
+    return link
+
+
+@transaction.atomic
+def sign_in_link_use(*, token: str) -> User:
+    """Use a one-time link: it is spent, and the person must choose a password before anything else."""
+    found = sign_in_link_find(token=token)
+    link = SignInLink.objects.select_for_update().select_related("user").get(pk=found.pk)
+    if link.used_at is not None:
+        raise ValidationError(_("This sign-in link was already used. Ask the office for a new one."))
+    link.used_at = timezone.now()
+    link.save(update_fields=["used_at"])
+    user = link.user
+    user.must_change_password = True
+    user.save(update_fields=["must_change_password"])
+    audit_record(actor=user, verb=AuditVerb.SIGN_IN_LINK_USE, obj=user, details={"link": link.pk})
+    return user
+
+
+@transaction.atomic
+def password_set(*, user: User, password: str) -> User:
+    """The person's own password (Django's validators apply); the "change it first" flag is cleared."""
+    validate_password(password, user=user)
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    audit_record(actor=user, verb=AuditVerb.PASSWORD_SET, obj=user, details={})
     return user

@@ -15,9 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import unicodedata
-import zipfile
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -29,6 +26,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+# The shared parts of an Excel upload, used (and offered to this module's callers) as before.
+from minsheng.common.spreadsheets import MAX_SHEET_BYTES as MAX_SHEET_BYTES
+from minsheng.common.spreadsheets import MAX_UNPACKED_BYTES as MAX_UNPACKED_BYTES
+from minsheng.common.spreadsheets import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE
+from minsheng.common.spreadsheets import RowError as RowError
+from minsheng.common.spreadsheets import SheetErrors as SheetErrors
+from minsheng.common.spreadsheets import SpreadsheetError as SpreadsheetError
+from minsheng.common.spreadsheets import cell_text, workbook_open
+from minsheng.common.spreadsheets import check_xlsx as check_xlsx
 from minsheng.delivery.models import Stage
 from minsheng.delivery.services import DeliveryError, report_record_accepted
 from minsheng.plans.models import Department, Item, ItemDepartment, Plan, Target
@@ -41,11 +47,6 @@ if TYPE_CHECKING:
 FORMAT = "minsheng-progress/1"
 DATA_SHEET = "progress"
 META_SHEET = "minsheng"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# A filled sheet for a whole plan is a few hundred kilobytes; refuse anything much larger.
-MAX_SHEET_BYTES = 5 * 1024 * 1024
-# ... and anything that unpacks to much more (a zip bomb).
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 5000
 LOAD_PERMISSION = "delivery.load_progress"
 
@@ -74,36 +75,6 @@ _STAGE_WORDS = {
 }
 _FOUR_PLACES = Decimal("0.0001")
 _MAX_VALUE = Decimal(10) ** 16
-
-
-class SpreadsheetError(Exception):
-    """The file is not a progress sheet at all (not an .xlsx, no data sheet, another format)."""
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One bad cell or row: the sheet's row number, the column's letter and name (blank for the whole row)."""
-
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        if self.column:
-            return _("Row %(row)d, column %(column)s: %(message)s") % {
-                "row": self.row,
-                "column": self.column,
-                "message": self.message,
-            }
-        return _("Row %(row)d: %(message)s") % {"row": self.row, "message": self.message}
-
-
-class SheetErrors(Exception):
-    """The sheet has bad rows; nothing was changed. ``errors`` lists every one of them."""
-
-    def __init__(self, errors: Sequence[RowError]) -> None:
-        super().__init__("\n".join(str(error) for error in errors))
-        self.errors = list(errors)
 
 
 @dataclass(frozen=True)
@@ -234,28 +205,6 @@ def progress_template_filename(*, plan: Plan, department: Department | None = No
 # --- reading a filled sheet ------------------------------------------------------------------------------
 
 
-def check_xlsx(content: bytes) -> None:
-    """Raise :class:`SpreadsheetError` unless ``content`` is an .xlsx package of a reasonable size."""
-    if len(content) > MAX_SHEET_BYTES:
-        raise SpreadsheetError(
-            _("The file is too large (%(size)d bytes; at most %(limit)d).")
-            % {"size": len(content), "limit": MAX_SHEET_BYTES}
-        )
-    not_xlsx = _("This is not an Excel workbook (.xlsx). Download the template, fill it in and upload it.")
-    if not content.startswith(b"PK\x03\x04"):
-        raise SpreadsheetError(not_xlsx)
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as package:
-            names = package.namelist()
-            unpacked = sum(info.file_size for info in package.infolist())
-    except (zipfile.BadZipFile, ValueError) as exc:
-        raise SpreadsheetError(not_xlsx) from exc
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise SpreadsheetError(not_xlsx)
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise SpreadsheetError(_("The workbook unpacks to too much data to be a progress sheet."))
-
-
 def _column(key: str) -> str:
     from openpyxl.utils import get_column_letter
 
@@ -263,12 +212,7 @@ def _column(key: str) -> str:
     return f"{get_column_letter(index + 1)} ({COLUMNS[index][1]})"
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return unicodedata.normalize("NFKC", str(value)).strip()
+_text = cell_text
 
 
 def _number(value: Any) -> Decimal:
@@ -341,15 +285,7 @@ def progress_sheet_read(
     A row with no date, figure, stage or note is skipped. ``as_of`` is the date of rows that leave the
     date empty. Dates may not be before the plan's year or after ``today``.
     """
-    from openpyxl import load_workbook
-
-    check_xlsx(content)
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds of error for a damaged package
-        raise SpreadsheetError(
-            _("The workbook cannot be read (%(error)s).") % {"error": exc.__class__.__name__}
-        ) from exc
+    workbook = workbook_open(content)
     try:
         meta = _meta(workbook)
         if meta.get("format") != FORMAT or DATA_SHEET not in workbook.sheetnames:

@@ -50,6 +50,8 @@ class Department(models.Model):
         Region, verbose_name=_("region"), on_delete=models.CASCADE, related_name="departments"
     )
     name = models.CharField(_("name"), max_length=200)
+    # A retired department keeps its history (reports, notices) but takes no new people or assignments.
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("department")

@@ -12,7 +12,7 @@ news for a higher one offers a hook the higher one subscribes to in its ``AppCon
 2     ``minsheng.plans``
 3     ``minsheng.notifications``
 4     ``minsheng.delivery``, ``minsheng.participation`` (siblings)
-5     ``minsheng.voting``
+5     ``minsheng.voting``, ``minsheng.people`` (siblings)
 6     ``minsheng.portal``
 7     ``minsheng.demo``
 top   ``config``, ``minsheng.cli``, ``minsheng.testing`` (test support), ``minsheng.conftest``: may import
@@ -62,6 +62,7 @@ FLOORS: dict[str, int] = {
     "delivery": 4,
     "participation": 4,
     "voting": 5,
+    "people": 5,
     "portal": 6,
     "demo": 7,
 }

@@ -13,7 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from minsheng.accounts.models import User
@@ -231,7 +231,14 @@ def assignment_initial(*, item: Item) -> dict:
 
 
 def region_departments(*, plan: Plan) -> QuerySet[Department]:
-    return Department.objects.filter(region_id=plan.region_id).order_by("name")
+    """The departments an item of the plan may be assigned to: the region's active ones (and a retired one
+    that already delivers an item of the plan, so that its assignment still shows)."""
+    delivering = ItemDepartment.objects.filter(department=OuterRef("pk"), item__plan=plan)
+    return (
+        Department.objects.filter(region_id=plan.region_id)
+        .filter(Q(retired_at__isnull=True) | Exists(delivering))
+        .order_by("name")
+    )
 
 
 def department_get(*, plan: Plan, department_id: int | None) -> Department | None:

@@ -167,10 +167,15 @@ def assignment_set(
     for department in supporting:
         if department.pk != lead.pk and all(department.pk != o.pk for o in others):
             others.append(department)
+    assigned = set(ItemDepartment.objects.filter(item=item).values_list("department_id", flat=True))
     for department in (lead, *others):
         if department.region_id != item.plan.region_id:
             raise DeliveryError(
                 _("%(department)s belongs to another region.") % {"department": department.name}
+            )
+        if department.retired_at is not None and department.pk not in assigned:
+            raise DeliveryError(
+                _("%(department)s is retired; choose an active department.") % {"department": department.name}
             )
     if cadence not in Cadence.values:
         raise DeliveryError({"cadence": [_("Choose monthly or quarterly reporting.")]})

@@ -15,6 +15,7 @@ from minsheng.delivery.models import (
     DeliverySettings,
     PlannedValue,
 )
+from minsheng.delivery.selectors import region_departments
 from minsheng.delivery.services import DeliveryError
 from minsheng.notifications.models import Notification, NotificationKind
 from minsheng.plans.models import ItemDepartment, PlanVersion
@@ -88,6 +89,19 @@ def test_assignment_refuses_a_department_of_another_region(world):
     with pytest.raises(DeliveryError, match="another region"):
         services.assignment_set(item=world.item, by=world.office, lead=DepartmentFactory())
     assert world.item.assignments.get(role="lead").department == world.lead
+
+
+def test_assignment_refuses_a_retired_department_but_keeps_one_already_assigned(world):
+    world.other.retired_at = world.other.region.created_at
+    world.other.save()
+    with pytest.raises(DeliveryError, match="retired"):
+        services.assignment_set(item=world.item, by=world.office, lead=world.other)
+    assert world.item.assignments.get(role="lead").department == world.lead
+    world.lead.retired_at = world.lead.region.created_at
+    world.lead.save()
+    services.assignment_set(item=world.item, by=world.office, lead=world.lead)  # already delivers it
+    offered = list(region_departments(plan=world.plan))
+    assert world.lead in offered and world.support in offered and world.other not in offered
 
 
 def test_assignment_refuses_a_removed_item(world):
