@@ -22,6 +22,10 @@ class AuditVerb(StrEnum):
     PLAN_STATUS_SET = "plan_status_set"
     PLAN_ADOPT = "plan_adopt"
     DEPARTMENT_CREATE = "department_create"
+    IMPORT_DRAFT_CREATE = "import_draft_create"
+    IMPORT_DRAFT_CORRECT = "import_draft_correct"
+    IMPORT_DRAFT_CONFIRM = "import_draft_confirm"
+    IMPORT_DRAFT_CANCEL = "import_draft_cancel"
     # notifications
     NOTIFICATIONS_MARK_READ = "notifications_mark_read"
     PARTICIPATION_NOTIFICATIONS_MARK_READ = "participation_notifications_mark_read"  # before one inbox
