@@ -82,6 +82,32 @@ def _pdf_text(content: bytes) -> str:
     return text
 
 
+def _reader_message(problem: str) -> str:
+    """The reader's one-line English reason in the user's language, for the reasons an upload meets most."""
+    known = (
+        ("no plan found", _("No list of items was found in the file: it does not look like a plan.")),
+        ("zip bomb", _("The file expands to far more than its size (a zip bomb?); refused.")),
+        ("expands to more", _("The file expands to far more than its size (a zip bomb?); refused.")),
+        (
+            ".doc/.xls",
+            _("Old binary Word/Excel files (.doc/.xls) are not supported; save as .docx or .xlsx."),
+        ),
+        ("binary", _("The file is binary, not a document: upload .docx, .xlsx, .txt, .html or a PDF.")),
+        (
+            "not readable text",
+            _("The file is binary, not a document: upload .docx, .xlsx, .txt, .html or a PDF."),
+        ),
+        ("damaged", _("The file is damaged or not of the type its name says.")),
+        ("not a valid", _("The file is damaged or not of the type its name says.")),
+        ("neither a .docx", _("The file is damaged or not of the type its name says.")),
+        ("too many parts", _("The file is damaged or not of the type its name says.")),
+    )
+    for needle, message in known:
+        if needle in problem:
+            return message
+    return _("The file cannot be read as a plan: %(why)s.") % {"why": problem}
+
+
 def _read(content: bytes, filename: str) -> PlanDocument:
     from minsheng.documents import DocumentError, parse_bytes, parse_text
 
@@ -97,7 +123,7 @@ def _read(content: bytes, filename: str) -> PlanDocument:
             return parse_text(_pdf_text(content))
         return parse_bytes(content, filename)
     except DocumentError as exc:
-        raise ImportDraftError(_("The file cannot be read as a plan: %(why)s.") % {"why": str(exc)}) from exc
+        raise ImportDraftError(_reader_message(str(exc))) from exc
     except RecursionError as exc:
         raise ImportDraftError(_("The file is too deeply nested to be read.")) from exc
 
