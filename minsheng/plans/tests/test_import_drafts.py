@@ -282,7 +282,7 @@ def test_a_revised_document_shows_its_diff_and_the_preview_writes_nothing(office
     assert _counts() == before  # the import ran and was rolled back
     assert [no for no, _text in diff.removed] == [22]
     assert [no for no, _text in diff.added] == [41]
-    changed = dict((no, (old, new)) for no, old, new in diff.changed)
+    changed = {no: (old, new) for no, old, new in diff.changed}
     assert "9千米" in changed[1][0] and "12千米" in changed[1][1]
     assert diff.renumbered == []  # the document keeps its numbers (a gap at 22)
     result = import_draft_confirm(draft=draft, by=office)
