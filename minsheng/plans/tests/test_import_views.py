@@ -185,3 +185,20 @@ def test_a_revised_document_shows_its_diff(client, office, seed_docx, seed_txt, 
     assert 'class="import-diff"' in page
     assert "<ins>" in page and "12千米" in page
     assert PlanVersion.objects.count() == 1
+
+
+def test_the_preview_of_a_new_plan_takes_few_queries(client, office, draft, django_assert_max_num_queries):
+    client.force_login(office)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("plans_import:preview", args=[draft.pk])).status_code == 200
+
+
+def test_the_warnings_are_in_chinese_on_a_chinese_page(client, office, seed_txt):
+    text = seed_txt.read_text(encoding="utf-8").replace("民生安全保障行动(4项)", "民生安全保障行动(5项)")
+    draft = import_draft_create(content=text.encode(), filename="plan.txt", by=office)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    client.force_login(office)
+    page = client.get(reverse("plans_import:preview", args=[draft.pk])).content.decode()
+    assert "没有可量化的目标" in page
+    assert "declares" not in page
+    assert "确认并导入" in page
