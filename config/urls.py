@@ -1,5 +1,5 @@
 """The site's URLs: the public portal at the root, the office's admin under /admin/, sign-in under /accounts/,
-the delivery pages (dashboard, department workspace, reports, notices) under /delivery/, the public's
+importing a plan document on the web under /plans/import/, the delivery pages (dashboard, department workspace, reports, notices) under /delivery/, the public's
 suggestions and comments under /participation/, everyone's notifications under /notifications/, the deputies'
 vote and the year-end rating under /voting/, the office's people and departments under /people/."""
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("minsheng.accounts.urls")),
     path("notifications/", include("minsheng.notifications.urls")),
     path("delivery/", include("minsheng.delivery.urls")),
+    path("plans/import/", include("minsheng.plans.import_urls")),
     path("participation/", include("minsheng.participation.urls")),
     path("voting/", include("minsheng.voting.urls")),
     path("people/", include("minsheng.people.urls")),

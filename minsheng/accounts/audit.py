@@ -29,6 +29,10 @@ class AuditVerb(StrEnum):
     DEPARTMENT_RENAME = "department_rename"
     DEPARTMENT_MERGE = "department_merge"
     DEPARTMENT_RETIRE = "department_retire"
+    IMPORT_DRAFT_CREATE = "import_draft_create"
+    IMPORT_DRAFT_CORRECT = "import_draft_correct"
+    IMPORT_DRAFT_CONFIRM = "import_draft_confirm"
+    IMPORT_DRAFT_CANCEL = "import_draft_cancel"
     # notifications
     NOTIFICATIONS_MARK_READ = "notifications_mark_read"
     PARTICIPATION_NOTIFICATIONS_MARK_READ = "participation_notifications_mark_read"  # before one inbox

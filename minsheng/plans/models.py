@@ -387,3 +387,68 @@ class ItemDepartment(models.Model):
     def clean(self) -> None:
         if self.item_id and self.department_id and self.department.region_id != self.item.plan.region_id:
             raise ValidationError({"department": _("The department belongs to another region.")})
+
+
+class ImportDraftStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    CONFIRMED = "confirmed", _("Confirmed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ImportDraft(models.Model):
+    """An uploaded plan document waiting in the web preview: what the reader made of it (``parsed``, the
+    reader's JSON), the office's corrections (``corrections``: a list of operations, each with who, when,
+    before and after, replayed in order over ``parsed``) and what became of it. Nothing of the plan is
+    written until it is confirmed (see docs/importing-on-the-web.md)."""
+
+    Status = ImportDraftStatus
+
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("file"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    parsed = models.JSONField(_("parsed document"))
+    corrections = models.JSONField(_("corrections"), default=list, blank=True)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    plan = models.ForeignKey(
+        Plan,
+        verbose_name=_("revises plan"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="import_drafts",
+    )
+    version = models.ForeignKey(
+        PlanVersion,
+        verbose_name=_("created version"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("import draft")
+        verbose_name_plural = _("import drafts")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ImportDraftStatus.values), name="plans_importdraft_status_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -21,3 +21,7 @@ for model in (
 
 # The supervision office moves a plan through its year.
 rules.add_perm("plans.change_plan", is_office_staff)
+
+# The office imports plan documents on the web: uploads, previews, corrects, confirms or cancels.
+rules.add_perm("plans.import_plan", is_office_staff)
+rules.add_perm("plans.view_importdraft", is_office_staff)
