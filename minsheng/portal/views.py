@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from minsheng.common.web import access, require
 from minsheng.plans.selectors import plan_page_get
-from minsheng.portal.selectors import home_plans, item_with_progress_get
+from minsheng.portal.selectors import home_plans, item_with_progress_get, plan_stages_get
 
 
 @require_safe
@@ -19,7 +19,16 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     page = access(plan_page_get(plan_id=plan_id), request.user, "plans.view_plan", private=False)
-    return render(request, "portal/plan.html", {"page": page, "plan": page.plan})
+    return render(
+        request,
+        "portal/plan.html",
+        {
+            "page": page,
+            "plan": page.plan,
+            "stages": plan_stages_get(plan=page.plan, now=timezone.now()),
+            "can_run_stages": request.user.has_perm("plans.change_plan", page.plan),
+        },
+    )
 
 
 @require_safe
