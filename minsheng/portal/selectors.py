@@ -13,7 +13,7 @@ from minsheng.participation.selectors import WindowState, plan_windows
 from minsheng.plans.models import Plan
 from minsheng.plans.selectors import ItemPage, item_page_get, plan_list
 from minsheng.voting.models import RatingRound, VoteRound
-from minsheng.voting.selectors import rating_round_get, vote_round_get
+from minsheng.voting.selectors import plan_rounds_get
 
 
 @dataclass
@@ -100,11 +100,12 @@ def stage_steps(plan: Plan) -> list[StageStep]:
 
 
 def plan_stages_get(*, plan: Plan, now: dt.datetime) -> PlanStages:
-    """The plan's stage, its windows' states at ``now``, its vote and its rating (four queries)."""
+    """The plan's stage, its windows' states at ``now``, its vote and its rating (two queries)."""
+    vote, rating = plan_rounds_get(plan=plan)
     return PlanStages(
         plan=plan,
         steps=stage_steps(plan),
         windows=plan_windows(plan=plan, now=now),
-        vote=vote_round_get(plan=plan),
-        rating=rating_round_get(plan=plan),
+        vote=vote,
+        rating=rating,
     )

@@ -45,6 +45,12 @@ def rating_round_get(*, plan: Plan) -> RatingRound | None:
     return RatingRound.objects.filter(plan=plan).first()
 
 
+def plan_rounds_get(*, plan: Plan) -> tuple[VoteRound | None, RatingRound | None]:
+    """The plan's vote and rating (None where not set up), in one query."""
+    found = Plan.objects.select_related("vote_round", "rating_round").get(pk=plan.pk)
+    return getattr(found, "vote_round", None), getattr(found, "rating_round", None)
+
+
 def eligible_deputies() -> QuerySet[User]:
     """The deputies who may be put on a vote's roll: every active deputy account."""
     return User.objects.filter(is_active=True, role=User.Role.DEPUTY).order_by("username")
