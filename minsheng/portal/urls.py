@@ -5,6 +5,7 @@ from minsheng.portal import stages, views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("start/", views.start, name="start"),
     path("plans/<int:plan_id>/", views.plan_detail, name="plan"),
     path("items/<int:item_id>/", views.item_detail, name="item"),
     # The office's stages page of a plan (docs/stages.md).
