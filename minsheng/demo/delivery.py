@@ -45,6 +45,8 @@ def demo_year(today: dt.date) -> int:
     """The year of the demo's plan in delivery: this year, or last year in the first quarter (so that at
     least one quarter's figures have been reported)."""
     return today.year if today.month > 3 else today.year - 1
+
+
 _STAGE_AT = ((1.0, Stage.ACCEPTED), (0.9, Stage.COMPLETED), (0.4, Stage.STARTED), (0.2, Stage.TENDERED))
 
 
