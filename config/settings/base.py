@@ -122,7 +122,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "portal:start"  # where each person works: minsheng.portal.navigation
 LOGOUT_REDIRECT_URL = "/"
 
 # Language and time: Chinese first, English complete.

@@ -128,6 +128,10 @@ class AcceptForm(VersionForm):
     publish = forms.BooleanField(
         label=_("Publish the figure on the public pages"), required=False, initial=True
     )
+    # Shown only beside a far-off warning (``selectors.report_warnings``); the service refuses without it.
+    confirm_far_off = forms.BooleanField(
+        label=_("I have checked this figure and accept it despite the warning"), required=False
+    )
 
 
 class PublishForm(VersionForm):

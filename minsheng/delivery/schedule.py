@@ -10,8 +10,10 @@ functions turn them into numbers a page or ``minsheng status`` shows. The rules 
 * **Expected share by a date**: linear from the start to the deadline, or the office's monthly planned
   cumulative values (construction stops in winter); a percentage to maintain (水质达标率保持在100%) and
   a ``<=`` ceiling are expected in full from the start.
-* **Item** = weighted mean of its targets' completions (and of their expected shares); action and plan
-  roll up the same way over their items.
+* **Item** = weighted mean of its targets' completions, a target without a figure counting as 0 once any
+  target of the item has one (and of their expected shares); action and plan roll up the same way over
+  their items. An item is ``done`` only when every one of its targets is measured and met: one target
+  without data or short of its value keeps it below 1, whatever the rounding.
 * **Light**: ``done`` at completion 1; ``not_started`` with no accepted figure while nothing is due yet;
   ``red`` with an overdue report or behind by more than ``red_gap``; ``yellow`` behind by more than
   ``yellow_gap``; else ``green``.
@@ -207,12 +209,25 @@ def item_progress(
     thresholds: Thresholds | None = None,
 ) -> Progress:
     """Roll an item's targets (spec, completion, expected) into one completion, expectation and light."""
-    completion = weighted_mean((c, spec.weight) for spec, c, _ in targets)
-    measurable = [(spec, e) for spec, c, e in targets]
-    expected = weighted_mean((e, spec.weight) for spec, e in measurable) or 0.0
+    any_measured = any(c is not None for _, c, _ in targets)
+    completion = weighted_mean(((c or 0.0), spec.weight) for spec, c, _ in targets) if any_measured else None
+    expected = weighted_mean((e, spec.weight) for spec, _, e in targets) or 0.0
+    if completion is not None and not all_met(c for spec, c, _ in targets if spec.weight > 0):
+        # Not every target is measured and met: never "done", whatever the weights and the rounding.
+        completion = min(completion, NEARLY_DONE)
     return Progress(
         completion, expected, light_for(completion, expected, overdue=overdue, thresholds=thresholds)
     )
+
+
+NEARLY_DONE = 0.99
+"""The highest completion an item that is not done may show (a percentage rounded to 100 would say done)."""
+
+
+def all_met(completions: Iterable[float | None]) -> bool:
+    """Every target measured and at its value (an empty list is not met: nothing was measured)."""
+    values = list(completions)
+    return bool(values) and all(c is not None and c >= 1 - 1e-9 for c in values)
 
 
 def roll_up(children: Sequence[Progress], *, thresholds: Thresholds | None = None) -> Progress:
@@ -227,3 +242,35 @@ def roll_up(children: Sequence[Progress], *, thresholds: Thresholds | None = Non
     return Progress(
         completion, expected, light_for(completion, expected, overdue=overdue, thresholds=thresholds)
     )
+
+
+FAR_OFF_FACTOR = 3.0
+"""A figure more than this many times its target's value is far off: accepted only once confirmed."""
+
+
+class FarOff(StrEnum):
+    """Why a figure needs the reviewer's confirmation before it is accepted."""
+
+    OVER_TARGET = "over_target"  # more than FAR_OFF_FACTOR times the target's value
+    WENT_DOWN = "went_down"  # a cumulative value below the figure accepted for an earlier period
+
+
+def far_off(
+    spec: TargetSpec, actual: float | Decimal | None, previous: float | Decimal | None
+) -> list[FarOff]:
+    """What is odd about a quantity figure ``actual``, given the last accepted figure before it (``previous``).
+
+    A level to hold (a rate, a ceiling) may go down from one period to the next; a cumulative count may not.
+    Milestones and targets without a value are not checked for size.
+    """
+    measured = _f(actual)
+    if spec.kind != "quantity" or measured is None:
+        return []
+    found: list[FarOff] = []
+    value = _f(spec.value)
+    if value is not None and value > 0 and measured > FAR_OFF_FACTOR * value:
+        found.append(FarOff.OVER_TARGET)
+    before = _f(previous)
+    if before is not None and not is_level_target(spec) and measured < before:
+        found.append(FarOff.WENT_DOWN)
+    return found

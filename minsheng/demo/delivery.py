@@ -33,9 +33,20 @@ DEMO_DEPARTMENTS = (
     "示范·文旅局（演示数据）",
 )
 DEMO_NOTE = "演示数据"
-# The share of each target delivered by the year's last report, for the items that get figures: done,
-# on schedule, behind, far behind. The items are spread over the actions.
+# For the items that get figures: 1.0 is done by the last report; with any other share the last report
+# stands at that fraction of what is expected on the day the demo is built (on schedule, behind, far
+# behind), so that the lights mix whatever the day. The items are spread over the actions.
 DEMO_SHARES = (1.0, 0.95, 0.85, 0.5, 1.0, 0.95, 0.85, 0.5, 1.0, 0.92, 0.8, 0.3)
+# The deadline is at least this far ahead of the day the demo is built, so that delivery is under way.
+AHEAD = dt.timedelta(days=90)
+
+
+def demo_year(today: dt.date) -> int:
+    """The year of the demo's plan in delivery: this year, or last year in the first quarter (so that at
+    least one quarter's figures have been reported)."""
+    return today.year if today.month > 3 else today.year - 1
+
+
 _STAGE_AT = ((1.0, Stage.ACCEPTED), (0.9, Stage.COMPLETED), (0.4, Stage.STARTED), (0.2, Stage.TENDERED))
 
 
@@ -95,23 +106,35 @@ def demo_delivery_setup(*, plan: Plan, office: User, today: dt.date | None = Non
         )
         .order_by("no", "id")
     )
+    start = delivery_start(plan=plan, settings=delivery_settings_get(plan=plan))
+    deadline = max(dt.date(plan.year, 12, 31), today + AHEAD)
     for item in items:
         lead = result.departments[(item.action.no - 1) % count]
         support = result.departments[item.action.no % count]
         services.assignment_set(
-            item=item, by=office, lead=lead, supporting=[support], cadence=Cadence.QUARTERLY, due_day=10
+            item=item,
+            by=office,
+            lead=lead,
+            supporting=[support],
+            cadence=Cadence.QUARTERLY,
+            due_day=10,
+            deadline=deadline,
         )
         result.assigned += 1
 
-    start = delivery_start(plan=plan, settings=delivery_settings_get(plan=plan))
-    quarters = period_ends(
-        cadence=Cadence.QUARTERLY, start=start, until=min(today, dt.date(plan.year, 12, 31))
-    )
+    quarters = period_ends(cadence=Cadence.QUARTERLY, start=start, until=today)
+    expected_now = min(1.0, max(0.0, (today - start).days / max(1, (deadline - start).days)))
+    last = quarters[-1] if quarters else start
+    elapsed = max(1, (last - start).days)
     with_targets = [item for item in items if item.targets.all()]
     chosen = with_targets[:: max(1, len(with_targets) // len(DEMO_SHARES))][: len(DEMO_SHARES)]
     for item, share in zip(chosen, DEMO_SHARES, strict=False):
         for index, quarter_end in enumerate(quarters, start=1):
-            so_far = share * index / len(quarters)
+            if share >= 1:
+                so_far = index / len(quarters)
+            else:
+                # the last report stands at ``share`` of what is expected today, the earlier ones pro rata
+                so_far = min(1.0, share * expected_now * (quarter_end - start).days / elapsed)
             for target in item.targets.all():
                 actual, stage = _figure(target, so_far)
                 services.report_record_accepted(

@@ -72,14 +72,19 @@ class DemoVoting:
 
 
 @transaction.atomic
-def demo_voting_setup(*, office: User, rated_plan: Plan, now: dt.datetime | None = None) -> DemoVoting:
+def demo_voting_setup(
+    *, office: User, rated_plan: Plan, now: dt.datetime | None = None, year: int | None = None
+) -> DemoVoting:
     """Import the 2027 candidates and open their vote; adopt ``rated_plan`` (the seed plan) and open its
     rating, with demo ratings from extra demo deputies and residents. Meant for a fresh demo database: the
-    vote and the rating open from yesterday to :data:`WINDOW_DAYS` days from ``now``."""
+    vote and the rating open from yesterday to :data:`WINDOW_DAYS` days from ``now``. ``year``: the
+    candidates' year (default: as the demo document says)."""
     now = now or timezone.now()
     opens_at, closes_at = now - dt.timedelta(days=1), now + dt.timedelta(days=WINDOW_DAYS)
 
-    candidates_plan = plan_import(content=CANDIDATES.read_bytes(), filename=CANDIDATES.name, by=office).plan
+    candidates_plan = plan_import(
+        content=CANDIDATES.read_bytes(), filename=CANDIDATES.name, year=year, by=office
+    ).plan
     plan_status_set(plan=candidates_plan, status=Plan.Status.VOTING, by=office)
     vote = services.vote_set(
         plan=candidates_plan,

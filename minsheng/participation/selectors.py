@@ -479,3 +479,26 @@ def access_plan_by_id(*, plan_id: int, user: Any) -> Plan:
 
 def access_item_by_id(*, item_id: int, user: Any) -> Item:
     return access(item_get(item_id=item_id), user, "plans.view_item", private=False)
+
+
+# --- the office's settings of a plan's participation (the stages page) ----------------------------------
+
+
+def plan_windows(*, plan: Plan, now: dt.datetime | None = None) -> dict[str, WindowState]:
+    """The plan's suggestion and comment windows by phase, set or not, and whether each is open at ``now``
+    (one query)."""
+    found = {window.phase: window for window in Window.objects.filter(plan_id=plan.pk)}
+    return {phase: _window_state(plan, found.get(phase), phase, now) for phase in Phase.values}
+
+
+def sensitive_word_list(*, plan: Plan) -> list[SensitiveWord]:
+    """The words that hold a post for review on this plan: its own, then those of every plan."""
+    return list(
+        SensitiveWord.objects.filter(Q(plan__isnull=True) | Q(plan_id=plan.pk)).order_by(
+            F("plan_id").asc(nulls_last=True), "word"
+        )
+    )
+
+
+def sensitive_word_get(*, word_id: int) -> SensitiveWord | None:
+    return SensitiveWord.objects.select_related("plan").filter(pk=word_id).first()

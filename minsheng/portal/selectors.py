@@ -8,8 +8,12 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, QuerySet
 
 from minsheng.delivery.selectors import ItemStatus, TimelineEntry, item_status, item_timeline
+from minsheng.participation.models import Phase
+from minsheng.participation.selectors import WindowState, plan_windows
 from minsheng.plans.models import Plan
 from minsheng.plans.selectors import ItemPage, item_page_get, plan_list
+from minsheng.voting.models import RatingRound, VoteRound
+from minsheng.voting.selectors import plan_rounds_get
 
 
 @dataclass
@@ -51,3 +55,57 @@ def home_plans(*, now: dt.datetime) -> QuerySet[Plan]:
         )
 
     return plan_list().annotate(vote_open=taking_part(VoteRound), rating_open=taking_part(RatingRound))
+
+
+# --- a plan's stages: the strip on its public page, and the office's stages page -------------------------
+
+STAGE_ORDER: tuple[str, ...] = tuple(Plan.Status.values)
+"""The stages of a plan's year in order (solicitation, draft, consultation, voting, adopted, closed)."""
+
+
+@dataclass(frozen=True)
+class StageStep:
+    status: str
+    label: str
+    current: bool
+    past: bool
+
+
+@dataclass
+class PlanStages:
+    """Where a plan stands in its year: the stages in order, the suggestion and comment windows (their
+    state now), and the vote and the rating (None where not set up)."""
+
+    plan: Plan
+    steps: list[StageStep]
+    windows: dict[str, WindowState]
+    vote: VoteRound | None
+    rating: RatingRound | None
+
+    @property
+    def solicitation(self) -> WindowState:
+        return self.windows[Phase.SOLICITATION]
+
+    @property
+    def consultation(self) -> WindowState:
+        return self.windows[Phase.CONSULTATION]
+
+
+def stage_steps(plan: Plan) -> list[StageStep]:
+    at = STAGE_ORDER.index(plan.status) if plan.status in STAGE_ORDER else -1
+    return [
+        StageStep(status=status, label=str(Plan.Status(status).label), current=i == at, past=i < at)
+        for i, status in enumerate(STAGE_ORDER)
+    ]
+
+
+def plan_stages_get(*, plan: Plan, now: dt.datetime) -> PlanStages:
+    """The plan's stage, its windows' states at ``now``, its vote and its rating (two queries)."""
+    vote, rating = plan_rounds_get(plan=plan)
+    return PlanStages(
+        plan=plan,
+        steps=stage_steps(plan),
+        windows=plan_windows(plan=plan, now=now),
+        vote=vote,
+        rating=rating,
+    )

@@ -1,10 +1,17 @@
 from django.urls import path
 
-from minsheng.portal import views
+from minsheng.portal import stages, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("start/", views.start, name="start"),
     path("plans/<int:plan_id>/", views.plan_detail, name="plan"),
     path("items/<int:item_id>/", views.item_detail, name="item"),
+    # The office's stages page of a plan (docs/stages.md).
+    path("plans/<int:plan_id>/stages/", stages.stages, name="stages"),
+    path("plans/<int:plan_id>/stages/stage/", stages.stage_set, name="stage_set"),
+    path("plans/<int:plan_id>/stages/windows/<str:phase>/", stages.window_save, name="window_save"),
+    path("plans/<int:plan_id>/stages/words/", stages.word_add, name="word_add"),
+    path("plans/<int:plan_id>/stages/words/<int:word_id>/remove/", stages.word_remove, name="word_remove"),
 ]

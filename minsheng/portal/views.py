@@ -1,13 +1,14 @@
 """Public pages: check the rule, call one selector, render."""
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from minsheng.common.web import access, require
 from minsheng.plans.selectors import plan_page_get
-from minsheng.portal.selectors import home_plans, item_with_progress_get
+from minsheng.portal.navigation import landing_url
+from minsheng.portal.selectors import home_plans, item_with_progress_get, plan_stages_get
 
 
 @require_safe
@@ -19,7 +20,16 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     page = access(plan_page_get(plan_id=plan_id), request.user, "plans.view_plan", private=False)
-    return render(request, "portal/plan.html", {"page": page, "plan": page.plan})
+    return render(
+        request,
+        "portal/plan.html",
+        {
+            "page": page,
+            "plan": page.plan,
+            "stages": plan_stages_get(plan=page.plan, now=timezone.now()),
+            "can_run_stages": request.user.has_perm("plans.change_plan", page.plan),
+        },
+    )
 
 
 @require_safe
@@ -45,3 +55,9 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
             "can_view_delivery": request.user.has_perm("delivery.view_item_delivery", page.item),
         },
     )
+
+
+@require_safe
+def start(request: HttpRequest) -> HttpResponse:
+    """Where a person lands after signing in (``LOGIN_REDIRECT_URL``): their own work (docs/stages.md)."""
+    return redirect(landing_url(user=request.user, now=timezone.now()))

@@ -45,6 +45,42 @@ def rating_round_get(*, plan: Plan) -> RatingRound | None:
     return RatingRound.objects.filter(plan=plan).first()
 
 
+def plan_rounds_get(*, plan: Plan) -> tuple[VoteRound | None, RatingRound | None]:
+    """The plan's vote and rating (None where not set up), in one query."""
+    found = Plan.objects.select_related("vote_round", "rating_round").get(pk=plan.pk)
+    return getattr(found, "vote_round", None), getattr(found, "rating_round", None)
+
+
+def open_work_for(*, user: User, now: dt.datetime) -> tuple[str, int] | None:
+    """Where a deputy (or a member of the public) is awaited now: ``("vote", plan_id)`` for an open vote on
+    whose roll they are and where they have not voted yet, else ``("rating", plan_id)`` for an open rating
+    they may take part in; None where nothing is open (at most two queries)."""
+    if not user.is_authenticated:
+        return None
+    if user.role == User.Role.DEPUTY:
+        vote = (
+            VoteRound.objects.filter(
+                status=RoundStatus.OPEN, opens_at__lte=now, closes_at__gt=now, electors__deputy=user
+            )
+            .exclude(receipts__voter=user)
+            .order_by("closes_at")
+            .values_list("plan_id", flat=True)
+            .first()
+        )
+        if vote is not None:
+            return ("vote", vote)
+    if user.has_perm("voting.rate_item", None):
+        rating = (
+            RatingRound.objects.filter(status=RoundStatus.OPEN, opens_at__lte=now, closes_at__gt=now)
+            .order_by("closes_at")
+            .values_list("plan_id", flat=True)
+            .first()
+        )
+        if rating is not None:
+            return ("rating", rating)
+    return None
+
+
 def eligible_deputies() -> QuerySet[User]:
     """The deputies who may be put on a vote's roll: every active deputy account."""
     return User.objects.filter(is_active=True, role=User.Role.DEPUTY).order_by("username")

@@ -1,6 +1,8 @@
 """Sign in and sign out at /accounts/ for people who do not use the admin."""
 
 import pytest
+from django.conf import settings
+from django.shortcuts import resolve_url
 from django.urls import reverse
 
 from minsheng.accounts.models import User
@@ -52,7 +54,8 @@ def test_sign_in_does_not_redirect_off_site(client):
         reverse("accounts:login"),
         {"username": "zhao", "password": "pw-for-tests", "next": "https://evil.example/"},
     )
-    assert response.status_code == 302 and response["Location"] == "/"
+    # to the person's own landing page (LOGIN_REDIRECT_URL), never off the site
+    assert response.status_code == 302 and response["Location"] == resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def test_sign_out_needs_post(client):

@@ -54,6 +54,7 @@ from minsheng.delivery.selectors.reports import (
     report_actions,
     report_get,
     report_queue,
+    report_warnings,
     reports_visible_to,
     target_reports,
 )
@@ -139,6 +140,7 @@ __all__ = [
     "report_periods",
     "report_queue",
     "report_target_get",
+    "report_warnings",
     "reporting_periods",
     "reports_visible_to",
     "stages_of",

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from minsheng.delivery.models import (
     Evidence,
@@ -15,7 +16,10 @@ from minsheng.delivery.models import (
     ReportStatus,
     SupervisionNotice,
 )
+from minsheng.delivery.schedule import FAR_OFF_FACTOR, FarOff, far_off
+from minsheng.delivery.selectors.status import target_spec
 from minsheng.delivery.workflows import NOTICE_FLOW, REPORT_FLOW
+from minsheng.plans.funding import format_number
 from minsheng.plans.models import Department, Item, ItemDepartment, Target
 
 if TYPE_CHECKING:
@@ -111,6 +115,53 @@ def report_get(*, report_id: int) -> ProgressReport | None:
 def target_reports(*, target: Target, user: User) -> list[ProgressReport]:
     """A target's reports the user may see, newest first."""
     return list(reports_visible_to(user=user).filter(target=target).order_by("-period_end", "-id"))
+
+
+def report_warnings(*, report: ProgressReport) -> list[str]:
+    """Why this report's figure looks far off (more than three times its target, or a cumulative value
+    below the one accepted for an earlier period), in the user's language; empty when nothing is odd.
+    The accept step asks the reviewer to confirm these (docs/stages.md)."""
+    target = report.target
+    spec = target_spec(target)
+    if spec.kind != "quantity" or report.actual is None:
+        return []
+    previous = (
+        ProgressReport.objects.filter(
+            target_id=report.target_id, status=ReportStatus.ACCEPTED, period_end__lt=report.period_end
+        )
+        .exclude(pk=report.pk)
+        .order_by("-period_end", "-id")
+        .values_list("actual", flat=True)
+        .first()
+    )
+    unit = target.unit or ""
+    messages: list[str] = []
+    for found in far_off(spec, report.actual, previous):
+        if found is FarOff.OVER_TARGET:
+            messages.append(
+                _(
+                    "The figure %(actual)s%(unit)s is more than %(factor)s times the target of %(value)s%(unit)s."
+                )
+                % {
+                    "actual": format_number(report.actual),
+                    "value": format_number(target.value) if target.value is not None else "",
+                    "factor": format_number(int(FAR_OFF_FACTOR)),
+                    "unit": unit,
+                }
+            )
+        else:
+            messages.append(
+                _(
+                    "The figure %(actual)s%(unit)s is lower than the %(previous)s%(unit)s accepted for an "
+                    "earlier period, though it counts what is done so far."
+                )
+                % {
+                    "actual": format_number(report.actual),
+                    "previous": format_number(previous or 0),
+                    "unit": unit,
+                }
+            )
+    return messages
 
 
 def report_actions(*, report: ProgressReport, user: User) -> frozenset[str]:

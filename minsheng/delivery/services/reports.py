@@ -29,6 +29,7 @@ from minsheng.delivery.models import (
 from minsheng.delivery.rules import returns_as_office
 from minsheng.delivery.selectors import (
     delivery_settings_get,
+    report_warnings,
 )
 from minsheng.delivery.workflows import REPORT_FLOW
 from minsheng.notifications.models import NotificationKind
@@ -182,7 +183,7 @@ def _transition(
     refused: Callable[[ProgressReport], str],
     apply: Callable[[ProgressReport], Sequence[str]],
     action: str,
-    note: str = "",
+    note: str | Callable[[], str] = "",
     tell: _Tell | None = None,
 ) -> ProgressReport:
     """Lock, check who, check the version, check the state, write, record, and (after the commit) tell the
@@ -196,7 +197,9 @@ def _transition(
         from_status = current.status
         fields = apply(current)
         _write_versioned(current, fields, "report")
-        _event(current, by=by, action=action, from_status=from_status, note=note)
+        _event(
+            current, by=by, action=action, from_status=from_status, note=note() if callable(note) else note
+        )
         if tell is not None:
             item = _report_item(current)
             notify(
@@ -288,12 +291,33 @@ def report_approve(*, report: ProgressReport, by: User, expected_version: int) -
 
 
 def report_accept(
-    *, report: ProgressReport, by: User, expected_version: int, publish: bool = True
+    *,
+    report: ProgressReport,
+    by: User,
+    expected_version: int,
+    publish: bool = True,
+    confirm_far_off: bool = False,
 ) -> ProgressReport:
-    """The office accepts an approved report: its figure counts (and is published, unless ``publish=False``)."""
+    """The office accepts an approved report: its figure counts (and is published, unless ``publish=False``).
+
+    A figure far off (more than three times its target, or a cumulative value below an earlier accepted
+    one: ``selectors.report_warnings``) is accepted only with ``confirm_far_off=True``, the reviewer having
+    seen the warning; otherwise the warning comes back as the error on ``confirm_far_off``."""
+    confirmed: list[str] = []
 
     def apply(current: ProgressReport) -> Sequence[str]:
         _report_still_current(current)
+        warnings = report_warnings(report=current)
+        if warnings and not confirm_far_off:
+            raise DeliveryError(
+                {
+                    "confirm_far_off": [
+                        *warnings,
+                        _("Check the figure with the department, then tick the box to accept it anyway."),
+                    ]
+                }
+            )
+        confirmed.extend(warnings)
         current.status = ReportStatus.ACCEPTED
         current.published = bool(publish)
         current.accepted_at = timezone.now()
@@ -320,7 +344,9 @@ def report_accept(
         ),
         apply=apply,
         action="accept",
-        note="published" if publish else "",
+        note=lambda: "; ".join(
+            [*(["published"] if publish else []), *(["confirmed far off"] if confirmed else [])]
+        ),
         tell=tell,
     )
 

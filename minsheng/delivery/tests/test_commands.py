@@ -55,7 +55,7 @@ def test_status_json_shape(seed_plan):
     assert len(data["items"]) == 40
     one = data["items"][0]
     assert set(one) >= {"no", "title", "completion", "expected", "light", "has_quantities", "targets"}
-    assert (one["no"], one["completion"], one["light"], one["has_quantities"]) == (1, 0.75, "green", True)
+    assert (one["no"], one["completion"], one["light"], one["has_quantities"]) == (1, 0.5, "green", True)
     assert one["expected"] == pytest.approx(180 / 364, abs=1e-4)
     assert [t["value"] for t in one["targets"]] == [9.0, 10.0, 2.47]
     assert [t["actual"] for t in one["targets"]] == [4.5, 10.0, None]
@@ -76,7 +76,8 @@ def test_status_public_leaves_out_unpublished_figures(seed_plan):
         target=target, by=OfficeUserFactory(), period_end=dt.date(2025, 6, 30), actual=250, publish=False
     )
     args = ("status", "--plan", str(seed_plan.pk), "--as-of", "2025-06-30", "--format", "json")
-    assert json.loads(_run(*args))["items"][1]["completion"] == 0.5
+    # half of its first target; its second has no figure and counts as 0
+    assert json.loads(_run(*args))["items"][1]["completion"] == 0.25
     assert json.loads(_run(*args, "--public"))["items"][1]["completion"] is None
 
 
@@ -87,7 +88,7 @@ def test_status_text_is_a_table(seed_plan):
     header = next(line for line in lines if "Lead department" in line)
     assert "Light" in header and "Expected" in header
     row = next(line for line in lines if line.lstrip().startswith("1 "))
-    assert "75.0%" in row and "49.5%" in row and "on schedule" in row
+    assert "50.0%" in row and "49.5%" in row and "on schedule" in row
     assert any("= 9千米" in line and "4.50, 50.0% done" in line for line in lines)
     assert any(
         "milestone" in line and "Construction started" in line and "40.0% done" in line for line in lines

@@ -142,7 +142,7 @@ def test_thresholds_are_configurable_and_validated():
 
 def test_item_progress_weights_targets():
     progress = item_progress([(q(weight=3.0), 1.0, 0.5), (q(weight=1.0), 0.0, 0.5), (q(), None, 0.5)])
-    assert progress.completion == 0.75
+    assert progress.completion == 0.6  # the target without a figure counts as 0
     assert progress.expected == 0.5
     assert progress.light is Light.GREEN
 
@@ -151,3 +151,20 @@ def test_roll_up_empty_and_mixed():
     assert roll_up([]).light is Light.NOT_STARTED
     up = roll_up([Progress(1.0, 0.5, Light.DONE), Progress(None, 0.5, Light.RED)])
     assert up.completion == 0.5 and up.expected == 0.5
+
+
+def test_an_item_is_done_only_when_every_target_is_measured_and_met():
+    # Demo item 2: one target met, the other with no data: half done, never "done".
+    half = item_progress([(q(), 1.0, 1.0), (q(), None, 1.0)])
+    assert half.completion == 0.5
+    assert half.light is not Light.DONE
+    # Weighted so that the mean would round to 100%: still not done, and shown below 100%.
+    nearly = item_progress([(q(weight=999.0), 1.0, 0.5), (q(weight=1.0), 0.5, 0.5)])
+    assert nearly.completion is not None and nearly.completion <= 0.99
+    assert nearly.light is not Light.DONE
+    done = item_progress([(q(), 1.0, 1.0), (q(), 1.0, 1.0)])
+    assert done.completion == 1.0 and done.light is Light.DONE
+    # A target that does not count (weight 0) does not hold the item back.
+    assert item_progress([(q(), 1.0, 1.0), (q(weight=0.0), None, 1.0)]).light is Light.DONE
+    nothing = item_progress([(q(), None, 0.0), (q(), None, 0.0)])
+    assert nothing.completion is None

@@ -96,14 +96,16 @@ def test_plan_status_on_the_seed(seed):
     by_no = {item.no: item for item in status.items}
 
     one = by_no[1]
-    assert one.completion == pytest.approx(0.75)  # mean of the two targets reported (0.5 and 1.0)
+    # the mean of its three targets, the one without a figure counting as 0: (0.5 + 1.0 + 0) / 3
+    assert one.completion == pytest.approx(0.5)
     assert one.expected == pytest.approx(LINEAR_JUNE_30)
     assert (one.light, one.has_quantities, one.overdue) == (Light.GREEN, True, False)
     assert [t.completion for t in one.targets] == [pytest.approx(0.5), 1.0, None]
     assert [t.actual for t in one.targets] == [4.5, 10.0, None]
     assert one.targets[0].as_of == JUNE_30 and one.targets[0].value == 9.0 and one.targets[0].unit == "千米"
 
-    assert (by_no[2].completion, by_no[2].light) == (pytest.approx(0.2), Light.RED)  # 0.49 expected
+    # 0.2 of one target, none of the other: 0.1 where 0.49 is expected
+    assert (by_no[2].completion, by_no[2].light) == (pytest.approx(0.1), Light.RED)
     assert (by_no[3].expected, by_no[3].completion, by_no[3].light) == (1.0, pytest.approx(0.98), Light.GREEN)
     assert (by_no[4].completion, by_no[4].light, by_no[4].has_quantities) == (0.4, Light.GREEN, False)
     assert by_no[4].targets[0].stage == "started"
@@ -128,7 +130,7 @@ def test_the_public_sees_published_figures_only(seed):
     by_no = {item.no: item for item in plan_status(plan=plan, on=JUNE_30, public=True).items}
     assert (by_no[9].completion, by_no[9].light) == (None, Light.RED)
     assert by_no[9].targets[0].actual is None
-    assert by_no[1].completion == pytest.approx(0.75)
+    assert by_no[1].completion == pytest.approx(0.5)
 
 
 def test_early_in_the_year_nothing_is_late(seed):

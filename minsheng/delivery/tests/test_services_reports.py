@@ -11,7 +11,7 @@ from django.db import connection
 
 from minsheng.accounts.models import AuditEvent
 from minsheng.accounts.tests.factories import ReporterFactory
-from minsheng.delivery import services
+from minsheng.delivery import selectors, services
 from minsheng.delivery.models import (
     ProgressReport,
     ReportEvent,
@@ -557,3 +557,42 @@ def test_record_accepted_refuses_bad_figures(world):
             target=world.milestone, by=world.office, period_end=AS_OF, stage="done"
         )
     assert not ProgressReport.objects.exists()
+
+
+# --- a figure far off its target is accepted only once confirmed ------------------------------------------
+
+
+def test_a_figure_more_than_three_times_its_target_needs_the_reviewers_confirmation(world):
+    report = world.report(ReportStatus.APPROVED, actual=Decimal(301))  # the target is 100名
+    with pytest.raises(DeliveryError) as error:
+        services.report_accept(report=report, by=world.office, expected_version=report.version)
+    assert "confirm_far_off" in error.value.message_dict
+    assert "more than 3 times the target" in " ".join(error.value.message_dict["confirm_far_off"])
+    assert ProgressReport.objects.get(pk=report.pk).status == ReportStatus.APPROVED
+    report = services.report_accept(
+        report=report, by=world.office, expected_version=report.version, confirm_far_off=True
+    )
+    assert report.status == ReportStatus.ACCEPTED
+    assert report.events.last().note == "published; confirmed far off"
+
+
+def test_a_cumulative_figure_that_goes_down_needs_the_reviewers_confirmation(world):
+    world.report(ReportStatus.ACCEPTED, actual=Decimal(60), period_end=dt.date(2025, 5, 31))
+    report = world.report(ReportStatus.APPROVED, actual=Decimal(50))
+    with pytest.raises(DeliveryError) as error:
+        services.report_accept(report=report, by=world.office, expected_version=report.version)
+    assert "lower than the 60名 accepted for an earlier period" in " ".join(
+        error.value.message_dict["confirm_far_off"]
+    )
+    report = services.report_accept(
+        report=report, by=world.office, expected_version=report.version, confirm_far_off=True
+    )
+    assert report.status == ReportStatus.ACCEPTED
+
+
+def test_an_ordinary_figure_is_accepted_without_a_confirmation(world):
+    world.report(ReportStatus.ACCEPTED, actual=Decimal(40), period_end=dt.date(2025, 5, 31))
+    report = world.report(ReportStatus.APPROVED, actual=Decimal(300))  # three times is still fine
+    report = services.report_accept(report=report, by=world.office, expected_version=report.version)
+    assert report.status == ReportStatus.ACCEPTED
+    assert selectors.report_warnings(report=report) == []

@@ -387,3 +387,27 @@ def test_one_cannot_mark_someone_elses_notifications(client, world, django_captu
     theirs = Notification.objects.filter(user=world.reporter).first()
     _as(client, world, "head").post(reverse("notifications:inbox"), {"ids": [theirs.pk]})
     assert Notification.objects.get(pk=theirs.pk).read_at is None
+
+
+def test_a_far_off_figure_shows_a_warning_and_is_accepted_only_with_the_box_ticked(client, world):
+    report = world.report(ReportStatus.APPROVED, actual=Decimal(450))  # the target is 100名
+    page = _as(client, world, "office").get(reverse("delivery:report", args=[report.pk])).content.decode()
+    assert "This figure looks far off" in page
+    assert 'name="confirm_far_off"' in page
+    refused = _post_step(client, world, "office", "delivery:report_accept", report, publish="on")
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert "more than 3 times the target" in html and 'name="confirm_far_off"' in html
+    assert ProgressReport.objects.get(pk=report.pk).status == ReportStatus.APPROVED
+    accepted = _post_step(
+        client, world, "office", "delivery:report_accept", report, publish="on", confirm_far_off="on"
+    )
+    assert accepted.status_code == 302
+    assert ProgressReport.objects.get(pk=report.pk).status == ReportStatus.ACCEPTED
+
+
+def test_an_ordinary_figure_shows_no_warning_and_no_confirmation_box(client, world):
+    report = world.report(ReportStatus.APPROVED, actual=Decimal(45))
+    page = _as(client, world, "office").get(reverse("delivery:report", args=[report.pk])).content.decode()
+    assert "This figure looks far off" not in page
+    assert 'name="confirm_far_off"' not in page

@@ -155,7 +155,12 @@ def _render_report(
         },
         given,
     )
+    accept_form = forms.get("accept_form")
+    accept_warnings = selectors.report_warnings(report=report) if accept_form is not None else []
+    if accept_form is not None and not accept_warnings:  # the confirmation shows only beside a warning
+        accept_form.fields.pop("confirm_far_off", None)
     context: dict[str, Any] = {
+        "accept_warnings": accept_warnings,
         "report": report,
         "target": report.target,
         "item": report.target.item,
@@ -349,7 +354,11 @@ def report_accept(request: SignedInRequest, report_id: int) -> HttpResponse:
         form_class=AcceptForm,
         form_name="accept_form",
         call=lambda report, data: services.report_accept(
-            report=report, by=request.user, expected_version=data["version"], publish=data["publish"]
+            report=report,
+            by=request.user,
+            expected_version=data["version"],
+            publish=data["publish"],
+            confirm_far_off=data["confirm_far_off"],
         ),
         done=_("The report is accepted."),
     )

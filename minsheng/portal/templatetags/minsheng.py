@@ -1,10 +1,13 @@
 """Formatting filters for the portal's templates."""
 
 from decimal import Decimal
+from typing import Any
 
 from django import template
+from django.utils import timezone
 
 from minsheng.plans.funding import format_number, format_yuan
+from minsheng.portal.navigation import menu_entries
 
 register = template.Library()
 
@@ -19,3 +22,14 @@ def number(value: Decimal | int | None) -> str:
 def yuan(value: Decimal | int | None) -> str:
     """209 -> 209 元 (209 yuan in English)."""
     return "" if value is None else format_yuan(value)
+
+
+@register.inclusion_tag("portal/_menu.html", takes_context=True)
+def site_menu(context: dict[str, Any]) -> dict[str, Any]:
+    """The header's menu: what the signed-in person's role can do, and the one notification inbox."""
+    request = context.get("request")
+    if request is None:
+        return {"entries": []}
+    path = request.path
+    entries = menu_entries(user=request.user, now=timezone.now())
+    return {"entries": entries, "path": path}

@@ -18,6 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import minsheng
@@ -75,13 +76,17 @@ class Command(BaseCommand):
             DEMO_DEPARTMENTS,
             demo_delivery_setup,
             demo_department_get_or_create,
+            demo_year,
         )
+        from minsheng.demo.stages import demo_stages_setup
         from minsheng.demo.voting import demo_voting_setup
         from minsheng.plans.management.commands._import_report import report_lines
         from minsheng.plans.services import plan_import
 
         call_command("migrate", interactive=False, verbosity=0)
-        result = plan_import(content=SEED.read_bytes(), filename=SEED.name)
+        # The seed plan is in delivery this year (last year in the first quarter), whatever the day.
+        year = demo_year(timezone.localdate())
+        result = plan_import(content=SEED.read_bytes(), filename=SEED.name, year=year)
         for line in report_lines(result):
             self.stdout.write(line)
         plan = result.plan
@@ -116,7 +121,8 @@ class Command(BaseCommand):
                 "numbers": ", ".join(str(no) for no in delivery.items_with_figures),
             }
         )
-        voting = demo_voting_setup(office=office, rated_plan=plan)
+        voting = demo_voting_setup(office=office, rated_plan=plan, year=year + 1)
+        stages = demo_stages_setup(office=office, year=year + 1)
         self.stdout.write(
             "\n"
             + _(
@@ -140,6 +146,24 @@ class Command(BaseCommand):
                 "plan": voting.rated_plan.pk,
                 "ratings": voting.ratings,
                 "raters": len(voting.raters),
+            }
+        )
+        self.stdout.write(
+            _(
+                "Demo stages: %(county)s's %(next)d list collects suggestions at /participation/plans/%(sp)d/ "
+                "(%(suggestions)d so far); its %(year)d draft is open for comment at "
+                "/participation/plans/%(cp)d/ (%(comments)d comments, %(responses)d answered). The office runs "
+                "each plan's stages at /plans/<id>/stages/."
+            )
+            % {
+                "county": stages.consultation.region.name,
+                "next": stages.solicitation.year,
+                "sp": stages.solicitation.pk,
+                "suggestions": len(stages.suggestions),
+                "year": stages.consultation.year,
+                "cp": stages.consultation.pk,
+                "comments": len(stages.comments),
+                "responses": stages.responses,
             }
         )
         self.stdout.write(
