@@ -22,3 +22,11 @@ def unread_count(*, user: Any) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
+
+
+def request_unread_count(request: Any) -> int:
+    """The requesting person's unread count, counted once per request: the site menu and a section's bar
+    both show it on the same page."""
+    if not hasattr(request, "_unread_count"):
+        request._unread_count = unread_count(user=request.user)
+    return int(request._unread_count)

@@ -52,7 +52,7 @@ def landing_url(*, user: Any, now: dt.datetime) -> str:
     return reverse("portal:home")
 
 
-def menu_entries(*, user: Any, now: dt.datetime) -> list[MenuEntry]:
+def menu_entries(*, user: Any, now: dt.datetime, unread: int | None = None) -> list[MenuEntry]:
     """What this person's role can do, in the order they need it (no query for a visitor; at most three
     for a signed-in person)."""
     entries = [MenuEntry(reverse("portal:home"), _("All plans"), "plans")]
@@ -73,7 +73,8 @@ def menu_entries(*, user: Any, now: dt.datetime) -> list[MenuEntry]:
         elif work is not None:
             entries.append(MenuEntry(reverse("voting:rating", args=[work[1]]), _("Rate the items"), "rating"))
         entries.append(MenuEntry(reverse("participation:mine"), _("My suggestions and comments"), "mine"))
-    unread = unread_count(user=user)
+    if unread is None:
+        unread = unread_count(user=user)
     label = _("Notifications")
     if unread:
         label = _("Notifications (%(count)s unread)") % {"count": unread}

@@ -12,7 +12,7 @@ from minsheng.delivery.models import ReportStatus, Stage
 from minsheng.delivery.rules import is_department_member
 from minsheng.delivery.schedule import Light
 from minsheng.delivery.selectors import LIGHT_LABELS
-from minsheng.notifications.selectors import unread_count
+from minsheng.notifications.selectors import request_unread_count
 
 register = template.Library()
 
@@ -84,6 +84,6 @@ def delivery_nav(context: dict[str, Any]) -> dict[str, Any]:
         "user": user,
         "is_office": user.has_perm("delivery.view_delivery_status"),
         "is_member": is_department_member(user),
-        "unread": unread_count(user=user),
+        "unread": request_unread_count(request),
         "messages": context.get("messages"),
     }

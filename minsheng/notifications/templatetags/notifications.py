@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from minsheng.notifications.selectors import unread_count
+from minsheng.notifications.selectors import request_unread_count
 
 register = template.Library()
 
@@ -21,4 +21,4 @@ def local_path(url: str) -> str:
 @register.simple_tag(takes_context=True)
 def notifications_unread(context: dict[str, Any]) -> int:
     """How many notifications the signed-in person has not read yet (0 for a visitor)."""
-    return unread_count(user=context["request"].user)
+    return request_unread_count(context["request"])

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from minsheng.notifications.selectors import unread_count
+from minsheng.notifications.selectors import request_unread_count
 from minsheng.participation.models import CommentStatus, SuggestionStatus
 
 register = template.Library()
@@ -29,7 +29,7 @@ def participation_nav(context: dict[str, Any]) -> dict[str, Any]:
         "request": request,
         "user": user,
         "is_office": user.has_perm("participation.view_moderation_queue"),
-        "unread": unread_count(user=user),
+        "unread": request_unread_count(request),
         "messages": context.get("messages"),
     }
 

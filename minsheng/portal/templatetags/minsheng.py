@@ -6,6 +6,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from minsheng.notifications.selectors import request_unread_count
 from minsheng.plans.funding import format_number, format_yuan
 from minsheng.portal.navigation import menu_entries
 
@@ -31,5 +32,6 @@ def site_menu(context: dict[str, Any]) -> dict[str, Any]:
     if request is None:
         return {"entries": []}
     path = request.path
-    entries = menu_entries(user=request.user, now=timezone.now())
+    unread = request_unread_count(request) if request.user.is_authenticated else 0
+    entries = menu_entries(user=request.user, now=timezone.now(), unread=unread)
     return {"entries": entries, "path": path}
