@@ -35,7 +35,6 @@ class AuditVerb(StrEnum):
     IMPORT_DRAFT_CANCEL = "import_draft_cancel"
     # notifications
     NOTIFICATIONS_MARK_READ = "notifications_mark_read"
-    PARTICIPATION_NOTIFICATIONS_MARK_READ = "participation_notifications_mark_read"  # before one inbox
     # delivery: settings, assignment, schedules, reminders
     DELIVERY_SETTINGS_SET = "delivery_settings_set"
     ASSIGNMENT_SET = "assignment_set"

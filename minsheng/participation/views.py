@@ -54,11 +54,6 @@ SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
 # --- helpers ---------------------------------------------------------------------------------------------
 
 
-_require = web.require
-_page = page
-_show_error = web.show_error
-
-
 def _ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
@@ -95,9 +90,9 @@ def _comment(request: HttpRequest, comment_id: int) -> Comment:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@_page
+@page
 def register(request: HttpRequest) -> HttpResponse:
-    _require(request, "participation.register", message=_("You are already signed in."))
+    web.require(request, "participation.register", message=_("You are already signed in."))
     status = 200
     if request.method == "POST":
         form = RegisterForm(request.POST)
@@ -139,11 +134,11 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@_page
+@page
 def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """The link mailed to confirm an address: a button (so that a mail scanner opening the link confirms
     nothing), for the person signed in."""
-    _require(request, "participation.confirm_email")
+    web.require(request, "participation.confirm_email")
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     confirmed = None
     status = 200
@@ -160,9 +155,9 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
-@_page
+@page
 def confirmation_send(request: HttpRequest) -> HttpResponse:
-    _require(request, "participation.confirm_email")
+    web.require(request, "participation.confirm_email")
     try:
         confirmation = services.email_confirmation_send(user=signed_in_user(request))
     except ParticipationError as error:
@@ -174,10 +169,10 @@ def confirmation_send(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@_page
+@page
 def mine(request: HttpRequest) -> HttpResponse:
     """The signed-in person's suggestions, comments (with what became of them) and followed items."""
-    _require(request, "participation.view_notifications")
+    web.require(request, "participation.view_notifications")
     user = request.user
     return render(
         request,
@@ -195,12 +190,12 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@_page
+@page
 def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
     """Taking part in a plan: when it takes suggestions or comments, its items with their comment and
     support counts, and the links to the suggestions and the report."""
     plan = _plan(request, plan_id)
-    _require(request, "participation.view_report", plan)
+    web.require(request, "participation.view_report", plan)
     return render(
         request,
         "participation/plan.html",
@@ -214,16 +209,16 @@ def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@_page
+@page
 def suggest(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
-    _require(request, "participation.view_suggestions", plan)
+    web.require(request, "participation.view_suggestions", plan)
     window = selectors.window_state_get(plan=plan, phase=Phase.SOLICITATION)
     max_length = window.window.max_length if window.window else 1000
     actions = selectors.plan_actions(plan=plan)
     status = 200
     if request.method == "POST":
-        _require(
+        web.require(
             request,
             "participation.add_suggestion",
             plan,
@@ -272,10 +267,10 @@ def suggest(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @require_safe
-@_page
+@page
 def suggestions(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
-    _require(request, "participation.view_suggestions", plan)
+    web.require(request, "participation.view_suggestions", plan)
     return render(
         request,
         "participation/suggestions.html",
@@ -288,7 +283,7 @@ def suggestions(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @require_safe
-@_page
+@page
 def suggestion(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     found = selectors.access_suggestion_by_id(suggestion_id=suggestion_id, user=request.user)
     return render(
@@ -304,13 +299,13 @@ def suggestion(request: HttpRequest, suggestion_id: int) -> HttpResponse:
 
 
 @require_safe
-@_page
+@page
 def report(request: HttpRequest, plan_id: int) -> HttpResponse:
     try:
         found = selectors.consultation_report_get(plan_id=plan_id)
     except ObjectDoesNotExist:
         raise Http404 from None
-    _require(request, "participation.view_report", found.plan)
+    web.require(request, "participation.view_report", found.plan)
     return render(request, "participation/report.html", {"report": found, "plan": found.plan})
 
 
@@ -350,7 +345,7 @@ def _item_page(
     except ObjectDoesNotExist:
         raise Http404 from None
     item = page.item
-    _require(request, "plans.view_item", item)
+    web.require(request, "plans.view_item", item)
     user = request.user
     is_office = user.has_perm("participation.moderate_comment")
     open_window = page.window.is_open and item.removed_in_id is None
@@ -410,7 +405,7 @@ def _item_page(
 
 
 @require_safe
-@_page
+@page
 def item(request: HttpRequest, item_id: int) -> HttpResponse:
     """An item's consultation page: its text, the window, support, published comments with the office's
     responses and the changes they caused, the viewer's own held comments, and what changed (#changes)."""
@@ -422,10 +417,10 @@ def _item(request: HttpRequest, item_id: int) -> Item:
 
 
 @require_POST
-@_page
+@page
 def comment_add(request: HttpRequest, item_id: int) -> HttpResponse:
     item = _item(request, item_id)
-    _require(
+    web.require(
         request,
         "participation.add_comment",
         item,
@@ -475,11 +470,11 @@ def _item_button(
     back to the item's support section."""
 
     @require_POST
-    @_page
+    @page
     def view(request: HttpRequest, item_id: int) -> HttpResponse:
         item = _item(request, item_id)
         back = _item_url(item_id, "#support")
-        _require(request, perm, item, message=str(refused), next_url=back)
+        web.require(request, perm, item, message=str(refused), next_url=back)
         return _button(
             request, lambda: service(item=item, by=signed_in_user(request)), done=str(done), default_next=back
         )
@@ -513,10 +508,10 @@ unfollow = _item_button(
 
 
 @require_POST
-@_page
+@page
 def comment_flag(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _comment(request, comment_id)
-    _require(
+    web.require(
         request,
         "participation.flag_comment",
         comment,
@@ -537,10 +532,10 @@ def comment_flag(request: HttpRequest, comment_id: int) -> HttpResponse:
 
 
 @require_POST
-@_page
+@page
 def comment_withdraw(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _comment(request, comment_id)
-    _require(
+    web.require(
         request,
         "participation.withdraw_comment",
         comment,
@@ -598,12 +593,12 @@ def _office_comment_page(
 
 def _office_comment(request: HttpRequest, comment_id: int, perm: str) -> Comment:
     comment = _comment(request, comment_id)
-    _require(request, perm, comment)
+    web.require(request, perm, comment)
     return comment
 
 
 @require_safe
-@_page
+@page
 def comment_office(request: HttpRequest, comment_id: int) -> HttpResponse:
     """The office's page for one comment: its history, the moderator's decision, the official response."""
     comment = _office_comment(request, comment_id, "participation.moderate_comment")
@@ -611,7 +606,7 @@ def comment_office(request: HttpRequest, comment_id: int) -> HttpResponse:
 
 
 @require_POST
-@_page
+@page
 def comment_moderate(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _office_comment(request, comment_id, "participation.moderate_comment")
     form = ModerateForm(request.POST)
@@ -633,7 +628,7 @@ def comment_moderate(request: HttpRequest, comment_id: int) -> HttpResponse:
 
 
 @require_POST
-@_page
+@page
 def comment_respond(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _office_comment(request, comment_id, "participation.respond_comment")
     page = selectors.item_consultation_get(item_id=comment.item_id)
@@ -657,10 +652,10 @@ def comment_respond(request: HttpRequest, comment_id: int) -> HttpResponse:
 
 
 @require_safe
-@_page
+@page
 def moderation(request: HttpRequest) -> HttpResponse:
     """Comments waiting for a moderator (held or hidden), with quick decisions, and what was done lately."""
-    _require(request, "participation.view_moderation_queue")
+    web.require(request, "participation.view_moderation_queue")
     queue = [
         (comment, ModerateForm(allowed=moderation_decisions(comment=comment, user=request.user)))
         for comment in selectors.moderation_queue()
@@ -676,9 +671,9 @@ def moderation(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@_page
+@page
 def screening(request: HttpRequest) -> HttpResponse:
-    _require(request, "participation.screen_suggestion")
+    web.require(request, "participation.screen_suggestion")
     return render(request, "participation/screening.html", {"queue": selectors.suggestion_queue()})
 
 
@@ -709,12 +704,12 @@ def _screen_page(
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@_page
+@page
 def screen(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     """The office screens one suggestion: accept, merge into a similar one, or decline with a reason; an
     accepted one is later linked to the item of the draft it became."""
     found = selectors.access_suggestion_by_id(suggestion_id=suggestion_id, user=request.user)
-    _require(request, "participation.screen_suggestion", found)
+    web.require(request, "participation.screen_suggestion", found)
     if request.method != "POST":
         return _screen_page(request, found)
     decision = request.POST.get("decision", "")

@@ -41,11 +41,6 @@ from minsheng.voting.workflows import round_steps
 # --- helpers ---------------------------------------------------------------------------------------------
 
 
-_require = web.require
-_page = page
-_show_error = web.show_error
-
-
 def _attempt(form: Form, action: Callable[[], Any]) -> tuple[Any, int]:
     return web.attempt(form, action, VotingError)
 
@@ -68,10 +63,10 @@ def _csv_response(text: str, filename: str) -> HttpResponse:
 
 
 @require_safe
-@_page
+@page
 def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
-    _require(request, "voting.see_vote", plan)
+    web.require(request, "voting.see_vote", plan)
     return render(
         request,
         "voting/plan.html",
@@ -93,12 +88,12 @@ STAGE_PAGES: dict[str, str] = {
 
 
 @require_POST
-@_page
+@page
 def plan_stage(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The office moves the plan to the voting stage (before setting up the vote) or marks it adopted
     (before a rating, where the list was adopted without a vote)."""
     plan = _plan(request, plan_id)
-    _require(request, "plans.change_plan", plan, next_url=reverse("voting:plan", args=[plan.pk]))
+    web.require(request, "plans.change_plan", plan, next_url=reverse("voting:plan", args=[plan.pk]))
     status = request.POST.get("status", "")
     if status not in STAGE_PAGES:
         messages.error(request, _("Choose the voting stage or adopted."))
@@ -145,20 +140,20 @@ def _vote_context(
 
 
 @require_safe
-@_page
+@page
 def vote(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
-    _require(request, "voting.see_vote", plan)
+    web.require(request, "voting.see_vote", plan)
     return render(request, "voting/vote.html", _vote_context(request, plan))
 
 
 @sensitive_post_parameters("items")
 @require_POST
-@_page
+@page
 def vote_cast(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
     round_ = access(selectors.vote_round_get(plan=plan), request.user, "voting.see_vote", private=False)
-    _require(
+    web.require(
         request,
         "voting.cast_ballot",
         round_,
@@ -222,10 +217,10 @@ def _manage_vote_context(
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@_page
+@page
 def vote_manage(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
-    _require(request, "voting.manage_vote", plan)
+    web.require(request, "voting.manage_vote", plan)
     if request.method == "POST":
         form = VoteSetForm(request.POST)
         if form.is_valid():
@@ -260,10 +255,10 @@ def _round_step(
     """A view for a button that moves a round on (open, close): the rule, the service, a message, a page."""
 
     @require_POST
-    @_page
+    @page
     def view(request: HttpRequest, plan_id: int) -> HttpResponse:
         plan = _plan(request, plan_id)
-        _require(request, perm, plan, next_url=reverse(then, args=[plan.pk]))
+        web.require(request, perm, plan, next_url=reverse(then, args=[plan.pk]))
         round_ = access(round_of(plan=plan), request.user, "plans.view_plan", private=False)
         return _step(
             request,
@@ -292,10 +287,10 @@ vote_close = _round_step(
 
 
 @require_POST
-@_page
+@page
 def vote_tie(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
-    _require(request, "voting.manage_vote", plan, next_url=reverse("voting:vote_manage", args=[plan.pk]))
+    web.require(request, "voting.manage_vote", plan, next_url=reverse("voting:vote_manage", args=[plan.pk]))
     round_ = access(selectors.vote_round_get(plan=plan), request.user, "voting.see_vote", private=False)
     view = selectors.vote_view(plan=plan, user=request.user)
     form = TieForm(request.POST, tied=[row.item for row in view.tied])
@@ -319,10 +314,10 @@ def vote_tie(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @require_safe
-@_page
+@page
 def vote_results(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
-    _require(request, "voting.see_vote", plan)
+    web.require(request, "voting.see_vote", plan)
     view = selectors.vote_view(plan=plan, user=request.user)
     context = {"plan": plan, "view": view, "round": view.round}
     if view.published:
@@ -332,10 +327,10 @@ def vote_results(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @require_safe
-@_page
+@page
 def vote_results_csv(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
-    _require(request, "voting.see_vote", plan)
+    web.require(request, "voting.see_vote", plan)
     view = selectors.vote_view(plan=plan, user=request.user)
     if not view.published:
         raise Http404
@@ -373,15 +368,15 @@ def _rating_context(
 
 
 @require_safe
-@_page
+@page
 def rating(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
-    _require(request, "voting.see_rating", plan)
+    web.require(request, "voting.see_rating", plan)
     return render(request, "voting/rating.html", _rating_context(request, plan))
 
 
 @require_POST
-@_page
+@page
 def rating_rate(request: HtmxHttpRequest, plan_id: int, item_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
     round_ = access(selectors.rating_round_get(plan=plan), request.user, "voting.see_rating", private=False)
@@ -394,7 +389,7 @@ def rating_rate(request: HtmxHttpRequest, plan_id: int, item_id: int) -> HttpRes
         else:
             target = f"{reverse('accounts:login')}?{urlencode({'next': page_url})}"
         return HttpResponse(status=204, headers={"HX-Redirect": target})
-    _require(
+    web.require(
         request,
         "voting.rate_item",
         round_,
@@ -451,10 +446,10 @@ def _raters(round_: RatingRound | None) -> dict[str, int] | None:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@_page
+@page
 def rating_manage(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
-    _require(request, "voting.manage_rating", plan)
+    web.require(request, "voting.manage_rating", plan)
     round_ = selectors.rating_round_get(plan=plan)
     status = 200
     if request.method == "POST":
@@ -513,10 +508,10 @@ rating_close = _round_step(
 
 
 @require_safe
-@_page
+@page
 def rating_results(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
-    _require(request, "voting.see_rating", plan)
+    web.require(request, "voting.see_rating", plan)
     round_ = selectors.rating_round_get(plan=plan)
     published = round_ is not None and round_.status == RoundStatus.CLOSED
     context: dict[str, Any] = {"plan": plan, "round": round_, "published": published}
@@ -537,10 +532,10 @@ def rating_results(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @require_safe
-@_page
+@page
 def rating_results_csv(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
-    _require(request, "voting.see_rating", plan)
+    web.require(request, "voting.see_rating", plan)
     round_ = selectors.rating_round_get(plan=plan)
     if round_ is None or round_.status != RoundStatus.CLOSED:
         raise Http404
@@ -549,13 +544,13 @@ def rating_results_csv(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@_page
+@page
 def flag_notice(request: HttpRequest, flag_id: int) -> HttpResponse:
     from minsheng.delivery.forms import NoticeForm
     from minsheng.delivery.services import DeliveryError
 
     flag = access(selectors.flag_get(flag_id=flag_id), request.user, "voting.view_ratingflag")
-    _require(request, "voting.notice_from_flag", flag)
+    web.require(request, "voting.notice_from_flag", flag)
     plan = flag.round.plan
     if flag.notice_id is not None:
         return redirect("delivery:notice", flag.notice_id)
@@ -573,7 +568,7 @@ def flag_notice(request: HttpRequest, flag_id: int) -> HttpResponse:
                     reply_deadline=data["reply_deadline"],
                 )
             except (VotingError, DeliveryError) as error:
-                _show_error(form, error)
+                web.show_error(form, error)
             else:
                 messages.success(request, _("The supervision notice is issued."))
                 return redirect("delivery:notice", notice.pk)
