@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from minsheng.accounts.audit import AuditVerb
 from minsheng.accounts.services import audit_record
+from minsheng.common.database import statistics_refresh_after_commit
 from minsheng.common.services import clean_for_bulk, constraint_message
 from minsheng.plans.models import (
     Action,
@@ -203,6 +204,10 @@ def plan_document_import(
             verb=AuditVerb.PLAN_IMPORT,
             obj=plan,
             details={"version": version.number, "filename": filename, "sha256": sha256, **version.changes},
+        )
+        # The plan's rows may have changed the tables' sizes a lot: the planner hears of it after the commit.
+        statistics_refresh_after_commit(
+            model._meta.db_table for model in (Action, Item, Target, Standard, ItemDepartment, ItemRevision)
         )
         if previous is not None:
             # followers of changed or removed items hear about it once the version is stored
@@ -452,9 +457,10 @@ class _Sync:
     def _write_new_rows(self) -> None:
         """Write the gathered rows: items first (the others refer to them), then what hangs on them."""
         Item.objects.bulk_create(self._new_items)
-        for rows in (self._new_targets, self._new_standards, self._new_assignments, self._new_revisions):
-            if rows:
-                type(rows[0]).objects.bulk_create(rows)
+        Target.objects.bulk_create(self._new_targets)
+        Standard.objects.bulk_create(self._new_standards)
+        ItemDepartment.objects.bulk_create(self._new_assignments)
+        ItemRevision.objects.bulk_create(self._new_revisions)
 
     # Actions ----------------------------------------------------------------------------------------------
 
