@@ -113,7 +113,7 @@ def measure(page: Page, *, rounds: int, sign_in: Callable[[Client, User], None])
         client.get(trivial)
     queries: list[str] = []
 
-    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+    def count(execute, sql, params, many, context):
         queries.append(sql)
         return execute(sql, params, many, context)
 
