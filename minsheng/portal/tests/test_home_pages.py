@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def _plans(count: int, prefix: str = "县") -> None:
     for n in range(count):
-        PlanFactory(region=RegionFactory(name=f"{prefix}{n:03d}"), year=2025, title=f"{prefix}{n:03d}2025年民生实事")
+        PlanFactory(
+            region=RegionFactory(name=f"{prefix}{n:03d}"), year=2025, title=f"{prefix}{n:03d}2025年民生实事"
+        )
 
 
 def test_the_plans_come_fifty_at_a_time(client):
