@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import translation
 
 import minsheng
+from minsheng.testing import sign_in
 
 DEMO_DATA = Path(minsheng.__file__).resolve().parent / "demo_data"
 
@@ -49,5 +50,5 @@ def office_client(client, db):
     """The test client signed in as a fresh office user (staff, so the admin is open to it)."""
     from minsheng.accounts.tests.factories import OfficeUserFactory
 
-    client.force_login(OfficeUserFactory())
+    sign_in(client, OfficeUserFactory())
     return client
