@@ -48,6 +48,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 
 INSTALLED_APPS = [
     "minsheng.accounts.admin_site.OfficeAdminConfig",
+    # Before django.contrib.auth, so that its createsuperuser (the password policy without prompts too) wins.
+    "minsheng.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -61,7 +63,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_q",
     "rules.apps.AutodiscoverRulesConfig",
-    "minsheng.accounts",
     "minsheng.plans",
     "minsheng.notifications",
     "minsheng.delivery",

@@ -9,11 +9,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from minsheng.accounts.models import AuditEvent, User
 
-# django-otp's own admin pages would show every authenticator's secret and every recovery code to the
-# office: devices are managed on the two-step pages and reset on the people page instead.
-for _model in (TOTPDevice, StaticDevice):
-    with contextlib.suppress(NotRegistered):
-        admin.site.unregister(_model)
+
+def otp_admin_remove() -> None:
+    """django-otp's own admin pages would show every authenticator's secret and every recovery code to the
+    office: devices are managed on the two-step pages and reset on the people page instead. Called from
+    ``AccountsConfig.ready`` (after the admin has imported every app's admin module)."""
+    for model in (TOTPDevice, StaticDevice):
+        with contextlib.suppress(NotRegistered):
+            admin.site.unregister(model)
 
 
 @admin.register(User)
