@@ -14,7 +14,7 @@ from minsheng.accounts.tests.factories import (
 )
 from minsheng.notifications.models import Notification
 from minsheng.plans.tests.factories import DepartmentFactory, PlanFactory
-from minsheng.testing import sign_in
+from minsheng.testing import sign_in, totp_code, two_factor_device
 from minsheng.voting.tests.conftest import open_rating, open_vote, world  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("en")]
@@ -56,8 +56,14 @@ def _sign_in(client, user):
 )
 def test_each_person_lands_on_their_own_work_after_signing_in(client, role, lands_on):
     user = ROLES[role]()
+    device = two_factor_device(user) if role == "office" else None
     response = client.post(reverse("accounts:login"), {"username": user.username, "password": "pw-for-tests"})
     assert response.status_code == 302
+    if device is not None:  # the office gives its second factor first, then goes where it was going
+        asked = client.get(response["Location"])
+        assert asked["Location"].startswith(reverse("accounts:two_factor"))
+        response = client.post(asked["Location"], {"code": totp_code(device.key)})
+        assert response.status_code == 302
     landing = client.get(response["Location"])
     assert landing.status_code == 302 and landing["Location"] == reverse(lands_on)
     assert client.get(landing["Location"]).status_code == 200
