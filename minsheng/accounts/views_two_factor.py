@@ -28,7 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from minsheng.accounts import services
 from minsheng.accounts.forms import CodeForm
 from minsheng.accounts.http import SignedInRequest
-from minsheng.accounts.middleware import TWO_FACTOR_OPTED_IN, two_factor_applies
+from minsheng.accounts.middleware import TWO_FACTOR_OPTED_IN
 from minsheng.accounts.rules import two_factor_required
 from minsheng.common.services import link
 from minsheng.common.web import BAD_INPUT
@@ -48,6 +48,12 @@ def _with_next(name: str, next_url: str) -> str:
     return reverse(name) + "?" + urlencode({"next": next_url})
 
 
+def _is_verified(user: object) -> bool:
+    """Whether this session gave its second factor (django-otp's middleware adds ``is_verified``)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check is not None and check())
+
+
 def _has_authenticator(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
@@ -65,7 +71,7 @@ def _verified(request: SignedInRequest, device) -> None:
 def verify(request: SignedInRequest) -> HttpResponse:
     user = request.user
     next_url = _next(request)
-    if user.is_verified():
+    if _is_verified(user):
         return redirect(next_url)
     if not _has_authenticator(user):
         return redirect(_with_next("accounts:two_factor_enrol", next_url))
@@ -107,7 +113,7 @@ def enrol(request: SignedInRequest) -> HttpResponse:
     user = request.user
     next_url = _next(request)
     if _has_authenticator(user):
-        return redirect(_with_next("accounts:two_factor", next_url) if not user.is_verified() else next_url)
+        return redirect(_with_next("accounts:two_factor", next_url) if not _is_verified(user) else next_url)
     device = services.two_factor_pending(user=user)
     status = 200
     form = CodeForm(request.POST or None)
@@ -146,7 +152,6 @@ def account(request: SignedInRequest) -> HttpResponse:
             "has_authenticator": _has_authenticator(user),
             "codes_left": StaticToken.objects.filter(device__user=user).count(),
             "required": two_factor_required(user),
-            "verified": user.is_verified() or not two_factor_applies(request),
         },
     )
 

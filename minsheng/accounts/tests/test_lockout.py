@@ -13,6 +13,13 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("en")]
 
 
 @pytest.fixture
+def client(client):
+    """A browser that asks for English pages."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
 def axes_on(settings):
     settings.AXES_ENABLED = True
     settings.AXES_FAILURE_LIMIT = 5

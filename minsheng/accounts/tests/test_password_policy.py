@@ -16,6 +16,14 @@ from minsheng.testing import sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("en")]
 
+
+@pytest.fixture
+def client(client):
+    """A browser that asks for English pages."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
 WEAK = ["123", "12345678901", "password123", "zhangsan-li"]
 
 

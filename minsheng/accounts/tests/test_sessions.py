@@ -15,6 +15,14 @@ from minsheng.testing import sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("en")]
 
+
+@pytest.fixture
+def client(client):
+    """A browser that asks for English pages."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
 

@@ -23,6 +23,14 @@ from minsheng.testing import sign_in, totp_code, two_factor_device
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("en")]
 
+
+@pytest.fixture
+def client(client):
+    """A browser that asks for English pages."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
 # The pages a session that owes its second factor may still open (everything else sends it to verify).
 OPEN = {"accounts:two_factor", "accounts:two_factor_enrol", "accounts:logout", "set_language"}
 SAMPLES = {"IntConverter": 1, "StringConverter": "x", "SlugConverter": "x", "PathConverter": "1"}

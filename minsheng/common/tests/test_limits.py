@@ -12,6 +12,14 @@ from minsheng.common.limits import FORM_ALLOWANCE, request_cap
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("en")]
 
+
+@pytest.fixture
+def client(client):
+    """A browser that asks for English pages."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
 MB = 1024 * 1024
 
 
@@ -31,7 +39,7 @@ class CountingStream(io.RawIOBase):
         self.read_bytes += n
         return b"a" * n
 
-    def readline(self, size: int = -1) -> bytes:
+    def readline(self, size: int | None = -1) -> bytes:
         return self.read(size if size and size > 0 else 64 * 1024)
 
 
