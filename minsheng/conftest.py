@@ -47,7 +47,9 @@ def anonymous() -> AnonymousUser:
 
 @pytest.fixture
 def office_client(client, db):
-    """The test client signed in as a fresh office user (staff, so the admin is open to it)."""
+    """The test client signed in as a fresh office user (staff, so the admin is open to it), with the second
+    factor given: :func:`minsheng.testing.sign_in` (use it for any user; ``client.force_login`` alone is a
+    password-only session, which reaches no office page)."""
     from minsheng.accounts.tests.factories import OfficeUserFactory
 
     sign_in(client, OfficeUserFactory())

@@ -37,7 +37,7 @@ TWO_FACTOR_OPTED_IN = "minsheng_two_factor"
 SEEN_RESOLUTION = 60
 
 
-def _now() -> float:
+def now_seconds() -> float:
     return timezone.now().timestamp()
 
 
@@ -62,7 +62,7 @@ class SessionLifetimeMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and two_factor_required(user):
-            now = _now()
+            now = now_seconds()
             session = request.session
             idle = settings.MINSHENG_OFFICE_IDLE_MINUTES * 60
             lifetime = settings.MINSHENG_OFFICE_SESSION_HOURS * 3600

@@ -7,7 +7,7 @@ from typing import Any
 
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from minsheng.accounts.middleware import LAST_SEEN, SIGNED_IN_AT, TWO_FACTOR_OPTED_IN, _now
+from minsheng.accounts.middleware import LAST_SEEN, SIGNED_IN_AT, TWO_FACTOR_OPTED_IN, now_seconds
 from minsheng.accounts.rules import two_factor_required
 
 
@@ -15,7 +15,7 @@ def session_started(sender: Any, request: Any, user: Any, **kwargs: Any) -> None
     session = getattr(request, "session", None)
     if session is None:
         return
-    now = _now()
+    now = now_seconds()
     session[SIGNED_IN_AT] = now
     session[LAST_SEEN] = now
     if not two_factor_required(user) and TOTPDevice.objects.filter(user=user, confirmed=True).exists():
