@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import translation
 
 import minsheng
+from minsheng.testing import sign_in
 
 DEMO_DATA = Path(minsheng.__file__).resolve().parent / "demo_data"
 
@@ -46,8 +47,10 @@ def anonymous() -> AnonymousUser:
 
 @pytest.fixture
 def office_client(client, db):
-    """The test client signed in as a fresh office user (staff, so the admin is open to it)."""
+    """The test client signed in as a fresh office user (staff, so the admin is open to it), with the second
+    factor given: :func:`minsheng.testing.sign_in` (use it for any user; ``client.force_login`` alone is a
+    password-only session, which reaches no office page)."""
     from minsheng.accounts.tests.factories import OfficeUserFactory
 
-    client.force_login(OfficeUserFactory())
+    sign_in(client, OfficeUserFactory())
     return client

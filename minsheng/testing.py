@@ -1,9 +1,22 @@
-"""Helpers the test suites share: phones in the system Chromium for the browser flows, and calls raced in
-threads for the concurrency tests. (Not a test module: nothing here is collected.)"""
+"""Helpers the test suites share: signing in as a real session would, phones in the system Chromium for the
+browser flows, and calls raced in threads for the concurrency tests. (Not a test module: nothing here is
+collected.)
+
+Signing in (see docs/security.md): the office and admins must give a second factor (TOTP), and the
+``TwoFactorMiddleware`` stays on in the tests. So:
+
+- :func:`sign_in` ``(client, user)``: the test client signed in as ``user`` with the password step
+  (``force_login``) and, where the user must give a second factor (or has an authenticator), a confirmed TOTP
+  device whose use is recorded in the session exactly as ``django_otp.login`` records it. Use it for every
+  user in view tests (``client.force_login`` alone is a password-only session: an office user gets no page).
+- :func:`two_factor_device` ``(user)``: give a user a confirmed authenticator (its key is remembered, so that
+  the browser's :func:`phones` types a real code after the password); :func:`totp_code` computes a code.
+"""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,13 +44,71 @@ BROWSER_TEST = [
     pytest.mark.django_db(transaction=True),
 ]
 
+# The authenticator keys of this test run, by user name (hex, as django-otp stores them) and the last time
+# step whose code was typed (a code works once).
+_TOTP_KEYS: dict[str, str] = {}
+_TOTP_USED: dict[str, int] = {}
+TOTP_STEP = 30
+
+
+def two_factor_device(user: Any) -> Any:
+    """``user``'s confirmed TOTP device (made, as enrolment leaves it, when they have none); its key is
+    remembered for :func:`phones`."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test authenticator", confirmed=True)
+    _TOTP_KEYS[user.get_username()] = device.key
+    return device
+
+
+def totp_code(key: str, *, step: int | None = None) -> str:
+    """The 6-digit code an authenticator with ``key`` (hex) shows now (or at time step ``step``)."""
+    from django_otp.oath import hotp
+
+    counter = int(time.time()) // TOTP_STEP if step is None else step
+    return f"{hotp(bytes.fromhex(key), counter):06d}"
+
+
+def _fresh_code(username: str) -> str:
+    """A code for ``username`` that has not been typed yet (waits for the next step if both the current and
+    the next one were used)."""
+    key = _TOTP_KEYS.get(username)
+    assert key, f"{username} has no authenticator: call minsheng.testing.two_factor_device(user) first"
+    now = int(time.time()) // TOTP_STEP
+    step = max(now, _TOTP_USED.get(username, -1) + 1)
+    if step > now + 1:  # the server accepts one step ahead at most
+        time.sleep((step - 1) * TOTP_STEP - time.time() + 0.1)
+    _TOTP_USED[username] = step
+    return totp_code(key, step=step)
+
+
+def sign_in(client: Any, user: Any) -> Any:
+    """``client`` signed in as ``user`` as a real session would be: the password step (``force_login``) and,
+    for the office, admins and anyone with an authenticator, the second factor recorded in the session the
+    way ``django_otp.login`` records it (the device is made when the user has none). Returns the client."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from minsheng.accounts.rules import two_factor_required
+
+    client.force_login(user)
+    if two_factor_required(user) or TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        device = two_factor_device(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
 
 @contextmanager
 def phones(
     base_url: str, *, width: int = 390, height: int = 844, errors: list[str] | None = None
 ) -> Iterator[Callable[..., Any]]:
     """``person(username=None, password=PASSWORD)``: a phone-sized browser of its own, signed in through the
-    sign-in page (or nobody). Console errors and page errors (content-security-policy refusals included)
+    sign-in page (or nobody), typing a code from the authenticator when the site asks for one (give the user
+    one first with :func:`two_factor_device`). Console errors and page errors (content-security-policy refusals included)
     are appended to ``errors`` when a list is given. Run the database work before entering: Playwright's
     sync API runs an event loop, and Django would take what follows for async code."""
     from playwright.sync_api import sync_playwright
@@ -66,6 +137,10 @@ def phones(
                 page.fill("input[name=password]", password)
                 click(page, "form.sign-in button[type=submit]")
                 assert "/accounts/login/" not in page.url, f"{username} could not sign in"
+                if reverse("accounts:two_factor") in page.url:
+                    page.fill("input[name=code]", _fresh_code(username))
+                    click(page, "form.two-factor button[type=submit]")
+                    assert reverse("accounts:two_factor") not in page.url, f"{username}'s code was refused"
             return page
 
         try:

@@ -49,6 +49,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 
 INSTALLED_APPS = [
     "minsheng.accounts.admin_site.OfficeAdminConfig",
+    # Before django.contrib.auth, so that its createsuperuser (the password policy without prompts too) wins.
+    "minsheng.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -57,10 +59,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_q",
     "rules.apps.AutodiscoverRulesConfig",
     "minsheng.common",
-    "minsheng.accounts",
     "minsheng.plans",
     "minsheng.notifications",
     "minsheng.delivery",
@@ -73,14 +77,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body (CSRF reads a POST's form): an oversized request is refused unread.
+    "minsheng.common.limits.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "minsheng.accounts.middleware.SessionLifetimeMiddleware",
     "minsheng.accounts.middleware.PasswordFirstMiddleware",
+    "minsheng.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "minsheng.common.web.SignInFirstMiddleware",
@@ -95,7 +104,8 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The plumbing's pages (minsheng.common is no app: the 413 page lives here).
+        "DIRS": [BASE_DIR / "minsheng" / "common" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -188,10 +198,30 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# django-axes: lock an account and address out after repeated failed logins.
-AXES_FAILURE_LIMIT = 10
+# django-axes: lock out after repeated failed sign-ins, counted per account and address and per account
+# across every address (guessing spread over many addresses still meets the limit).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+
+# Two factors (django-otp): TOTP for the office and admins (enrolled at the first sign-in), recovery codes
+# (static tokens); anyone else may opt in. See docs/security.md.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "minsheng")
+# How many recovery codes enrolment gives (each works once).
+MINSHENG_RECOVERY_CODES = 10
+
+# Sessions: the office and admins are signed out after MINSHENG_OFFICE_IDLE_MINUTES without a request and
+# MINSHENG_OFFICE_SESSION_HOURS after signing in, whatever they do; everyone else after
+# MINSHENG_SESSION_HOURS (SESSION_COOKIE_AGE) of not coming back.
+MINSHENG_OFFICE_IDLE_MINUTES = int(os.environ.get("MINSHENG_OFFICE_IDLE_MINUTES", "30"))
+MINSHENG_OFFICE_SESSION_HOURS = int(os.environ.get("MINSHENG_OFFICE_SESSION_HOURS", "12"))
+MINSHENG_SESSION_HOURS = int(os.environ.get("MINSHENG_SESSION_HOURS", str(14 * 24)))
+SESSION_COOKIE_AGE = MINSHENG_SESSION_HOURS * 3600
+
+# Request size: a request body larger than this is refused unread (413) by every view, except the upload
+# views, which declare their own larger cap (minsheng.common.limits.body_limit).
+MINSHENG_MAX_REQUEST_BYTES = int(os.environ.get("MINSHENG_MAX_REQUEST_BYTES", str(2 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = MINSHENG_MAX_REQUEST_BYTES
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -1,8 +1,22 @@
+import contextlib
+
 from django.contrib import admin
+from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from minsheng.accounts.models import AuditEvent, User
+
+
+def otp_admin_remove() -> None:
+    """django-otp's own admin pages would show every authenticator's secret and every recovery code to the
+    office: devices are managed on the two-step pages and reset on the people page instead. Called from
+    ``AccountsConfig.ready`` (after the admin has imported every app's admin module)."""
+    for model in (TOTPDevice, StaticDevice):
+        with contextlib.suppress(NotRegistered):
+            admin.site.unregister(model)
 
 
 @admin.register(User)

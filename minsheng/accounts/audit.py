@@ -22,6 +22,12 @@ class AuditVerb(StrEnum):
     SIGN_IN_LINK_USE = "sign_in_link_use"
     PASSWORD_SET = "password_set"  # noqa: S105 - a verb, not a password
     UPKEEP_SCHEDULE_INSTALL = "upkeep_schedule_install"
+    TWO_FACTOR_ENROL = "two_factor_enrol"
+    TWO_FACTOR_FAIL = "two_factor_fail"
+    TWO_FACTOR_RECOVERY_USE = "two_factor_recovery_use"
+    TWO_FACTOR_CODES_RENEW = "two_factor_codes_renew"
+    TWO_FACTOR_REMOVE = "two_factor_remove"
+    TWO_FACTOR_RESET = "two_factor_reset"
     # plans
     PLAN_IMPORT = "plan_import"
     PLAN_STATUS_SET = "plan_status_set"

@@ -1,4 +1,8 @@
-"""Who may do what with accounts, and who may use the office's admin."""
+"""Who may do what with accounts, who may use the office's admin, and who must sign in with two factors."""
+
+from __future__ import annotations
+
+from typing import Any
 
 import rules
 
@@ -10,9 +14,26 @@ def is_office(user: User) -> bool:
     return bool(user.is_authenticated and user.role == User.Role.OFFICE)
 
 
+@rules.predicate
+def is_someone_else(user: User, other: Any) -> bool:
+    return isinstance(other, User) and other.pk != user.pk
+
+
 is_office_staff = rules.is_active & rules.is_staff & is_office
+
+
+def two_factor_required(user: Any) -> bool:
+    """The office and anyone who can open the admin (staff, superusers) sign in with a second factor; no
+    query (the user's own fields)."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and (user.role == User.Role.OFFICE or user.is_staff or user.is_superuser)
+    )
+
 
 # The admin is the supervision office's tool.
 rules.add_perm("accounts.use_admin", is_office_staff | rules.is_superuser)
 rules.add_perm("accounts.view_auditevent", is_office_staff)
 rules.add_perm("accounts.view_user", is_office_staff)
+# One office user resets another's lost authenticator (never their own: that needs a colleague).
+rules.add_perm("accounts.reset_two_factor", is_office_staff & is_someone_else)

@@ -1,4 +1,13 @@
-"""Writes for accounts. Every service write in minsheng records one :class:`AuditEvent` via :func:`audit_record`."""
+"""Writes for accounts. Every service write in minsheng records one :class:`AuditEvent` via :func:`audit_record`.
+
+Users are created by :func:`user_create` alone (the people pages and sheets, public registration, the demo,
+the admin's add form), and every password it is given passes ``AUTH_PASSWORD_VALIDATORS``.
+
+Two factors (django-otp): :func:`two_factor_pending` gives the authenticator secret enrolment shows,
+:func:`two_factor_confirm` confirms it with a first code and returns recovery codes (shown once),
+:func:`two_factor_verify` checks a code or spends a recovery code at sign-in, :func:`two_factor_reset` is one
+office user clearing another's devices (``accounts.reset_two_factor``), :func:`recovery_codes_renew` and
+:func:`two_factor_remove` are a person's own (the latter only where two factors are optional)."""
 
 from __future__ import annotations
 
@@ -7,14 +16,21 @@ import hashlib
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp import match_token
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from minsheng.accounts.audit import AuditVerb
 from minsheng.accounts.models import AuditEvent, SignInLink, User
+from minsheng.accounts.rules import two_factor_required
+from minsheng.common.services import require
 
 # How long a one-time sign-in link stays valid.
 SIGN_IN_LINK_DAYS = 7
@@ -65,6 +81,7 @@ def user_create(
     if password is None:
         user.set_unusable_password()
     else:
+        validate_password(password, user=user)
         user.set_password(password)
     user.full_clean()
     user.save()
@@ -173,3 +190,101 @@ def upkeep_schedule_install(
             details={"next_run": first.isoformat(), "created": created},
         )
     return schedule, created
+def two_factor_pending(*, user: User) -> TOTPDevice:
+    """The authenticator secret being enrolled: made once and kept until confirmed (a reload of the page
+    shows the same QR code)."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
+        if device is None:
+            device = TOTPDevice(user=user, name=_("Authenticator"), confirmed=False)
+            device.full_clean()
+            device.save()
+    return device
+
+
+def _recovery_codes_new(user: User) -> list[str]:
+    """Fresh recovery codes (each works once); earlier ones stop working. Only shown, never kept readable
+    elsewhere than django-otp's table."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=_("Recovery codes"), confirmed=True)
+    codes = [StaticToken.random_token() for _number in range(settings.MINSHENG_RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def two_factor_confirm(*, user: User, device: TOTPDevice, token: str) -> list[str]:
+    """Confirm the pending authenticator with a code it shows now; returns the recovery codes. A wrong code
+    is a ValidationError (and counts towards django-otp's throttle)."""
+    with transaction.atomic():
+        pending = TOTPDevice.objects.select_for_update().filter(pk=device.pk, user=user).first()
+        if pending is None or pending.confirmed:
+            raise ValidationError(_("This set-up is no longer waiting for a code. Start again."))
+        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            raise ValidationError(_("Two-step verification is already set up for this account."))
+        accepted = pending.verify_token(_digits(token))
+        if accepted:
+            pending.confirmed = True
+            pending.save(update_fields=["confirmed"])
+            codes = _recovery_codes_new(user)
+            audit_record(
+                actor=user, verb=AuditVerb.TWO_FACTOR_ENROL, obj=user, details={"device": pending.pk}
+            )
+            return codes
+    # Outside the transaction, so that the throttle's count of the failure is kept.
+    raise ValidationError(_("That code is not right. Type the 6 digits your authenticator shows now."))
+
+
+def _digits(token: str) -> str:
+    return "".join((token or "").split()).replace("-", "").lower()
+
+
+def two_factor_verify(*, user: User, token: str) -> Device | None:
+    """The device that accepts ``token``: the authenticator's current code, or an unused recovery code
+    (spent now). None when neither does (recorded, and throttled by django-otp)."""
+    token = _digits(token)
+    device = match_token(user, token) if token else None
+    if device is None:
+        audit_record(actor=user, verb=AuditVerb.TWO_FACTOR_FAIL, obj=user, details={})
+    elif isinstance(device, StaticDevice):
+        remaining = device.token_set.count()
+        audit_record(
+            actor=user, verb=AuditVerb.TWO_FACTOR_RECOVERY_USE, obj=user, details={"remaining": remaining}
+        )
+    return device
+
+
+@transaction.atomic
+def recovery_codes_renew(*, user: User) -> list[str]:
+    """New recovery codes for a person who has an authenticator; the old ones stop working."""
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise ValidationError(_("Set up two-step verification first."))
+    codes = _recovery_codes_new(user)
+    audit_record(actor=user, verb=AuditVerb.TWO_FACTOR_CODES_RENEW, obj=user, details={})
+    return codes
+
+
+@transaction.atomic
+def two_factor_remove(*, user: User) -> None:
+    """A person for whom two factors are optional turns them off (their authenticator and codes go)."""
+    if two_factor_required(user):
+        raise ValidationError(_("Your role signs in with two-step verification; it cannot be turned off."))
+    _devices_delete(user)
+    audit_record(actor=user, verb=AuditVerb.TWO_FACTOR_REMOVE, obj=user, details={})
+
+
+def _devices_delete(user: User) -> int:
+    deleted = 0
+    for model in (TOTPDevice, StaticDevice):
+        count, _by_model = model.objects.filter(user=user).delete()
+        deleted += count
+    return deleted
+
+
+@transaction.atomic
+def two_factor_reset(*, user: User, by: User) -> None:
+    """One office user clears another's authenticator and recovery codes (a lost phone): their signed-in
+    sessions stop being verified at once, and at their next sign-in they enrol a new authenticator."""
+    require(by, "accounts.reset_two_factor", user)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    deleted = _devices_delete(user)
+    audit_record(actor=by, verb=AuditVerb.TWO_FACTOR_RESET, obj=user, details={"records": deleted})

@@ -17,4 +17,5 @@ urlpatterns = [
     path("upload/", views.upload, name="upload"),
     path("<int:user_id>/deactivate/", views.person_deactivate, name="person_deactivate"),
     path("<int:user_id>/link/", views.person_link, name="person_link"),
+    path("<int:user_id>/two-factor-reset/", views.person_two_factor_reset, name="person_two_factor_reset"),
 ]

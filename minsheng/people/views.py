@@ -15,9 +15,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from minsheng.accounts import services as account_services
 from minsheng.accounts.http import SignedInRequest
 from minsheng.accounts.models import User
-from minsheng.common.spreadsheets import XLSX_CONTENT_TYPE, SheetErrors, SpreadsheetError
+from minsheng.common.limits import body_limit
+from minsheng.common.spreadsheets import MAX_SHEET_BYTES, XLSX_CONTENT_TYPE, SheetErrors, SpreadsheetError
 from minsheng.common.web import BAD_INPUT, attempt, button, require
 from minsheng.people import selectors, services, sheets
 from minsheng.people.forms import DepartmentForm, MergeForm, PersonForm, RenameForm, SheetForm
@@ -234,6 +236,22 @@ def person_link(request: SignedInRequest, user_id: int) -> HttpResponse:
     return _added(request, [new])
 
 
+@require_POST
+@login_required
+def person_two_factor_reset(request: SignedInRequest, user_id: int) -> HttpResponse:
+    """One office user clears another's authenticator and recovery codes (a lost phone); they set up a new
+    one at their next sign-in."""
+    person = _person(request, user_id)
+    require(request, "accounts.reset_two_factor", person)
+    account_services.two_factor_reset(user=person, by=request.user)
+    messages.success(
+        request,
+        _("%(name)s's two-step verification is reset: they set up a new authenticator at their next sign-in.")
+        % {"name": person.get_full_name() or person.get_username()},
+    )
+    return redirect(reverse("people:home") + "#people")
+
+
 @require_safe
 @login_required
 def template(request: SignedInRequest) -> HttpResponse:
@@ -243,6 +261,7 @@ def template(request: SignedInRequest) -> HttpResponse:
     return response
 
 
+@body_limit(MAX_SHEET_BYTES)
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def upload(request: SignedInRequest) -> HttpResponse:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from minsheng.accounts.http import SignedInRequest
 from minsheng.common import web
+from minsheng.common.limits import body_limit
 from minsheng.common.web import BAD_INPUT, access, require
 from minsheng.plans import import_drafts
 from minsheng.plans.corrections import OPERATIONS
@@ -33,6 +34,7 @@ def _draft(request: SignedInRequest, draft_id: int) -> ImportDraft:
     return access(import_drafts.import_draft_get(draft_id=draft_id), request.user, "plans.view_importdraft")
 
 
+@body_limit("MINSHENG_MAX_DOCUMENT_BYTES")
 @require_http_methods(["GET", "HEAD", "POST"])
 @web.refusals_as_page(DENIED)
 @login_required

@@ -3,6 +3,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from minsheng.accounts.models import User
 from minsheng.accounts.tests.factories import OfficeUserFactory, UserFactory
+from minsheng.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -33,13 +34,13 @@ def test_only_office_staff_may_use_the_admin(make_user, allowed):
 
 
 def test_admin_index_serves_the_office(client):
-    client.force_login(OfficeUserFactory())
+    sign_in(client, OfficeUserFactory())
     assert client.get("/admin/").status_code == 200
 
 
 @pytest.mark.parametrize("role", [User.Role.PUBLIC, User.Role.REPORTER, User.Role.DEPUTY])
 def test_admin_index_turns_away_other_roles_even_as_staff(client, role):
-    client.force_login(UserFactory(role=role, is_staff=True))
+    sign_in(client, UserFactory(role=role, is_staff=True))
     response = client.get("/admin/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]

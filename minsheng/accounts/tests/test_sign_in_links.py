@@ -12,6 +12,7 @@ from django.utils import timezone
 from minsheng.accounts.models import AuditEvent, SignInLink, User
 from minsheng.accounts.services import sign_in_link_create
 from minsheng.accounts.tests.factories import UserFactory
+from minsheng.testing import sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("en")]
 NEW_PASSWORD = "a-brand-new-password-7"
@@ -53,7 +54,10 @@ def test_a_link_signs_in_once_and_the_person_chooses_a_password(client, role):
     assert response.status_code == 302 and response["Location"] == reverse("delivery:home")
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD) and not user.must_change_password
-    assert client.get("/").status_code == 200  # the way is open now
+    if role == User.Role.OFFICE:  # the office then enrols its second factor
+        assert client.get("/")["Location"].startswith(reverse("accounts:two_factor"))
+    else:
+        assert client.get("/").status_code == 200  # the way is open now
     assert set(AuditEvent.objects.values_list("verb", flat=True)) >= {
         "sign_in_link_create",
         "sign_in_link_use",
@@ -97,19 +101,22 @@ def test_an_initial_password_must_be_changed_at_the_first_sign_in(client, role):
     assert _choose(client).status_code == 302
     user.refresh_from_db()
     assert not user.must_change_password and user.check_password(NEW_PASSWORD)
-    assert client.get("/").status_code == 200  # still signed in after the change
+    if role == User.Role.OFFICE:  # still signed in, and the office now gives its second factor
+        assert client.get("/")["Location"].startswith(reverse("accounts:two_factor"))
+    else:
+        assert client.get("/").status_code == 200  # still signed in after the change
 
 
 def test_signing_out_is_open_before_the_password_is_chosen(client):
     user = UserFactory(must_change_password=True)
-    client.force_login(user)
+    sign_in(client, user)
     assert client.post(reverse("accounts:logout")).status_code == 302
     assert "_auth_user_id" not in client.session
 
 
 def test_a_person_changes_their_password_with_the_old_one(client):
     user = UserFactory()
-    client.force_login(user)
+    sign_in(client, user)
     page = client.get(reverse("accounts:password")).content.decode()
     assert 'name="old_password"' in page
     wrong = client.post(

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from minsheng.accounts.models import User
 from minsheng.accounts.tests.factories import UserFactory
+from minsheng.testing import sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("en")]
 
@@ -59,7 +60,7 @@ def test_sign_in_does_not_redirect_off_site(client):
 
 
 def test_sign_out_needs_post(client):
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
     assert client.get(reverse("accounts:logout")).status_code == 405
 
 

@@ -33,6 +33,7 @@ from minsheng.delivery.services._core import (
 )
 from minsheng.delivery.services.evidence import (
     evidence_add,
+    evidence_download_name,
     evidence_kind,
     evidence_remove,
 )
@@ -76,6 +77,7 @@ __all__ = [
     "delivery_settings_set",
     "delivery_settings_validate",
     "evidence_add",
+    "evidence_download_name",
     "evidence_kind",
     "evidence_remove",
     "notice_close",

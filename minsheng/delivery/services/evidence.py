@@ -61,6 +61,15 @@ def _too_large(size: int, limit: int) -> str:
     }
 
 
+def evidence_download_name(*, evidence_id: int, head: bytes) -> tuple[str, str]:
+    """(content type, file name) to serve a stored evidence file under: a name we make
+    (``evidence-<id>.<ext>``, never the uploader's) with the extension its first bytes prove; bytes that
+    match no accepted kind are served as ``application/octet-stream`` with ``.bin``."""
+    found = next((entry for entry in _SIGNATURES if head.startswith(entry[0])), None)
+    content_type, extension = (found[1], found[2]) if found else ("application/octet-stream", "bin")
+    return content_type, f"evidence-{evidence_id}.{extension}"
+
+
 def evidence_kind(content: bytes) -> tuple[str, str]:
     """(content type, extension) of a JPEG, PNG or PDF judged by its bytes; DeliveryError for anything else
     or an image Pillow cannot read."""

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from minsheng.accounts.models import AuditEvent
 from minsheng.delivery.models import DeliverySettings, ReportStatus
+from minsheng.testing import sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("en")]
 
@@ -23,7 +24,7 @@ MODELS = [
 @pytest.fixture
 def office_client(client, world):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    client.force_login(world.office)
+    sign_in(client, world.office)
     return client
 
 
@@ -97,6 +98,6 @@ def test_other_roles_are_turned_away_even_as_staff(client, world, who):
     user = getattr(world, who)
     user.is_staff = True
     user.save()
-    client.force_login(user)
+    sign_in(client, user)
     response = client.get(reverse("admin:delivery_progressreport_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]

@@ -21,7 +21,7 @@ from minsheng.accounts.models import User
 from minsheng.accounts.services import user_create
 from minsheng.plans.models import Department
 from minsheng.plans.services import plan_import
-from minsheng.testing import BROWSER_TEST, PASSWORD, click, no_sideways_scroll, phones
+from minsheng.testing import BROWSER_TEST, PASSWORD, click, no_sideways_scroll, phones, two_factor_device
 
 pytestmark = BROWSER_TEST
 
@@ -39,13 +39,15 @@ def flow(seed_docx, tmp_path, settings) -> dict:
         ("reporter", User.Role.REPORTER),
         ("head", User.Role.DEPT_HEAD),
     ):
-        user_create(
+        user = user_create(
             username=username,
             password=PASSWORD,
             role=role,
             is_staff=role == User.Role.OFFICE,
             department=None if role == User.Role.OFFICE else department,
         )
+        if role == User.Role.OFFICE:
+            two_factor_device(user)
     photo = tmp_path / "现场照片.png"
     buffer = io.BytesIO()
     Image.new("RGB", (8, 8), "blue").save(buffer, format="PNG")

@@ -27,6 +27,7 @@ from minsheng.delivery.spreadsheets import (
 )
 from minsheng.delivery.tests.conftest import build_world
 from minsheng.plans.tests.factories import ItemFactory, TargetFactory
+from minsheng.testing import sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("en")]
 
@@ -380,7 +381,7 @@ def test_the_load_command_refuses_a_file_that_is_not_a_sheet(world, tmp_path):
 
 @pytest.fixture
 def office_client(client, world):
-    client.force_login(world.office)
+    sign_in(client, world.office)
     client.cookies["django_language"] = "en"
     return client
 
@@ -412,7 +413,7 @@ def test_the_office_downloads_the_template(office_client, world):
 
 
 def test_a_department_downloads_the_template_of_its_own_items(client, world):
-    client.force_login(world.other_reporter)
+    sign_in(client, world.other_reporter)
     response = client.get(
         reverse("delivery:progress_template", args=[world.plan.pk]), {"department": world.lead.pk}
     )

@@ -20,6 +20,7 @@ from minsheng.delivery.tests.conftest import AS_OF
 from minsheng.delivery.tests.views_support import _as, _notice
 from minsheng.plans.models import Target
 from minsheng.plans.tests.factories import DepartmentFactory, ItemFactory, TargetFactory
+from minsheng.testing import sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("en")]
 
@@ -169,7 +170,7 @@ def test_the_public_item_page_queries_do_not_grow_with_reports(client, world, dj
 def test_a_department_member_without_items_sees_an_empty_workspace(client, world):
     lonely = ReporterFactory(department=DepartmentFactory(region=world.plan.region))
     client = _as(client, world, "anonymous")
-    client.force_login(lonely)
+    sign_in(client, lonely)
     html = client.get(reverse("delivery:workspace")).content.decode()
     assert "No item is assigned to your department yet" in html
 

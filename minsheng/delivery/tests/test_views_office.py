@@ -21,6 +21,7 @@ from minsheng.delivery.models import (
 from minsheng.delivery.tests.views_support import ROLES, _as, _notice, _png
 from minsheng.plans.models import ItemDepartment
 from minsheng.plans.tests.factories import DepartmentFactory
+from minsheng.testing import sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("en")]
 
@@ -140,7 +141,7 @@ def test_posts_need_a_csrf_token(world):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
-    client.force_login(world.office)
+    sign_in(client, world.office)
     response = client.post(reverse("delivery:notice_new", args=[world.item.pk]), {"reason": "x"})
     assert response.status_code == 403
     assert not SupervisionNotice.objects.exists()

@@ -119,6 +119,45 @@ def test_evidence_is_attached_and_downloaded_by_those_who_may(client, world, med
 
 
 @pytest.mark.parametrize(
+    ("uploaded_as", "content", "expected"),
+    [
+        ("../../etc/passwd.html", "png", "png"),
+        ("报告.exe", "pdf", "pdf"),
+        ('a"; filename=evil.html', "png", "png"),
+    ],
+)
+def test_evidence_is_downloaded_under_a_made_name_with_the_extension_its_bytes_prove(
+    client, world, media, uploaded_as, content, expected
+):
+    report = world.report(ReportStatus.DRAFT)
+    client = _as(client, world, "reporter")
+    body = _png() if content == "png" else b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    response = client.post(
+        reverse("delivery:report_evidence", args=[report.pk]), {"file": SimpleUploadedFile(uploaded_as, body)}
+    )
+    assert response.status_code == 302
+    evidence = Evidence.objects.get(report=report)
+    download = client.get(reverse("delivery:evidence", args=[evidence.pk]))
+    assert download["Content-Disposition"] == f'attachment; filename="evidence-{evidence.pk}.{expected}"'
+    assert download["Content-Type"] == ("image/png" if expected == "png" else "application/pdf")
+    assert download["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_stored_file_whose_bytes_prove_nothing_is_served_as_plain_bytes(client, world, media):
+    report = world.report(ReportStatus.DRAFT)
+    client = _as(client, world, "reporter")
+    client.post(
+        reverse("delivery:report_evidence", args=[report.pk]), {"file": SimpleUploadedFile("a.png", _png())}
+    )
+    evidence = Evidence.objects.get(report=report)
+    with open(evidence.file.path, "wb") as handle:  # changed on disk behind the application's back
+        handle.write(b"<html><script>alert(1)</script></html>")
+    download = client.get(reverse("delivery:evidence", args=[evidence.pk]))
+    assert download["Content-Type"] == "application/octet-stream"
+    assert download["Content-Disposition"] == f'attachment; filename="evidence-{evidence.pk}.bin"'
+
+
+@pytest.mark.parametrize(
     ("name", "content", "message"),
     [
         ("notes.png", b"just some text", "neither"),

@@ -11,6 +11,7 @@ from minsheng.delivery import services
 from minsheng.delivery.models import (
     SupervisionNotice,
 )
+from minsheng.testing import sign_in
 
 ROLES = (
     "office",
@@ -28,7 +29,7 @@ def _as(client, world, role):
     """The client signed in as one of the world's users (or nobody), reading English."""
     client.logout()
     if role != "anonymous":
-        client.force_login(getattr(world, role))
+        sign_in(client, getattr(world, role))
     client.cookies["django_language"] = "en"
     return client
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from minsheng.accounts.http import SignedInRequest
 from minsheng.common.pages import cached_page
+from minsheng.common.limits import body_limit
 from minsheng.common.web import BAD_INPUT, CONFLICT, access, require
 from minsheng.delivery import selectors, services
 from minsheng.delivery.forms import (
@@ -258,6 +259,7 @@ def report_edit(request: SignedInRequest, report_id: int) -> HttpResponse:
     )
 
 
+@body_limit("MINSHENG_MAX_EVIDENCE_BYTES")
 @require_POST
 @login_required
 def report_evidence(request: SignedInRequest, report_id: int) -> HttpResponse:
@@ -424,8 +426,9 @@ def evidence_download(request: SignedInRequest, evidence_id: int) -> HttpRespons
         handle = evidence.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(
-        handle, content_type=evidence.content_type, as_attachment=True, filename=evidence.original_name
-    )
+    # Served under a name we make, with the extension its bytes prove (never the uploader's name).
+    content_type, filename = services.evidence_download_name(evidence_id=evidence.pk, head=handle.read(16))
+    handle.seek(0)
+    response = FileResponse(handle, content_type=content_type, as_attachment=True, filename=filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response

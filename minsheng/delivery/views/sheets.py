@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from minsheng.accounts.http import SignedInRequest
 from minsheng.common import web
+from minsheng.common.limits import body_limit
 from minsheng.common.web import BAD_INPUT, require
 from minsheng.delivery import selectors
 from minsheng.delivery.forms import (
@@ -55,6 +56,7 @@ def progress_template(request: SignedInRequest, plan_id: int) -> HttpResponse:
     return response
 
 
+@body_limit(MAX_SHEET_BYTES)
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def progress_upload(request: SignedInRequest, plan_id: int) -> HttpResponse:

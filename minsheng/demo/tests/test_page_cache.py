@@ -17,6 +17,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
+from minsheng.testing import sign_in
 from minsheng.common.models import ContentVersion
 from minsheng.common.pages import content_version, content_version_bump
 from minsheng.delivery.models import ReportStatus
@@ -41,7 +42,7 @@ def page_cache(settings):
 def _client(user) -> Client:
     client = Client()
     if user is not None:
-        client.force_login(user)
+        sign_in(client, user)
     return client
 
 

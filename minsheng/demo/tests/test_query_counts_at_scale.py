@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from minsheng.testing import sign_in
 from minsheng.demo.bench import Page, pages
 from minsheng.demo.synth import synth
 
@@ -20,7 +21,7 @@ ON = dt.date(2026, 10, 15)
 def _queries(page: Page) -> tuple[int, int]:
     client = Client()
     if page.user is not None:
-        client.force_login(page.user)
+        sign_in(client, page.user)
     client.get(page.url)  # a first request may fill per-process caches (the site's menu, translations)
     made: list[str] = []
 

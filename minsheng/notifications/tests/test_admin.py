@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from minsheng.notifications.models import Notification
+from minsheng.testing import sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("en")]
 
@@ -11,7 +12,7 @@ LIST = "/admin/notifications/notification/"
 
 def test_the_office_reads_notifications_in_the_admin_and_changes_nothing(client, people):
     notification = Notification.objects.create(user=people.public, kind="item_changed", message="变了")
-    client.force_login(people.office)
+    sign_in(client, people.office)
     assert client.get(LIST).status_code == 200
     assert "变了" in client.get(LIST).content.decode()
     assert client.get(f"{LIST}{notification.pk}/change/").status_code == 200
@@ -21,5 +22,5 @@ def test_the_office_reads_notifications_in_the_admin_and_changes_nothing(client,
 
 
 def test_no_one_else_opens_it(client, people):
-    client.force_login(people.public)
+    sign_in(client, people.public)
     assert client.get(LIST).status_code == 302  # to the admin's sign-in

@@ -19,13 +19,14 @@ from minsheng.participation.models import (
 )
 from minsheng.participation.tests.conftest import IP
 from minsheng.participation.tests.factories import SuggestionFactory
+from minsheng.testing import sign_in
 
 pytestmark = pytest.mark.usefixtures("en")
 
 
 @pytest.fixture
 def office_client(client, world):
-    client.force_login(world.office)
+    sign_in(client, world.office)
     return client
 
 
@@ -56,7 +57,7 @@ def test_other_roles_are_kept_out(client, world, who):
     user = getattr(world, who)
     user.is_staff = True
     user.save()
-    client.force_login(user)
+    sign_in(client, user)
     response = client.get(reverse("admin:participation_comment_changelist"))
     assert response.status_code == 302
 

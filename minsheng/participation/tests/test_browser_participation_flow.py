@@ -31,7 +31,7 @@ from minsheng.participation import services as participation
 from minsheng.participation.models import Phase
 from minsheng.plans.models import Plan
 from minsheng.plans.services import plan_import, plan_status_set
-from minsheng.testing import BROWSER_TEST, PASSWORD, click, no_sideways_scroll, phones
+from minsheng.testing import BROWSER_TEST, PASSWORD, click, no_sideways_scroll, phones, two_factor_device
 
 pytestmark = BROWSER_TEST
 
@@ -41,6 +41,7 @@ def draft(seed_txt) -> dict:
     """The seed draft open for comment (post-moderation; one report hides a comment), a plan for next year
     collecting suggestions, the office and two residents."""
     office = user_create(username="office", password=PASSWORD, role=User.Role.OFFICE, is_staff=True)
+    two_factor_device(office)
     for username in ("laowang", "xiaoli"):
         user_create(username=username, password=PASSWORD, role=User.Role.PUBLIC)
     plan = plan_import(content=seed_txt.read_bytes(), filename=seed_txt.name).plan

@@ -20,6 +20,7 @@ from minsheng.participation.services import Decision
 from minsheng.participation.tests.conftest import stored
 from minsheng.participation.tests.factories import CommentFactory, SuggestionFactory
 from minsheng.participation.tests.views_support import ROLES, SIGNED_IN, _as, _item_url, _text, _to_login
+from minsheng.testing import sign_in
 
 pytestmark = [pytest.mark.django_db]
 
@@ -125,7 +126,7 @@ def test_the_portal_links_to_the_participation_pages(client, world):
 
 def test_posts_need_a_csrf_token(world):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(world.public)
+    sign_in(client, world.public)
     before = stored()
     response = client.post(reverse("participation:comment_add", args=[world.item.pk]), {"text": "没有令牌"})
     assert response.status_code == 403

@@ -32,6 +32,7 @@ from minsheng.participation.tests.test_views_comments import _revision
 from minsheng.participation.tests.views_support import _as, _item_url, _text
 from minsheng.plans.models import ItemRevision
 from minsheng.plans.tests.factories import PlanVersionFactory
+from minsheng.testing import sign_in
 
 pytestmark = [pytest.mark.django_db]
 
@@ -254,7 +255,7 @@ def test_the_confirmation_link_can_be_sent_again(client, world, django_capture_o
     user = services.account_register(
         username="lw", password="a-long-pass-phrase-77", ip=IP, email="lw@example.org"
     )
-    client.force_login(user)
+    sign_in(client, user)
     client.cookies["django_language"] = "en"
     with django_capture_on_commit_callbacks(execute=True):
         page = _text(client.post(reverse("participation:confirmation_send"), follow=True))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.test import Client
 from django.urls import reverse
 
+from minsheng.testing import sign_in
+
 ROLES = ("anonymous", "public", "deputy", "reporter", "head", "office")
 SIGNED_IN = ROLES[1:]
 
@@ -13,7 +15,7 @@ def _as(client: Client, world, role: str) -> Client:
     """The client signed in as one of the world's users (or nobody), reading English."""
     client.logout()
     if role != "anonymous":
-        client.force_login(getattr(world, role))
+        sign_in(client, getattr(world, role))
     client.cookies["django_language"] = "en"
     return client
 

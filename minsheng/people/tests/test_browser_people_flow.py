@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from minsheng.accounts.models import User
 from minsheng.accounts.services import user_create
 from minsheng.plans.models import Department, Region
-from minsheng.testing import BROWSER_TEST, PASSWORD, click, no_sideways_scroll, phones
+from minsheng.testing import BROWSER_TEST, PASSWORD, click, no_sideways_scroll, phones, two_factor_device
 
 pytestmark = BROWSER_TEST
 NEW_PASSWORD = "the-reporters-own-password-5"
@@ -40,7 +40,7 @@ def _sheet(path, *rows) -> str:
 def world(tmp_path) -> dict:
     region = Region.objects.create(name="示范市")
     Department.objects.create(region=region, name="示范·民政局")
-    user_create(username="office", password=PASSWORD, role=User.Role.OFFICE, is_staff=True)
+    two_factor_device(user_create(username="office", password=PASSWORD, role=User.Role.OFFICE, is_staff=True))
     return {
         "region": region.pk,
         "bad_sheet": _sheet(

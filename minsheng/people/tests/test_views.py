@@ -22,6 +22,7 @@ from minsheng.accounts.tests.factories import (
 )
 from minsheng.plans.models import Department
 from minsheng.plans.tests.factories import DepartmentFactory
+from minsheng.testing import sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("en")]
 
@@ -82,7 +83,7 @@ def _pages(world):
 
 @pytest.mark.parametrize("factory", NOT_OFFICE)
 def test_no_role_but_the_office_may_open_or_post(client, world, factory):
-    client.force_login(factory(department=world["department"]))
+    sign_in(client, factory(department=world["department"]))
     pages = _pages(world)
     for url in pages["GET"]:
         assert client.get(url).status_code == 403, url
@@ -108,7 +109,7 @@ def test_a_visitor_is_asked_to_sign_in(client, world):
 
 
 def test_an_office_user_without_staff_is_refused(client, world):
-    client.force_login(OfficeUserFactory(is_staff=False))
+    sign_in(client, OfficeUserFactory(is_staff=False))
     assert client.get(reverse("people:home")).status_code == 403
 
 

@@ -8,6 +8,7 @@ from minsheng.accounts.tests.factories import UserFactory
 from minsheng.plans.models import Plan
 from minsheng.plans.services import plan_document_import
 from minsheng.plans.tests.factories import document
+from minsheng.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def test_items_cannot_be_added_or_deleted_in_the_admin(office_client, plan):
 
 
 def test_other_roles_cannot_change_a_plan(client, plan):
-    client.force_login(UserFactory(is_staff=True))
+    sign_in(client, UserFactory(is_staff=True))
     url = reverse("admin:plans_plan_change", args=[plan.pk])
     response = client.post(url, {"status": Plan.Status.CLOSED})
     assert response.status_code == 302 and "/admin/login/" in response["Location"]

@@ -13,14 +13,14 @@ from django.urls import reverse
 
 from minsheng.accounts.models import User
 from minsheng.accounts.services import user_create
-from minsheng.testing import BROWSER_TEST, PASSWORD, click, no_sideways_scroll, phones
+from minsheng.testing import BROWSER_TEST, PASSWORD, click, no_sideways_scroll, phones, two_factor_device
 
 pytestmark = BROWSER_TEST
 
 
 @pytest.fixture
 def flow(seed_docx, seed_txt, tmp_path) -> dict:
-    user_create(username="office", password=PASSWORD, role=User.Role.OFFICE, is_staff=True)
+    two_factor_device(user_create(username="office", password=PASSWORD, role=User.Role.OFFICE, is_staff=True))
     text = seed_txt.read_text(encoding="utf-8").replace("主管道9千米", "主管道12千米")
     text = text.replace("民生安全保障行动(4项)", "民生安全保障行动(5项)")
     revised = tmp_path / "铁门关市2025年民生实事（修订稿）.txt"

@@ -18,6 +18,7 @@ from minsheng.accounts.tests.factories import (
 from minsheng.plans.import_drafts import import_draft_create
 from minsheng.plans.models import ImportDraft, Plan, PlanVersion
 from minsheng.plans.tests.pdfs import scanned_pdf
+from minsheng.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +73,7 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client, draft, index):
 @pytest.mark.parametrize("role", sorted(OTHERS))
 @pytest.mark.parametrize("index", range(5))
 def test_no_role_but_the_office_reaches_a_page(client, draft, role, index, en):
-    client.force_login(OTHERS[role]())
+    sign_in(client, OTHERS[role]())
     method, url = _pages(draft)[index]
     response = getattr(client, method)(url, _correction(operation="target_delete", t=0))
     # the upload page says why; a draft answers as if it did not exist
@@ -84,7 +85,7 @@ def test_no_role_but_the_office_reaches_a_page(client, draft, role, index, en):
 
 @pytest.mark.parametrize("role", sorted(OTHERS))
 def test_no_role_but_the_office_may_upload(client, role, seed_docx):
-    client.force_login(OTHERS[role]())
+    sign_in(client, OTHERS[role]())
     response = client.post(
         reverse("plans_import:upload"), {"file": SimpleUploadedFile(seed_docx.name, seed_docx.read_bytes())}
     )
@@ -93,7 +94,7 @@ def test_no_role_but_the_office_may_upload(client, role, seed_docx):
 
 
 def test_the_office_uploads_and_sees_the_preview(client, office, seed_docx, en):
-    client.force_login(office)
+    sign_in(client, office)
     assert client.get(reverse("plans_import:upload")).status_code == 200
     response = client.post(
         reverse("plans_import:upload"), {"file": SimpleUploadedFile(seed_docx.name, seed_docx.read_bytes())}
@@ -119,7 +120,7 @@ def test_the_office_uploads_and_sees_the_preview(client, office, seed_docx, en):
     ],
 )
 def test_a_bad_upload_says_why_with_400_and_stores_nothing(client, office, name, content, expected, en):
-    client.force_login(office)
+    sign_in(client, office)
     content = scanned_pdf() if content is None else content
     response = client.post(reverse("plans_import:upload"), {"file": SimpleUploadedFile(name, content)})
     assert response.status_code == 400
@@ -129,7 +130,7 @@ def test_a_bad_upload_says_why_with_400_and_stores_nothing(client, office, name,
 
 def test_a_too_large_upload_says_so(client, office, seed_docx, settings, en):
     settings.MINSHENG_MAX_DOCUMENT_BYTES = 1000
-    client.force_login(office)
+    sign_in(client, office)
     response = client.post(
         reverse("plans_import:upload"), {"file": SimpleUploadedFile(seed_docx.name, seed_docx.read_bytes())}
     )
@@ -138,7 +139,7 @@ def test_a_too_large_upload_says_so(client, office, seed_docx, settings, en):
 
 
 def test_the_office_corrects_a_target_and_confirms(client, office, draft, en):
-    client.force_login(office)
+    sign_in(client, office)
     url = reverse("plans_import:correct", args=[draft.pk])
     response = client.post(url, _correction(operation="target_edit", t=0, op=">=", value="9.5", unit="千米"))
     assert response.status_code == 302
@@ -156,7 +157,7 @@ def test_the_office_corrects_a_target_and_confirms(client, office, draft, en):
 
 
 def test_cancelling_leaves_no_plan(client, office, draft, en):
-    client.force_login(office)
+    sign_in(client, office)
     response = client.post(reverse("plans_import:cancel", args=[draft.pk]), follow=True)
     assert "nothing was saved" in response.content.decode()
     assert not Plan.objects.exists()
@@ -166,7 +167,7 @@ def test_cancelling_leaves_no_plan(client, office, draft, en):
 
 def test_posts_need_a_csrf_token(office, draft):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(office)
+    sign_in(client, office)
     for method, url in _pages(draft):
         if method == "post":
             assert client.post(url, _correction(operation="target_delete", t=0)).status_code == 403
@@ -180,7 +181,7 @@ def test_a_revised_document_shows_its_diff(client, office, seed_docx, seed_txt, 
     plan_import(content=seed_docx.read_bytes(), filename=seed_docx.name)
     text = seed_txt.read_text(encoding="utf-8").replace("主管道9千米", "主管道12千米")
     draft = import_draft_create(content=text.encode(), filename="revised.txt", by=office)
-    client.force_login(office)
+    sign_in(client, office)
     page = client.get(reverse("plans_import:preview", args=[draft.pk])).content.decode()
     assert 'class="import-diff"' in page
     assert "<ins>" in page and "12千米" in page
@@ -188,7 +189,7 @@ def test_a_revised_document_shows_its_diff(client, office, seed_docx, seed_txt, 
 
 
 def test_the_preview_of_a_new_plan_takes_few_queries(client, office, draft, django_assert_max_num_queries):
-    client.force_login(office)
+    sign_in(client, office)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("plans_import:preview", args=[draft.pk])).status_code == 200
 
@@ -197,7 +198,7 @@ def test_the_warnings_are_in_chinese_on_a_chinese_page(client, office, seed_txt)
     text = seed_txt.read_text(encoding="utf-8").replace("民生安全保障行动(4项)", "民生安全保障行动(5项)")
     draft = import_draft_create(content=text.encode(), filename="plan.txt", by=office)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
-    client.force_login(office)
+    sign_in(client, office)
     page = client.get(reverse("plans_import:preview", args=[draft.pk])).content.decode()
     assert "没有可量化的目标" in page
     assert "declares" not in page

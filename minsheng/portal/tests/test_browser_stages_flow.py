@@ -18,7 +18,7 @@ from django.utils import timezone
 from minsheng.accounts.models import User
 from minsheng.accounts.services import user_create
 from minsheng.plans.tests.factories import PlanFactory
-from minsheng.testing import BROWSER_TEST, PASSWORD, click, no_sideways_scroll, phones
+from minsheng.testing import BROWSER_TEST, PASSWORD, click, no_sideways_scroll, phones, two_factor_device
 
 pytestmark = BROWSER_TEST
 
@@ -26,7 +26,7 @@ pytestmark = BROWSER_TEST
 @pytest.fixture
 def flow() -> dict:
     plan = PlanFactory(status="draft")
-    user_create(username="office", password=PASSWORD, role=User.Role.OFFICE, is_staff=True)
+    two_factor_device(user_create(username="office", password=PASSWORD, role=User.Role.OFFICE, is_staff=True))
     user_create(username="resident", password=PASSWORD, role=User.Role.PUBLIC)
     now = timezone.localtime()
     return {

@@ -20,6 +20,7 @@ from minsheng.participation.models import Phase, SensitiveWord, Window
 from minsheng.participation.tests.factories import WindowFactory
 from minsheng.plans.models import Plan
 from minsheng.plans.tests.factories import PlanFactory
+from minsheng.testing import sign_in
 from minsheng.voting.tests.conftest import open_vote, world  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("en")]
@@ -62,7 +63,7 @@ def plan():
 @pytest.fixture
 def office(client):
     user = OfficeUserFactory()
-    client.force_login(user)
+    sign_in(client, user)
     return user
 
 
@@ -82,7 +83,7 @@ def test_the_office_sees_the_stages_page_with_every_form(client, office, plan):
 
 @pytest.mark.parametrize("role", sorted(NOT_OFFICE))
 def test_no_one_but_the_office_opens_or_posts_to_the_stages_page(client, plan, role):
-    client.force_login(NOT_OFFICE[role]())
+    sign_in(client, NOT_OFFICE[role]())
     assert client.get(reverse("portal:stages", args=[plan.pk])).status_code == 403
     response = client.post(reverse("portal:stage_set", args=[plan.pk]), {"status": "consultation"})
     assert response.status_code == 403
@@ -105,7 +106,7 @@ def test_an_anonymous_visitor_is_asked_to_sign_in(client, plan):
 def test_the_office_link_shows_on_the_public_page_for_the_office_only(client, plan):
     url = reverse("portal:stages", args=[plan.pk])
     assert url not in client.get(reverse("portal:plan", args=[plan.pk])).content.decode()
-    client.force_login(OfficeUserFactory())
+    sign_in(client, OfficeUserFactory())
     assert url in client.get(reverse("portal:plan", args=[plan.pk])).content.decode()
 
 
@@ -129,7 +130,7 @@ def test_a_stage_that_does_not_exist_is_refused_on_the_form(client, office, plan
 
 
 def test_a_guard_refusing_the_move_is_said_on_the_form(client, world, open_vote):  # noqa: F811
-    client.force_login(world.office)
+    sign_in(client, world.office)
     response = client.post(reverse("portal:stage_set", args=[world.plan.pk]), {"status": "adopted"})
     assert response.status_code == 400
     assert "finish it before moving the plan on" in response.content.decode()

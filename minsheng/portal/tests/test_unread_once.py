@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from minsheng.accounts.tests.factories import PublicUserFactory
 from minsheng.notifications.models import Notification, NotificationKind
+from minsheng.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_the_menu_and_the_section_bar_share_one_unread_count(client):
     user = PublicUserFactory()
     Notification.objects.create(user=user, kind=NotificationKind.ITEM_CHANGED, message="变更")
-    client.force_login(user)
+    sign_in(client, user)
     with CaptureQueriesContext(connection) as queries:
         page = client.get(reverse("participation:mine"), HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200

@@ -27,7 +27,7 @@ from minsheng.accounts.models import User
 from minsheng.accounts.services import user_create
 from minsheng.plans.models import ItemDepartment, Plan
 from minsheng.plans.tests.factories import ActionFactory, DepartmentFactory, ItemFactory, PlanFactory
-from minsheng.testing import BROWSER_TEST, PASSWORD, click, no_sideways_scroll, phones
+from minsheng.testing import BROWSER_TEST, PASSWORD, click, no_sideways_scroll, phones, two_factor_device
 
 pytestmark = BROWSER_TEST
 
@@ -36,7 +36,7 @@ pytestmark = BROWSER_TEST
 def plans() -> dict:
     """A plan at the voting stage with five candidates; an adopted plan with three items for the rating;
     the office, three deputies and a resident."""
-    user_create(username="office", password=PASSWORD, role=User.Role.OFFICE, is_staff=True)
+    two_factor_device(user_create(username="office", password=PASSWORD, role=User.Role.OFFICE, is_staff=True))
     for username in ("deputy1", "deputy2", "deputy3"):
         user_create(username=username, password=PASSWORD, role=User.Role.DEPUTY)
     user_create(username="laowang", password=PASSWORD, role=User.Role.PUBLIC)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from minsheng.notifications.models import Notification
+from minsheng.testing import sign_in
 from minsheng.voting import services
 from minsheng.voting.models import Grade
 from minsheng.voting.tests.conftest import window
@@ -94,7 +95,7 @@ def test_one_inbox_shows_what_delivery_participation_and_voting_told(
     told = set(Notification.objects.filter(user=office).values_list("kind", flat=True))
     assert told == {"notice_replied", "response_posted", "rating_flagged"}
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    client.force_login(office)
+    sign_in(client, office)
     page = client.get(reverse("notifications:inbox")).content.decode()
     for label in (
         "Supervision notice answered",

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from minsheng.accounts.models import AuditEvent
+from minsheng.testing import sign_in
 from minsheng.voting import services
 from minsheng.voting.models import BallotReceipt, Candidate, VoteRound
 
@@ -196,13 +197,13 @@ def test_nobody_reads_a_choice_back_through_the_pages(world, open_vote, client):
         (world.office, "voting:vote_manage"),
     ]
     for user, name in pages:
-        client.force_login(user)
+        sign_in(client, user)
         response = client.get(reverse(name, args=[world.plan.pk]))
         assert response.status_code == 200, (user, name)
         html = response.content.decode()
         assert "checked" not in html
         assert f'value="{chosen.pk}"' not in html
         assert chosen.text not in html or name == "voting:vote"  # the ballot page lists every candidate
-    client.force_login(world.deputy)
+    sign_in(client, world.deputy)
     assert 'class="notice voted"' in client.get(reverse("voting:vote", args=[world.plan.pk])).content.decode()
     assert VoteRound.objects.get(pk=open_vote.pk).ballots == 1

@@ -16,6 +16,7 @@ from django.utils import timezone
 from minsheng.accounts.tests.factories import DeputyFactory, PublicUserFactory
 from minsheng.delivery.models import SupervisionNotice
 from minsheng.plans.tests.factories import ItemFactory
+from minsheng.testing import sign_in
 from minsheng.voting import services
 from minsheng.voting.models import BallotReceipt, Candidate, Grade, Rating, RatingFlag, RoundStatus, VoteRound
 from minsheng.voting.tests.conftest import window
@@ -46,16 +47,16 @@ def test_anyone_sees_the_ballot_page_and_only_a_deputy_gets_the_form(world, open
     assert response.status_code == 200
     assert b'name="items"' not in response.content
     assert reverse("accounts:login").encode() in response.content
-    client.force_login(world.public)
+    sign_in(client, world.public)
     assert b'name="items"' not in client.get(url).content
-    client.force_login(world.deputy)
+    sign_in(client, world.deputy)
     html = client.get(url).content.decode()
     assert html.count('name="items"') == len(world.items)
     assert f'action="{_url("vote_cast", world.plan)}"' in html
 
 
 def test_a_deputy_casts_a_ballot_and_the_page_then_says_so(world, open_vote, client):
-    client.force_login(world.deputy)
+    sign_in(client, world.deputy)
     response = client.post(_url("vote_cast", world.plan), {"items": [world.items[0].pk, world.items[1].pk]})
     assert response.status_code == 302
     assert BallotReceipt.objects.filter(round=open_vote, voter=world.deputy).exists()
@@ -66,7 +67,7 @@ def test_a_deputy_casts_a_ballot_and_the_page_then_says_so(world, open_vote, cli
 def test_a_wrong_ballot_comes_back_with_the_reason_and_the_ticks_kept(
     world, open_vote, client, nothing_stored
 ):
-    client.force_login(world.deputy)
+    sign_in(client, world.deputy)
     nothing_stored.mark()
     four = [item.pk for item in world.items[:4]]
     response = client.post(_url("vote_cast", world.plan), {"items": four})
@@ -81,7 +82,7 @@ def test_a_wrong_ballot_comes_back_with_the_reason_and_the_ticks_kept(
 
 
 def test_a_second_ballot_is_refused_on_the_page(world, open_vote, client, nothing_stored):
-    client.force_login(world.deputy)
+    sign_in(client, world.deputy)
     client.post(_url("vote_cast", world.plan), {"items": [world.items[0].pk]})
     nothing_stored.mark()
     response = client.post(_url("vote_cast", world.plan), {"items": [world.items[1].pk]})
@@ -91,7 +92,7 @@ def test_a_second_ballot_is_refused_on_the_page(world, open_vote, client, nothin
 
 @pytest.mark.parametrize("who", ["public", "reporter", "head", "office"])
 def test_only_deputies_may_post_a_ballot(world, open_vote, client, who, nothing_stored):
-    client.force_login(world.users[who])
+    sign_in(client, world.users[who])
     nothing_stored.mark()
     response = client.post(_url("vote_cast", world.plan), {"items": [world.items[0].pk]})
     assert response.status_code == 403
@@ -106,7 +107,7 @@ def test_an_anonymous_ballot_is_sent_to_sign_in(world, open_vote, client, nothin
 
 
 def test_the_office_sets_up_opens_and_closes_the_vote_on_the_pages(world, client):
-    client.force_login(world.office)
+    sign_in(client, world.office)
     manage = _url("vote_manage", world.plan)
     assert client.get(manage).status_code == 200
     times = {key: timezone.localtime(value).strftime("%Y-%m-%dT%H:%M") for key, value in window().items()}
@@ -147,7 +148,7 @@ def test_the_office_sets_up_opens_and_closes_the_vote_on_the_pages(world, client
 @pytest.mark.parametrize("who", ["anonymous", "public", "deputy", "reporter", "head", "office_not_staff"])
 def test_only_the_office_runs_the_vote(world, client, who, nothing_stored):
     if who != "anonymous":
-        client.force_login(world.users[who])
+        sign_in(client, world.users[who])
     services.vote_set(plan=world.plan, by=world.office, rule="at_most", choose=3, **window())
     nothing_stored.mark()
     for name in ("vote_manage", "vote_open", "vote_close", "vote_tie"):
@@ -162,7 +163,7 @@ def test_the_tally_is_hidden_until_the_vote_closes(world, open_vote, client):
     services.ballot_cast(round=open_vote, by=world.deputy, item_ids=[world.items[0].pk])
     assert client.get(_url("vote_results", world.plan)).status_code == 404
     assert client.get(_url("vote_results_csv", world.plan)).status_code == 404
-    client.force_login(world.office)
+    sign_in(client, world.office)
     assert client.get(_url("vote_results", world.plan)).status_code == 404  # the office too
 
 
@@ -199,9 +200,9 @@ def test_vote_pages_take_the_same_queries_however_many_candidates_and_ballots(wo
     round_ = services.vote_set(plan=world.plan, by=world.office, rule="at_most", choose=3, **window())
     services.vote_open(round=round_, by=world.office)
     _cast_all(round_, world.deputies, world.items)
-    client.force_login(world.office)
+    sign_in(client, world.office)
     small = {name: _queries(client, _url(name, world.plan)) for name in ("vote", "vote_manage", "plan")}
-    client.force_login(world.deputies[0])
+    sign_in(client, world.deputies[0])
     small["deputy"] = _queries(client, _url("vote", world.plan))
 
     # A second plan at the voting stage with four times the candidates and ballots.
@@ -215,9 +216,9 @@ def test_vote_pages_take_the_same_queries_however_many_candidates_and_ballots(wo
     big_round = services.vote_set(plan=big, by=world.office, rule="at_most", choose=10, **window())
     services.vote_open(round=big_round, by=world.office)
     _cast_all(big_round, deputies, items)
-    client.force_login(world.office)
+    sign_in(client, world.office)
     large = {name: _queries(client, _url(name, big)) for name in ("vote", "vote_manage", "plan")}
-    client.force_login(deputies[0])
+    sign_in(client, deputies[0])
     large["deputy"] = _queries(client, _url("vote", big))
     assert large == small
 
@@ -231,7 +232,7 @@ def test_vote_pages_take_the_same_queries_however_many_candidates_and_ballots(wo
 
 def test_a_resident_rates_changes_and_sees_their_rating(world, open_rating, client):
     item = world.adopted_items[0]
-    client.force_login(world.public)
+    sign_in(client, world.public)
     page = _url("rating", world.adopted)
     html = client.get(page).content.decode()
     assert html.count('name="grade"') == 3 * len(world.adopted_items)
@@ -245,7 +246,7 @@ def test_a_resident_rates_changes_and_sees_their_rating(world, open_rating, clie
 
 def test_rating_with_htmx_returns_the_item_alone(world, open_rating, client):
     item = world.adopted_items[1]
-    client.force_login(world.deputy)
+    sign_in(client, world.deputy)
     url = _url("rate", world.adopted, item.pk)
     response = client.post(url, {"grade": Grade.DISSATISFIED}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
@@ -258,7 +259,7 @@ def test_rating_with_htmx_returns_the_item_alone(world, open_rating, client):
 
 def test_bad_ratings_are_refused_with_nothing_stored(world, open_rating, client, nothing_stored):
     item = world.adopted_items[0]
-    client.force_login(world.public)
+    sign_in(client, world.public)
     nothing_stored.mark()
     for data in (
         {},
@@ -278,7 +279,7 @@ def test_bad_ratings_are_refused_with_nothing_stored(world, open_rating, client,
 
 @pytest.mark.parametrize("who", ["reporter", "head", "office"])
 def test_those_who_deliver_do_not_rate(world, open_rating, client, who, nothing_stored):
-    client.force_login(world.users[who])
+    sign_in(client, world.users[who])
     nothing_stored.mark()
     response = client.post(_url("rate", world.adopted, world.adopted_items[0].pk), {"grade": Grade.SATISFIED})
     assert response.status_code == 403
@@ -289,7 +290,7 @@ def test_those_who_deliver_do_not_rate(world, open_rating, client, who, nothing_
 def test_the_office_runs_the_rating_then_issues_a_notice_from_a_flag(
     world, client, django_capture_on_commit_callbacks
 ):
-    client.force_login(world.office)
+    sign_in(client, world.office)
     manage = _url("rating_manage", world.adopted)
     times = {key: timezone.localtime(value).strftime("%Y-%m-%dT%H:%M") for key, value in window().items()}
     assert client.post(manage, {"threshold": "101", **times}).status_code == 400
@@ -371,16 +372,16 @@ def test_rating_pages_take_the_same_queries_however_many_items_and_ratings(world
 
     def pages(plan):
         counts = {}
-        client.force_login(world.office)
+        sign_in(client, world.office)
         counts["manage"] = _queries(client, _url("rating_manage", plan))
-        client.force_login(world.public)
+        sign_in(client, world.public)
         counts["rate"] = _queries(client, _url("rating", plan))
         return counts
 
     assert pages(world.adopted) == pages(big)
     services.rating_close(round=small_round, by=world.office)
     services.rating_close(round=big_round, by=world.office)
-    client.force_login(world.office)
+    sign_in(client, world.office)
     assert _queries(client, _url("rating_results", world.adopted)) == _queries(
         client, _url("rating_results", big)
     )
@@ -409,10 +410,10 @@ def test_pages_in_english(world, open_vote, client):
 
 @pytest.mark.parametrize("model", ["voteround", "ballotreceipt", "ratinground", "rating", "ratingflag"])
 def test_the_office_reads_the_lists_in_the_admin_and_changes_nothing_there(world, open_vote, client, model):
-    client.force_login(world.office)
+    sign_in(client, world.office)
     assert client.get(reverse(f"admin:voting_{model}_changelist")).status_code == 200
     assert client.get(reverse(f"admin:voting_{model}_add")).status_code == 403
-    client.force_login(world.reporter)
+    sign_in(client, world.reporter)
     assert client.get(reverse(f"admin:voting_{model}_changelist")).status_code == 302
 
 
@@ -440,21 +441,21 @@ def test_an_anonymous_htmx_rating_loads_the_sign_in_page_instead_of_swapping_it_
     response = client.post(url, {"grade": Grade.BASIC}, HTTP_HX_REQUEST="true")
     assert response.status_code == 204
     assert response["HX-Redirect"].startswith(reverse("accounts:login"))
-    client.force_login(world.reporter)
+    sign_in(client, world.reporter)
     response = client.post(url, {"grade": Grade.BASIC}, HTTP_HX_REQUEST="true")
     assert (response.status_code, response["HX-Redirect"]) == (204, _url("rating", world.adopted))
     assert not Rating.objects.exists()
 
 
 def test_an_htmx_rating_updates_the_progress_line_too(world, open_rating, client):
-    client.force_login(world.public)
+    sign_in(client, world.public)
     url = _url("rate", world.adopted, world.adopted_items[0].pk)
     html = client.post(url, {"grade": Grade.BASIC}, HTTP_HX_REQUEST="true").content.decode()
     assert 'id="rating-progress"' in html and 'hx-swap-oob="true"' in html
 
 
 def test_a_year_one_date_is_refused_on_the_form(world, client, nothing_stored):
-    client.force_login(world.office)
+    sign_in(client, world.office)
     nothing_stored.mark()
     response = client.post(
         _url("vote_manage", world.plan),
@@ -468,7 +469,7 @@ def test_the_rating_admin_does_not_name_the_rater(world, open_rating, client):
     rating = services.item_rate(
         round=open_rating, item=world.adopted_items[0], by=world.public, grade=Grade.BASIC, comment="私人意见"
     )
-    client.force_login(world.office)
+    sign_in(client, world.office)
     html = client.get(reverse("admin:voting_rating_change", args=[rating.pk])).content.decode()
     assert "私人意见" in html and world.public.username not in html
 
@@ -476,7 +477,7 @@ def test_the_rating_admin_does_not_name_the_rater(world, open_rating, client):
 def test_the_plan_admin_refuses_to_move_a_plan_out_of_an_open_vote(world, open_vote, client):
     from minsheng.plans.models import Plan
 
-    client.force_login(world.office)
+    sign_in(client, world.office)
     response = client.post(reverse("admin:plans_plan_change", args=[world.plan.pk]), {"status": "draft"})
     assert response.status_code == 200 and 'class="errorlist' in response.content.decode()
     world.plan.refresh_from_db()
@@ -492,7 +493,7 @@ def test_the_tally_says_when_fewer_items_reached_the_bar_than_there_are_places(w
 
 def test_a_deputy_added_after_the_vote_opened_is_told_they_are_not_on_the_roll(world, open_vote, client):
     newcomer = DeputyFactory()
-    client.force_login(newcomer)
+    sign_in(client, newcomer)
     html = client.get(_url("vote", world.plan)).content.decode()
     assert 'name="items"' not in html and 'class="notice"' in html
 
@@ -502,7 +503,7 @@ def test_the_office_moves_a_draft_to_the_voting_stage_from_the_vote_page(world, 
 
     world.plan.status = Plan.Status.DRAFT
     world.plan.save()
-    client.force_login(world.office)
+    sign_in(client, world.office)
     page = client.get(_url("vote_manage", world.plan)).content.decode()
     assert f'action="{_url("plan_stage", world.plan)}"' in page
     response = client.post(_url("plan_stage", world.plan), {"status": "voting"})
@@ -514,7 +515,7 @@ def test_the_office_moves_a_draft_to_the_voting_stage_from_the_vote_page(world, 
 def test_moving_a_plan_out_of_an_open_vote_is_refused_with_the_reason(world, open_vote, client):
     from minsheng.plans.models import Plan
 
-    client.force_login(world.office)
+    sign_in(client, world.office)
     response = client.post(_url("plan_stage", world.plan), {"status": "adopted"}, follow=True)
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     world.plan.refresh_from_db()
@@ -527,7 +528,7 @@ def test_moving_a_plan_out_of_an_open_vote_is_refused_with_the_reason(world, ope
 @pytest.mark.parametrize("who", ["anonymous", "public", "deputy", "reporter", "head", "office_not_staff"])
 def test_only_the_office_moves_a_plans_stage(world, client, who, nothing_stored):
     if who != "anonymous":
-        client.force_login(world.users[who])
+        sign_in(client, world.users[who])
     nothing_stored.mark()
     response = client.post(_url("plan_stage", world.adopted), {"status": "voting"})
     assert response.status_code in (302, 403)
@@ -546,13 +547,13 @@ def test_the_home_page_points_to_an_open_vote_and_an_open_rating(world, open_vot
 
 def test_nobody_is_told_they_are_off_the_roll_before_the_vote_opens(world, client):
     services.vote_set(plan=world.plan, by=world.office, rule="at_most", choose=2, **window())
-    client.force_login(world.deputy)
+    sign_in(client, world.deputy)
     html = client.get(_url("vote", world.plan)).content.decode()
     assert 'class="notice"' not in html
 
 
 def test_a_rating_sent_after_the_close_says_so_in_place(world, open_rating, client):
-    client.force_login(world.public)
+    sign_in(client, world.public)
     url = _url("rate", world.adopted, world.adopted_items[0].pk)
     services.rating_close(round=open_rating, by=world.office)
     response = client.post(url, {"grade": Grade.BASIC, "comment": "晚了"}, HTTP_HX_REQUEST="true")

@@ -179,3 +179,28 @@ class Command(BaseCommand):
             if role in (User.Role.REPORTER, User.Role.DEPT_HEAD):
                 line += " · " + department.name
             self.stdout.write("  " + line)
+        secret, codes = _demo_authenticator(office)
+        self.stdout.write(
+            "\n"
+            + _(
+                "The office signs in with a second factor too: add this key to any authenticator app (TOTP, "
+                "6 digits, 30 seconds) and type the code it shows after the password:"
+            )
+        )
+        self.stdout.write("  " + secret)
+        self.stdout.write(_("Or use one of these recovery codes (each works once):"))
+        self.stdout.write("  " + " ".join(codes))
+
+
+def _demo_authenticator(office) -> tuple[str, list[str]]:
+    """Enrol the demo office's authenticator through the services, as its first sign-in would (the demo
+    computes the first code itself): returns the key to type into an app (base32) and the recovery codes."""
+    from base64 import b32encode
+
+    from django_otp.oath import totp
+
+    from minsheng.accounts.services import two_factor_confirm, two_factor_pending
+
+    device = two_factor_pending(user=office)
+    codes = two_factor_confirm(user=office, device=device, token=f"{totp(device.bin_key):06d}")
+    return b32encode(device.bin_key).decode(), codes
