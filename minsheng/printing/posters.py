@@ -12,8 +12,8 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
-from decimal import Decimal
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import qrcode
 import qrcode.image.svg
