@@ -13,4 +13,6 @@ from minsheng.accounts.rules import is_office_staff
 rules.add_perm("printing.view_bulletins", is_office_staff)  # obj: plan
 rules.add_perm("printing.issue_bulletin", is_office_staff)  # obj: plan
 rules.add_perm("printing.download_posters", is_office_staff)  # obj: plan or item
-rules.add_perm("printing.view_bulletin", is_office_staff)  # the admin's list
+# The admin: the printing section and its read-only list of bulletins.
+rules.add_perm("printing", is_office_staff)
+rules.add_perm("printing.view_bulletin", is_office_staff)

@@ -157,3 +157,19 @@ def test_the_office_finds_the_page_from_its_dashboard_and_the_plans_stages_page(
     link = page(print_world)
     assert link in client.get(reverse("delivery:dashboard", args=[print_world.plan.pk])).content.decode()
     assert link in client.get(reverse("portal:stages", args=[print_world.plan.pk])).content.decode()
+
+
+def test_the_office_reads_the_bulletins_in_the_admin_and_nobody_changes_them(client, print_world):
+    record = Bulletin.objects.create(
+        plan=print_world.plan, as_of="2025-06-30", since="2025-05-31", format="pdf", sha256="0" * 64, size=1
+    )
+    client.force_login(print_world.office)
+    assert client.get(reverse("admin:printing_bulletin_changelist")).status_code == 200
+    assert client.get(reverse("admin:printing_bulletin_change", args=[record.pk])).status_code == 200
+    assert (
+        client.post(reverse("admin:printing_bulletin_delete", args=[record.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    assert Bulletin.objects.filter(pk=record.pk).exists()
+    client.force_login(ReporterFactory(is_staff=True))
+    assert client.get(reverse("admin:printing_bulletin_changelist")).status_code in (302, 403)
