@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from minsheng.printing.fonts import cjk_font_path
 
@@ -33,29 +34,29 @@ class Bar:
     expected: float
 
 
-def _pyplot():
+_FONT_NAME: list[str] = []
+
+
+def _figure(width: float, height: float) -> Any:
+    """A new figure (no pyplot: no global figure list, safe in a threaded server), in the CJK font."""
     import matplotlib
 
     matplotlib.use("Agg", force=True)
     from matplotlib import font_manager
-    from matplotlib import pyplot as plt
+    from matplotlib.figure import Figure
 
-    path = cjk_font_path()
-    font_manager.fontManager.addfont(path)
-    name = font_manager.FontProperties(fname=path).get_name()
-    plt.rcParams["font.family"] = [name]
-    plt.rcParams["axes.unicode_minus"] = False
-    plt.rcParams["svg.fonttype"] = "none"
-    return plt
+    if not _FONT_NAME:
+        path = cjk_font_path()
+        font_manager.fontManager.addfont(path)
+        _FONT_NAME.append(font_manager.FontProperties(fname=path).get_name())
+    matplotlib.rcParams["font.family"] = [_FONT_NAME[0]]
+    matplotlib.rcParams["axes.unicode_minus"] = False
+    return Figure(figsize=(width, height))
 
 
-def _png(figure) -> bytes:
+def _png(figure: Any) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
-    figure.clf()
-    import matplotlib.pyplot as plt
-
-    plt.close(figure)
     return buffer.getvalue()
 
 
@@ -66,10 +67,9 @@ def _short(label: str, limit: int = 18) -> str:
 def completion_bars(bars: Sequence[Bar], *, completion: str, expected: str) -> bytes:
     """Horizontal bars, one per row: completion (filled) and the expected share (a tick), 0–100 %.
     ``completion`` and ``expected`` are the legend's words."""
-    plt = _pyplot()
     rows = list(bars) or [Bar("—", None, 0.0)]
-    height = max(1.6, 0.42 * len(rows) + 0.9)
-    figure, axes = plt.subplots(figsize=(7.2, height))
+    figure = _figure(7.2, max(1.6, 0.42 * len(rows) + 0.9))
+    axes = figure.subplots()
     positions = list(range(len(rows)))[::-1]
     values = [100 * (row.completion or 0.0) for row in rows]
     axes.barh(positions, values, height=0.55, color="#4f7cc4", label=completion)
@@ -96,8 +96,8 @@ def completion_bars(bars: Sequence[Bar], *, completion: str, expected: str) -> b
 
 def light_counts(counts: Sequence[tuple[str, str, int]]) -> bytes:
     """One bar per light: (light value, its words, how many items), hatched so as to read in grey."""
-    plt = _pyplot()
-    figure, axes = plt.subplots(figsize=(7.2, 2.4))
+    figure = _figure(7.2, 2.4)
+    axes = figure.subplots()
     labels = [words for _light, words, _count in counts]
     numbers = [count for _light, _words, count in counts]
     styles = [LIGHT_STYLE.get(light, ("#777777", "")) for light, _words, _count in counts]
@@ -129,8 +129,8 @@ def schedule_curve(
     points: Sequence[tuple[str, float | None, float]], *, completion: str, expected: str
 ) -> bytes:
     """The plan's completion against the expected schedule over time: (label, completion, expected)."""
-    plt = _pyplot()
-    figure, axes = plt.subplots(figsize=(7.2, 2.8))
+    figure = _figure(7.2, 2.8)
+    axes = figure.subplots()
     labels = [label for label, _c, _e in points]
     axes.plot(labels, [100 * e for _l, _c, e in points], linestyle="--", color="#b2302a", label=expected)
     done = [(label, 100 * c) for label, c, _e in points if c is not None]
