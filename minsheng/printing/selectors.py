@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from minsheng.delivery.models import ProgressReport, ReportStatus, SupervisionNotice
+from minsheng.delivery.models import ProgressReport, ReportStatus, Stage, SupervisionNotice
 from minsheng.delivery.selectors import delivery_settings_get, delivery_start
-from minsheng.plans.models import Plan
+from minsheng.plans.funding import format_number
+from minsheng.plans.models import Item, Plan
 from minsheng.printing.models import Bulletin
 
 
@@ -113,9 +114,6 @@ def _notice_row(notice: SupervisionNotice) -> NoticeRow:
 
 
 def _figure_words(report: ProgressReport) -> str:
-    from minsheng.delivery.models import Stage
-    from minsheng.plans.funding import format_number
-
     if report.target.kind == "milestone":
         return str(Stage(report.stage).label) if report.stage in Stage.values else "—"
     if report.actual is None:
@@ -168,8 +166,6 @@ class ItemLink:
 
 def plan_items(*, plan: Plan) -> list[ItemLink]:
     """The plan's current items (number and title), for a poster link each. One query."""
-    from minsheng.plans.models import Item
-
     rows = (
         Item.objects.filter(plan=plan, removed_in__isnull=True)
         .order_by("no", "id")
