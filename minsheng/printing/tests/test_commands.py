@@ -184,3 +184,21 @@ def test_posters_bad_arguments(print_world, tmp_path, settings, args, says):
         run("posters", *[a.format(**values) for a in args])
     assert raised.value.returncode == BAD_INPUT and says in str(raised.value)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_without_the_font_the_command_says_what_to_install(print_world, tmp_path, monkeypatch):
+    from minsheng.printing import fonts
+
+    monkeypatch.setattr(fonts, "_font_path", lambda family: None)
+    with pytest.raises(CommandError) as raised:
+        run(
+            "bulletin",
+            "--plan",
+            str(print_world.plan.pk),
+            "--as-of",
+            "2025-07-15",
+            "--out",
+            str(tmp_path / "b.pdf"),
+        )
+    assert "fonts-noto-cjk" in str(raised.value) and not Bulletin.objects.exists()
+    assert list(tmp_path.iterdir()) == []

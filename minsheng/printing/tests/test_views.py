@@ -173,3 +173,17 @@ def test_the_office_reads_the_bulletins_in_the_admin_and_nobody_changes_them(cli
     assert Bulletin.objects.filter(pk=record.pk).exists()
     client.force_login(ReporterFactory(is_staff=True))
     assert client.get(reverse("admin:printing_bulletin_changelist")).status_code in (302, 403)
+
+
+def test_without_the_font_the_office_is_told_what_to_install_and_nothing_is_recorded(
+    client, print_world, monkeypatch
+):
+    from minsheng.printing import fonts
+
+    monkeypatch.setattr(fonts, "_font_path", lambda family: None)
+    client.force_login(print_world.office)
+    response = client.post(issue(print_world), {"on": "2025-07-15", "format": "pdf"})
+    assert response.status_code == 503 and "fonts-noto-cjk" in response.content.decode()
+    assert not Bulletin.objects.exists()
+    response = client.get(reverse("printing:plan_posters", args=[print_world.plan.pk]))
+    assert response.status_code == 503 and "fonts-noto-cjk" in response.content.decode()
