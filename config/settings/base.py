@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "minsheng.participation",
     "minsheng.voting",
     "minsheng.people",
+    "minsheng.printing",
     "minsheng.portal",
     "minsheng.demo",
 ]

@@ -98,3 +98,5 @@ class AuditVerb(StrEnum):
     ITEM_RATE = "item_rate"
     RATING_CLOSE = "rating_close"
     RATING_FLAG_NOTICE = "rating_flag_notice"
+    # printing
+    BULLETIN_ISSUE = "bulletin_issue"

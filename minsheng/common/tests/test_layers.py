@@ -12,7 +12,7 @@ news for a higher one offers a hook the higher one subscribes to in its ``AppCon
 2     ``minsheng.plans``
 3     ``minsheng.notifications``
 4     ``minsheng.delivery``, ``minsheng.participation`` (siblings)
-5     ``minsheng.voting``, ``minsheng.people`` (siblings)
+5     ``minsheng.voting``, ``minsheng.people``, ``minsheng.printing`` (siblings)
 6     ``minsheng.portal``
 7     ``minsheng.demo``
 top   ``config``, ``minsheng.cli``, ``minsheng.testing`` (test support), ``minsheng.conftest``: may import
@@ -63,6 +63,7 @@ FLOORS: dict[str, int] = {
     "participation": 4,
     "voting": 5,
     "people": 5,
+    "printing": 5,
     "portal": 6,
     "demo": 7,
 }

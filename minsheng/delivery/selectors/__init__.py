@@ -3,6 +3,8 @@
 - :mod:`.status`: settings, reporting periods, completion and lights (docs/delivery.md);
 - :mod:`.reports`: reports and notices, their lists, and the steps a user may take on them;
 - :mod:`.access`: one helper per kind of object a page opens by id (404 for missing and forbidden alike);
+- :mod:`.overview`: a plan at a glance (lights, rows per action, department and place, the year's curve,
+  lagging items, the forecast), shared by the public plan page, the dashboard and the bulletins;
 - :mod:`.pages`: what the delivery pages gather around the status (dashboard, workspace, an item's page,
   the forms' choices, the public timeline), and single-object getters.
 
@@ -15,6 +17,21 @@ from minsheng.delivery.selectors.access import (
     access_notice_by_id,
     access_plan_by_id,
     access_report_by_id,
+)
+from minsheng.delivery.selectors.overview import (
+    LIGHTS_SHOWN,
+    CurvePoint,
+    Figure,
+    ItemForecast,
+    LaggingItem,
+    LightTally,
+    OverviewItem,
+    OverviewRow,
+    PlanOverview,
+    TargetForecast,
+    item_forecast,
+    plan_overview,
+    target_forecast,
 )
 from minsheng.delivery.selectors.pages import (
     LIGHT_ORDER,
@@ -87,19 +104,29 @@ from minsheng.delivery.selectors.status import (
 __all__ = [
     "EVENT_LABELS",
     "HANDED_IN",
+    "LIGHTS_SHOWN",
     "LIGHT_LABELS",
     "LIGHT_ORDER",
     "OPEN_NOTICES",
     "ActionStatus",
+    "CurvePoint",
     "Dashboard",
     "DepartmentOverdue",
     "DueReport",
+    "Figure",
     "ItemDelivery",
+    "ItemForecast",
     "ItemStatus",
+    "LaggingItem",
     "LightCount",
+    "LightTally",
+    "OverviewItem",
+    "OverviewRow",
     "Period",
+    "PlanOverview",
     "PlanStatus",
     "ReportTarget",
+    "TargetForecast",
     "TargetRow",
     "TargetSchedule",
     "TargetStatus",
@@ -119,6 +146,7 @@ __all__ = [
     "evidence_get",
     "item_delivery_get",
     "item_for_assignment_get",
+    "item_forecast",
     "item_get",
     "item_has_money",
     "item_status",
@@ -132,6 +160,7 @@ __all__ = [
     "period_end_for",
     "period_ends",
     "plan_get",
+    "plan_overview",
     "plan_status",
     "region_departments",
     "report_actions",
@@ -144,6 +173,7 @@ __all__ = [
     "reporting_periods",
     "reports_visible_to",
     "stages_of",
+    "target_forecast",
     "target_reports",
     "target_schedule_get",
     "target_spec",

@@ -1,0 +1,585 @@
+"""A plan at a glance on a date: the one read that the public plan page, the office dashboard and the
+bulletins share.
+
+:func:`plan_overview` builds on :func:`~minsheng.delivery.selectors.status.plan_status` (the same completion,
+expected share and lights, docs/delivery.md) and adds what a reader takes in at a glance:
+
+- the overall completion against the expected-by-schedule share (序时进度), both 0..1;
+- the lights as counts, each with its word (a light is never a colour alone);
+- one row per action, per lead department and per named place (团/区/县/街道/社区…, from ``Item.locations``),
+  each rolled up from its items the way the plan is (equal weights, an item without a figure counting 0);
+- the year's curve: at every month end of the plan's year, the plan's completion from the figures accepted
+  by then, against the expected share on that day (month ends after ``on`` carry the expectation only);
+- the lagging items (yellow and red), the furthest behind first, with how far behind in percentage points;
+- a forecast per item (:func:`item_forecast`), the items projected to miss their targets first.
+
+``public=True`` counts published figures only, as the public pages do. Queries: those of ``plan_status``
+plus four (settings, planned values, accepted figures, places), whatever the number of items, targets and
+reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
+
+from minsheng.delivery.models import PlannedValue, ProgressReport, ReportStatus
+from minsheng.delivery.schedule import (
+    NEARLY_DONE,
+    Light,
+    Progress,
+    Schedule,
+    TargetSpec,
+    Thresholds,
+    expected_share,
+    is_level_target,
+    item_progress,
+    roll_up,
+    target_completion,
+)
+from minsheng.delivery.selectors.status import (
+    LIGHT_LABELS,
+    ItemStatus,
+    PlanStatus,
+    TargetStatus,
+    delivery_settings_get,
+    delivery_start,
+    plan_status,
+    stages_of,
+    thresholds_of,
+)
+from minsheng.plans.models import Item, Target
+
+if TYPE_CHECKING:
+    from minsheng.plans.models import Plan
+
+__all__ = [
+    "LIGHTS_SHOWN",
+    "CurvePoint",
+    "Figure",
+    "ItemForecast",
+    "LaggingItem",
+    "LightTally",
+    "OverviewItem",
+    "OverviewRow",
+    "PlanOverview",
+    "TargetForecast",
+    "item_forecast",
+    "plan_overview",
+    "target_forecast",
+]
+
+LIGHTS_SHOWN = (Light.DONE, Light.GREEN, Light.YELLOW, Light.RED, Light.NOT_STARTED)
+"""The order in which the lights are counted and charted (grey, "not started", last)."""
+
+MET = 1 - 1e-9
+
+
+def _points(share: float | None) -> float | None:
+    return None if share is None else round(share * 100, 1)
+
+
+@dataclass(frozen=True)
+class LightTally:
+    light: Light
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    """One action, lead department or place: its items rolled up like the plan."""
+
+    key: str  # the action's id, the department's name, the place
+    label: str  # what a reader sees: "1. 民生安全保障行动", the department's name, the place
+    completion: float | None
+    expected: float
+    light: Light
+    items: int
+    behind: int  # items yellow or red
+    done: int
+    item_ids: tuple[int, ...]
+
+    @property
+    def completion_points(self) -> float | None:
+        return _points(self.completion)
+
+    @property
+    def expected_points(self) -> float:
+        return round(self.expected * 100, 1)
+
+
+@dataclass(frozen=True)
+class CurvePoint:
+    on: dt.date
+    completion: float | None  # None after the as-of date (not known yet)
+    expected: float
+
+    @property
+    def completion_points(self) -> float | None:
+        return _points(self.completion)
+
+    @property
+    def expected_points(self) -> float:
+        return round(self.expected * 100, 1)
+
+
+@dataclass(frozen=True)
+class LaggingItem:
+    id: int
+    no: int
+    title: str
+    lead: str | None
+    light: Light
+    completion: float | None
+    expected: float
+
+    @property
+    def completion_points(self) -> float | None:
+        return _points(self.completion)
+
+    @property
+    def expected_points(self) -> float:
+        return round(self.expected * 100, 1)
+
+    @property
+    def behind_points(self) -> float:
+        """How far behind schedule, in percentage points (expected − completion)."""
+        return round((self.expected - (self.completion or 0.0)) * 100, 1)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An accepted figure of a target: cumulative ``actual`` (a quantity) or ``stage`` (a milestone)."""
+
+    period_end: dt.date
+    actual: float | None
+    stage: str
+
+
+@dataclass(frozen=True)
+class TargetForecast:
+    id: int
+    subject: str
+    completion: float | None  # from the latest accepted figure
+    projected: float | None
+    points: int  # accepted figures the projection rests on
+    method: str  # "trend" | "level" | "done" | "none"
+
+
+@dataclass(frozen=True)
+class ItemForecast:
+    id: int
+    no: int
+    title: str
+    lead: str | None
+    completion: float | None
+    projected: float | None  # None: no accepted figure to project from
+    deadline: dt.date | None
+    targets: tuple[TargetForecast, ...] = ()
+
+    @property
+    def misses(self) -> bool:
+        """Projected to fall short of its targets by its deadline."""
+        return self.projected is not None and self.projected < MET
+
+    @property
+    def projected_points(self) -> float | None:
+        return _points(self.projected)
+
+    @property
+    def shortfall_points(self) -> float:
+        return 0.0 if self.projected is None else round((1 - self.projected) * 100, 1)
+
+
+@dataclass(frozen=True)
+class OverviewItem:
+    """What an item's card shows and what the filters need."""
+
+    id: int
+    no: int
+    title: str
+    action_id: int | None
+    lead: str | None
+    supporting: tuple[str, ...]
+    places: tuple[str, ...]
+    light: Light
+    completion: float | None
+    expected: float
+
+    @property
+    def completion_points(self) -> float | None:
+        return _points(self.completion)
+
+
+@dataclass(frozen=True)
+class PlanOverview:
+    plan_id: int
+    on: dt.date
+    public: bool
+    completion: float | None
+    expected: float
+    light: Light
+    lights: tuple[LightTally, ...]
+    actions: tuple[OverviewRow, ...]
+    departments: tuple[OverviewRow, ...]
+    places: tuple[OverviewRow, ...]
+    unplaced: int  # items that name no place
+    curve: tuple[CurvePoint, ...]
+    lagging: tuple[LaggingItem, ...]
+    forecast: tuple[
+        ItemForecast, ...
+    ]  # projected to miss first (lowest first), then no figure, then the rest
+    items: tuple[OverviewItem, ...]
+    status: PlanStatus
+
+    @property
+    def completion_points(self) -> float | None:
+        return _points(self.completion)
+
+    @property
+    def expected_points(self) -> float:
+        return round(self.expected * 100, 1)
+
+    @property
+    def projected_to_miss(self) -> tuple[ItemForecast, ...]:
+        return tuple(f for f in self.forecast if f.misses)
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+
+# --- the forecast ----------------------------------------------------------------------------------------
+
+
+def _spec(target: TargetStatus) -> TargetSpec:
+    return TargetSpec(
+        kind=target.kind,
+        op=target.op,
+        value=target.value,
+        value_max=target.value_max,
+        unit=target.unit,
+        weight=target.weight,
+    )
+
+
+def _completion(spec: TargetSpec, figure: Figure, stages: Sequence[tuple[str, float]]) -> float | None:
+    if spec.kind == Target.Kind.MILESTONE:
+        return target_completion(spec, stage=figure.stage or "", stages=stages)
+    return target_completion(spec, figure.actual)
+
+
+def _least_squares(points: Sequence[tuple[float, float]]) -> tuple[float, float] | None:
+    """Intercept and slope of the least-squares line through the points; None where x does not vary."""
+    n = len(points)
+    mean_x = sum(x for x, _ in points) / n
+    mean_y = sum(y for _, y in points) / n
+    spread = sum((x - mean_x) ** 2 for x, _ in points)
+    if spread <= 0:
+        return None
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
+    return mean_y - slope * mean_x, slope
+
+
+def target_forecast(
+    target: TargetStatus,
+    figures: Sequence[Figure],
+    *,
+    start: dt.date,
+    deadline: dt.date,
+    stages: Sequence[tuple[str, float]],
+) -> TargetForecast:
+    """A target's projected completion at its item's deadline from its accepted figures (oldest first).
+
+    - no figure: nothing to project from (``None``);
+    - met already (latest completion 1): 1;
+    - a level to hold (a rate kept at 100%, a ceiling): the latest completion, as it stands;
+    - otherwise the trend: the least-squares line through the points (days since the delivery start,
+      completion share of each accepted figure), with (start, 0) as the first point since a cumulative
+      figure starts from nothing, read at the deadline; never below the latest completion (cumulative
+      figures do not go back) and capped at 1.
+    """
+    spec = _spec(target)
+    measured = [(f.period_end, c) for f in figures if (c := _completion(spec, f, stages)) is not None]
+    if not measured:
+        return TargetForecast(target.id, target.subject, None, None, 0, "none")
+    latest = measured[-1][1]
+    if latest >= MET:
+        return TargetForecast(target.id, target.subject, latest, 1.0, len(measured), "done")
+    if is_level_target(spec):
+        return TargetForecast(target.id, target.subject, latest, latest, len(measured), "level")
+    points = [(0.0, 0.0)] + [(float((on - start).days), share) for on, share in measured]
+    line = _least_squares(points)
+    projected = latest
+    if line is not None:
+        intercept, slope = line
+        projected = intercept + slope * float((deadline - start).days)
+    projected = min(1.0, max(latest, projected))
+    return TargetForecast(target.id, target.subject, latest, projected, len(measured), "trend")
+
+
+def item_forecast(
+    item: ItemStatus,
+    figures: Mapping[int, Sequence[Figure]],
+    *,
+    start: dt.date,
+    stages: Sequence[tuple[str, float]],
+    default_deadline: dt.date,
+) -> ItemForecast:
+    """An item's projected completion at its deadline: the mean of its targets' projections
+    (:func:`target_forecast`) weighted by the targets' weights, a target without a figure counting 0 once
+    another has one (as completion does); below 100% unless every target is projected to be met.
+    ``figures`` maps a target's id to its accepted figures, oldest first."""
+    deadline = item.deadline or default_deadline
+    targets = tuple(
+        target_forecast(t, figures.get(t.id, ()), start=start, deadline=deadline, stages=stages)
+        for t in item.targets
+    )
+    weights = [t.weight for t in item.targets]
+    projected: float | None = None
+    if any(t.projected is not None for t in targets):
+        total = sum(w for w in weights if w > 0)
+        projected = (
+            sum((t.projected or 0.0) * w for t, w in zip(targets, weights, strict=True) if w > 0) / total
+            if total
+            else None
+        )
+        met = all(
+            t.projected is not None and t.projected >= MET
+            for t, w in zip(targets, weights, strict=True)
+            if w > 0
+        )
+        if projected is not None and not met:
+            projected = min(projected, NEARLY_DONE)
+    return ItemForecast(
+        id=item.id,
+        no=item.no,
+        title=item.title,
+        lead=item.lead,
+        completion=item.completion,
+        projected=projected,
+        deadline=deadline,
+        targets=targets,
+    )
+
+
+def _forecast_order(forecast: ItemForecast) -> tuple[int, float, int]:
+    if forecast.misses:
+        return (0, forecast.projected or 0.0, forecast.no)
+    if forecast.projected is None:
+        return (1, 0.0, forecast.no)
+    return (2, 0.0, forecast.no)
+
+
+# --- the overview ----------------------------------------------------------------------------------------
+
+
+def _month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
+    ends: list[dt.date] = []
+    year, month = first.year, first.month
+    while True:
+        following = dt.date(year + (month == 12), month % 12 + 1, 1)
+        end = following - dt.timedelta(days=1)
+        if end > last:
+            break
+        ends.append(end)
+        year, month = following.year, following.month
+    return ends
+
+
+def _row(key: str, label: str, children: Sequence[ItemStatus], thresholds: Thresholds) -> OverviewRow:
+    progress = roll_up([Progress(c.completion, c.expected, c.light) for c in children], thresholds=thresholds)
+    return OverviewRow(
+        key=key,
+        label=label,
+        completion=progress.completion,
+        expected=progress.expected,
+        light=progress.light,
+        items=len(children),
+        behind=sum(1 for c in children if c.light in (Light.YELLOW, Light.RED)),
+        done=sum(1 for c in children if c.light == Light.DONE),
+        item_ids=tuple(c.id for c in children),
+    )
+
+
+def _grouped(
+    pairs: Iterable[tuple[str, ItemStatus]],
+) -> dict[str, list[ItemStatus]]:
+    groups: dict[str, list[ItemStatus]] = defaultdict(list)
+    for key, status in pairs:
+        groups[key].append(status)
+    return groups
+
+
+def _progress_on(
+    day: dt.date,
+    items: Sequence[ItemStatus],
+    figures: Mapping[int, Sequence[Figure]],
+    planned: Mapping[int, Mapping[tuple[int, int], float]],
+    *,
+    start: dt.date,
+    default_deadline: dt.date,
+    stages: Sequence[tuple[str, float]],
+    thresholds: Thresholds,
+) -> Progress:
+    """The plan's completion and expected share on ``day`` from the figures accepted by then."""
+    progresses: list[Progress] = []
+    for item in items:
+        deadline = item.deadline or default_deadline
+        rows: list[tuple[TargetSpec, float | None, float]] = []
+        for target in item.targets:
+            spec = _spec(target)
+            known = [f for f in figures.get(target.id, ()) if f.period_end <= day]
+            completion = _completion(spec, known[-1], stages) if known else None
+            schedule = Schedule(start=start, deadline=deadline, planned=planned.get(target.id, {}))
+            rows.append((spec, completion, expected_share(spec, schedule, day)))
+        progresses.append(item_progress(rows, thresholds=thresholds))
+    return roll_up(progresses, thresholds=thresholds)
+
+
+def plan_overview(*, plan: Plan, on: dt.date, public: bool = False) -> PlanOverview:
+    """The plan at a glance on ``on`` (see the module's docstring). ``public``: published figures only."""
+    status = plan_status(plan=plan, on=on, public=public)
+    settings = delivery_settings_get(plan=plan)
+    thresholds = thresholds_of(settings)
+    stages = stages_of(settings)
+    start = delivery_start(plan=plan, settings=settings)
+    year_end = dt.date(plan.year, 12, 31)
+    target_ids = [t.id for item in status.items for t in item.targets]
+
+    planned: dict[int, dict[tuple[int, int], float]] = defaultdict(dict)
+    for target_id, year, month, value in PlannedValue.objects.filter(target_id__in=target_ids).values_list(
+        "target_id", "year", "month", "value"
+    ):
+        planned[target_id][(year, month)] = float(value)
+
+    reports = ProgressReport.objects.filter(
+        target_id__in=target_ids, period_end__lte=on, status=ReportStatus.ACCEPTED
+    )
+    if public:
+        reports = reports.filter(published=True)
+    figures: dict[int, list[Figure]] = defaultdict(list)
+    for target_id, period_end, actual, stage in reports.order_by("target_id", "period_end", "id").values_list(
+        "target_id", "period_end", "actual", "stage"
+    ):
+        found = figures[target_id]
+        figure = Figure(period_end=period_end, actual=None if actual is None else float(actual), stage=stage)
+        if found and found[-1].period_end == period_end:
+            found[-1] = figure
+        else:
+            found.append(figure)
+
+    places_of = {
+        pk: tuple(p for p in (found or []) if isinstance(p, str) and p)
+        for pk, found in Item.objects.filter(pk__in=[s.id for s in status.items])
+        .values_list("id", "locations")
+        .order_by()
+    }
+
+    counts = status.light_counts
+    lights = tuple(
+        LightTally(light=light, label=str(LIGHT_LABELS[light]), count=counts.get(light.value, 0))
+        for light in LIGHTS_SHOWN
+    )
+    by_id = {s.id: s for s in status.items}
+    actions = tuple(
+        _row(
+            str(a.id),
+            f"{a.no}. {a.title}" if a.title else str(a.no),
+            [by_id[i] for i in a.item_ids],
+            thresholds,
+        )
+        for a in status.actions
+    )
+    by_lead = _grouped((s.lead or "", s) for s in status.items)
+    departments = tuple(
+        _row(name, name or str(_("No lead department")), by_lead[name], thresholds)
+        for name in sorted(by_lead, key=lambda name: (name == "", name))
+    )
+    by_place = _grouped((place, s) for s in status.items for place in places_of.get(s.id, ()))
+    places = tuple(_row(place, place, by_place[place], thresholds) for place in sorted(by_place))
+
+    curve_days = _month_ends(start, max(year_end, start))
+    if start <= on <= year_end and on not in curve_days:
+        curve_days = sorted([*curve_days, on])
+    curve: list[CurvePoint] = []
+    for day in curve_days:
+        progress = _progress_on(
+            day,
+            status.items,
+            figures,
+            planned,
+            start=start,
+            default_deadline=year_end,
+            stages=stages,
+            thresholds=thresholds,
+        )
+        curve.append(
+            CurvePoint(
+                on=day, completion=progress.completion if day <= on else None, expected=progress.expected
+            )
+        )
+
+    lagging = tuple(
+        LaggingItem(
+            id=s.id,
+            no=s.no,
+            title=s.title,
+            lead=s.lead,
+            light=s.light,
+            completion=s.completion,
+            expected=s.expected,
+        )
+        for s in sorted(
+            (s for s in status.items if s.light in (Light.RED, Light.YELLOW)),
+            key=lambda s: (-(s.expected - (s.completion or 0.0)), s.no),
+        )
+    )
+    forecast = tuple(
+        sorted(
+            (
+                item_forecast(s, figures, start=start, stages=stages, default_deadline=year_end)
+                for s in status.items
+            ),
+            key=_forecast_order,
+        )
+    )
+    items = tuple(
+        OverviewItem(
+            id=s.id,
+            no=s.no,
+            title=s.title,
+            action_id=s.action_id,
+            lead=s.lead,
+            supporting=tuple(s.supporting),
+            places=places_of.get(s.id, ()),
+            light=s.light,
+            completion=s.completion,
+            expected=s.expected,
+        )
+        for s in status.items
+    )
+    return PlanOverview(
+        plan_id=plan.pk,
+        on=on,
+        public=public,
+        completion=status.completion,
+        expected=status.expected,
+        light=status.light,
+        lights=lights,
+        actions=actions,
+        departments=departments,
+        places=places,
+        unplaced=sum(1 for s in status.items if not places_of.get(s.id)),
+        curve=tuple(curve),
+        lagging=lagging,
+        forecast=forecast,
+        items=items,
+        status=status,
+    )
