@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from minsheng.printing.tests.conftest import build_print_world
 from minsheng.printing.tests.marks import needs_pdf, needs_tools
 from minsheng.printing.tests.pdf_checks import pdf_text, qr_codes, squeezed
-from minsheng.testing import BROWSER_TEST, click, no_sideways_scroll, phones
+from minsheng.testing import BROWSER_TEST, click, no_sideways_scroll, phones, two_factor_device
 
 pytestmark = [*BROWSER_TEST, *needs_pdf, needs_tools]
 FACTORY_PASSWORD = "pw-for-tests"  # the accounts factories' password
@@ -42,6 +42,7 @@ def test_office_downloads_a_bulletin_and_a_poster(world, live_server, tmp_path, 
             live_server.url + reverse("voting:rating", args=[plan.pk]) + f"#item-{item.pk}",
         ]
     )
+    two_factor_device(world.office)
     with phones(live_server.url, width=width, height=height) as person:
         browser = person(office, FACTORY_PASSWORD)
         browser.goto(dashboard)

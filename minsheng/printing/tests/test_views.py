@@ -9,6 +9,7 @@ import docx
 import pytest
 from django.urls import reverse
 
+from minsheng.testing import sign_in
 from minsheng.accounts.models import AuditEvent
 from minsheng.accounts.tests.factories import DeputyFactory, PublicUserFactory, ReporterFactory
 from minsheng.plans.tests.factories import ItemFactory
@@ -27,7 +28,7 @@ def issue(world) -> str:
 
 
 def test_the_office_sees_the_page_with_its_forms_and_links(client, print_world):
-    client.force_login(print_world.office)
+    sign_in(client, print_world.office)
     response = client.get(page(print_world))
     assert response.status_code == 200
     html = response.content.decode()
@@ -43,7 +44,7 @@ PAGE_QUERIES = 9  # session, user, plan, previous bulletin, bulletins (with who)
 def test_the_page_takes_the_same_queries_however_many_items_and_bulletins(
     client, print_world, django_assert_num_queries
 ):
-    client.force_login(print_world.office)
+    sign_in(client, print_world.office)
 
     def bulletin() -> None:
         Bulletin.objects.create(
@@ -70,7 +71,7 @@ def test_the_page_takes_the_same_queries_however_many_items_and_bulletins(
     "make", [PublicUserFactory, DeputyFactory, ReporterFactory], ids=["public", "deputy", "reporter"]
 )
 def test_nobody_else_opens_issues_or_downloads(client, print_world, make):
-    client.force_login(make())
+    sign_in(client, make())
     assert client.get(page(print_world)).status_code == 403
     assert client.post(issue(print_world), {"on": "2025-07-15", "format": "docx"}).status_code == 403
     assert client.get(reverse("printing:plan_posters", args=[print_world.plan.pk])).status_code == 403
@@ -87,13 +88,13 @@ def test_a_visitor_is_asked_to_sign_in(client, print_world):
 
 
 def test_a_missing_plan_or_item_is_404(client, print_world):
-    client.force_login(print_world.office)
+    sign_in(client, print_world.office)
     assert client.get(reverse("printing:plan", args=[999999])).status_code == 404
     assert client.get(reverse("printing:item_poster", args=[999999])).status_code == 404
 
 
 def test_the_office_issues_a_word_bulletin_and_it_is_recorded(client, print_world):
-    client.force_login(print_world.office)
+    sign_in(client, print_world.office)
     response = client.post(issue(print_world), {"on": "2025-07-15", "since": "", "format": "docx"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -110,7 +111,7 @@ def test_the_office_issues_a_word_bulletin_and_it_is_recorded(client, print_worl
 @needs_pdf[0]
 @needs_pdf[1]
 def test_the_office_issues_a_pdf_bulletin(client, print_world):
-    client.force_login(print_world.office)
+    sign_in(client, print_world.office)
     response = client.post(issue(print_world), {"on": "2025-07-15", "format": "pdf"})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -128,7 +129,7 @@ def test_the_office_issues_a_pdf_bulletin(client, print_world):
     ids=["no date", "bad date", "bad format", "since after", "far year"],
 )
 def test_a_bad_form_is_shown_again_and_nothing_is_recorded(client, print_world, data):
-    client.force_login(print_world.office)
+    sign_in(client, print_world.office)
     events = AuditEvent.objects.count()
     response = client.post(issue(print_world), data)
     assert response.status_code == 400
@@ -137,7 +138,7 @@ def test_a_bad_form_is_shown_again_and_nothing_is_recorded(client, print_world, 
 
 
 def test_issuing_is_a_post(client, print_world):
-    client.force_login(print_world.office)
+    sign_in(client, print_world.office)
     assert client.get(issue(print_world)).status_code == 405
 
 
@@ -145,7 +146,7 @@ def test_issuing_is_a_post(client, print_world):
 @needs_pdf[1]
 def test_the_office_downloads_an_items_poster(client, print_world, settings):
     settings.MINSHENG_SITE_URL = "https://ms.example.gov.cn"
-    client.force_login(print_world.office)
+    sign_in(client, print_world.office)
     response = client.get(reverse("printing:item_poster", args=[print_world.items[2].pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "poster-plan" in response["Content-Disposition"]
@@ -153,7 +154,7 @@ def test_the_office_downloads_an_items_poster(client, print_world, settings):
 
 
 def test_the_office_finds_the_page_from_its_dashboard_and_the_plans_stages_page(client, print_world):
-    client.force_login(print_world.office)
+    sign_in(client, print_world.office)
     link = page(print_world)
     assert link in client.get(reverse("delivery:dashboard", args=[print_world.plan.pk])).content.decode()
     assert link in client.get(reverse("portal:stages", args=[print_world.plan.pk])).content.decode()
@@ -163,7 +164,7 @@ def test_the_office_reads_the_bulletins_in_the_admin_and_nobody_changes_them(cli
     record = Bulletin.objects.create(
         plan=print_world.plan, as_of="2025-06-30", since="2025-05-31", format="pdf", sha256="0" * 64, size=1
     )
-    client.force_login(print_world.office)
+    sign_in(client, print_world.office)
     assert client.get(reverse("admin:printing_bulletin_changelist")).status_code == 200
     assert client.get(reverse("admin:printing_bulletin_change", args=[record.pk])).status_code == 200
     assert (
@@ -171,7 +172,7 @@ def test_the_office_reads_the_bulletins_in_the_admin_and_nobody_changes_them(cli
         == 403
     )
     assert Bulletin.objects.filter(pk=record.pk).exists()
-    client.force_login(ReporterFactory(is_staff=True))
+    sign_in(client, ReporterFactory(is_staff=True))
     assert client.get(reverse("admin:printing_bulletin_changelist")).status_code in (302, 403)
 
 
@@ -181,7 +182,7 @@ def test_without_the_font_the_office_is_told_what_to_install_and_nothing_is_reco
     from minsheng.printing import fonts
 
     monkeypatch.setattr(fonts, "_font_path", lambda family: None)
-    client.force_login(print_world.office)
+    sign_in(client, print_world.office)
     response = client.post(issue(print_world), {"on": "2025-07-15", "format": "pdf"})
     assert response.status_code == 503 and "fonts-noto-cjk" in response.content.decode()
     assert not Bulletin.objects.exists()
