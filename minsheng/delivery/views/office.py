@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from minsheng.accounts.http import SignedInRequest
 from minsheng.common.web import BAD_INPUT, access, require
 from minsheng.delivery import selectors, services
+from minsheng.delivery.charts import overview_charts
 from minsheng.delivery.forms import (
     AssignmentForm,
     DashboardFilterForm,
@@ -66,6 +67,7 @@ def dashboard(request: SignedInRequest, plan_id: int) -> HttpResponse:
             "page": page,
             "plan": plan,
             "template_form": TemplateForm(None, departments=page.departments),
+            "charts": overview_charts(page.overview),
         },
     )
 
