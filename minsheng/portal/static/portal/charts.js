@@ -24,7 +24,7 @@
         type: "pie",
         radius: ["40%", "68%"],
         center: ["50%", "50%"],
-        label: { formatter: "{b}: {c}", fontSize: fontSize() },
+        label: { show: element.clientWidth > 480, formatter: "{b}: {c}", fontSize: fontSize() },
         itemStyle: { borderColor: INK, borderWidth: 1 },
         data: data.slices.filter(function (s) { return s.value > 0; }).map(function (s) {
           return { name: s.name, value: s.value, itemStyle: { color: LIGHTS[s.light] } };
