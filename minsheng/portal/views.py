@@ -60,7 +60,9 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
         private=False,
     )
     page = found.page
-    share_url = request.build_absolute_uri(request.path)
+    # the site's configured address where there is one (docs: MINSHENG_SITE_URL), else the one asked for
+    site = settings.MINSHENG_SITE_URL.rstrip("/")
+    share_url = site + request.path if site else request.build_absolute_uri(request.path)
     return render(
         request,
         "portal/item.html",

@@ -188,6 +188,14 @@ def test_the_item_page_charts_each_target_and_shares_its_address(client, seed_pl
     assert "<img" not in html
 
 
+def test_the_share_code_uses_the_sites_configured_address(client, seed_plan, settings):
+    settings.MINSHENG_SITE_URL = "https://minsheng.example.gov.cn/"
+    item = seed_plan.items.get(no=3)
+    html = _get(client, reverse("portal:item", args=[item.pk]))
+    assert f'href="https://minsheng.example.gov.cn/items/{item.pk}/"' in html
+    assert f"二维码：https://minsheng.example.gov.cn/items/{item.pk}/" in html
+
+
 def test_the_item_page_headings_do_not_skip_a_level(client, seed_plan):
     html = _get(client, reverse("portal:item", args=[seed_plan.items.get(no=26).pk]))
     levels = _heading_levels(html)

@@ -62,6 +62,12 @@
     return chart;
   }
 
+  // A month end reads as its month (2025-06); the as-of day between two month ends as its date (12-07).
+  function dateLabel(d) {
+    var year = +d.slice(0, 4), month = +d.slice(5, 7), day = +d.slice(8, 10);
+    return day === new Date(year, month, 0).getDate() ? d.slice(0, 7) : d.slice(5);
+  }
+
   function line(element, data) {
     element.style.height = (care() ? 360 : 300) + "px";
     var chart = window.echarts.init(element, null, { renderer: "canvas" });
@@ -70,7 +76,7 @@
       animation: false,
       textStyle: { fontSize: fontSize(), color: INK },
       grid: { left: 8, right: 24, top: 12, bottom: 8, containLabel: true },
-      xAxis: { type: "category", data: data.labels.map(function (d) { return d.slice(0, 7); }), axisLabel: { fontSize: fontSize() } },
+      xAxis: { type: "category", data: data.labels.map(dateLabel), axisLabel: { fontSize: fontSize() } },
       yAxis: { type: "value", axisLabel: { formatter: "{value}" + unit, fontSize: fontSize() } },
       series: data.series.map(function (s) {
         var expected = s.role === "expected";
