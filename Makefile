@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: install demo test lint bench messages clean
+.PHONY: install demo test lint bench messages clean test-support
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found); set PYTHON=..."; exit 1; }
@@ -21,7 +21,14 @@ install: $(VENV)/.installed
 demo: install
 	$(BIN)/minsheng demo
 
-test: install
+# axe-core for the browser tests' accessibility checks (test-support/, never served); they skip without it.
+test-support/node_modules/.installed: test-support/package-lock.json
+	@if command -v npm >/dev/null 2>&1 && npm ci --prefix test-support --no-audit --no-fund --silent; then \
+		touch $@; else echo "axe-core not installed (npm missing or failed): the accessibility checks will skip"; fi
+
+test-support: test-support/node_modules/.installed
+
+test: install test-support
 	$(BIN)/pytest
 
 lint: install
@@ -38,4 +45,4 @@ messages: install
 	cd minsheng && ../$(BIN)/minsheng compilemessages
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache test-support/node_modules

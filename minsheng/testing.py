@@ -166,6 +166,30 @@ def no_sideways_scroll(page: Any) -> None:
     assert overflow <= 1, f"{page.url} scrolls sideways by {overflow}px at 200% text ({wide})"
 
 
+AXE = Path(__file__).resolve().parent.parent / "test-support" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_MISSING = (
+    "axe-core is not installed (make test runs npm ci --prefix test-support; npm was missing or failed)"
+)
+
+
+def axe_violations(page: Any, *, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
+    """The page's accessibility violations of the given impacts, found by axe-core (from the npm registry,
+    installed in test-support/ for the tests only), one line each: rule, impact, the first elements hit.
+    Evaluated through the browser's debugging protocol, so the page's content security policy stays on."""
+    if not AXE.exists():
+        pytest.skip(AXE_MISSING)
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    found = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map(v => ({"
+        "id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"
+    )
+    return [
+        f"{page.url}: {v['id']} ({v['impact']}) at {', '.join(v['targets'])}"
+        for v in found
+        if v["impact"] in impacts
+    ]
+
+
 def race(*calls: Callable[[], object]) -> list[object]:
     """Run the calls at the same moment in threads (each with its own database connection, closed after);
     what each returned or raised, in order."""

@@ -81,6 +81,9 @@ MIDDLEWARE = [
     # Before anything reads the body (CSRF reads a POST's form): an oversized request is refused unread.
     "minsheng.common.limits.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed here (nothing stands in front of gunicorn); WhiteNoise sends static files already
+    # compressed. Above every middleware that reads or changes the body, below the two that answer alone.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -258,4 +261,4 @@ else:
     }
 # Whole pages cached until the next write (minsheng.common.pages); cookies that change a page's looks.
 PAGE_CACHE_ENABLED = os.environ.get("MINSHENG_PAGE_CACHE", "1") == "1"
-PAGE_CACHE_VARY_COOKIES: list[str] = []
+PAGE_CACHE_VARY_COOKIES: list[str] = ["minsheng_care"]  # the large-text mode (portal.views.CARE_COOKIE)

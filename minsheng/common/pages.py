@@ -8,9 +8,10 @@ saved or deleted a row of a minsheng model (the services' writes, the admin, the
 their audit events too, so a write made with ``QuerySet.update`` is covered by the event it records).
 Invalidation is therefore wholesale, and never stale: a page is never served from before a write.
 
-A cached page is keyed by the content version, the path and query string, the language, the viewer (the
-user's id, or the anonymous visitor), htmx or not, and the cookies that change a page's looks
-(``settings.PAGE_CACHE_VARY_COOKIES``, the large-text mode). Only a successful GET is cached, and not
+A cached page is keyed by the content version, the day (lights and schedules move with the date), the
+host, the path and query string, the language, the viewer (the user's id, or the anonymous visitor), htmx
+or not, and the cookies that change a page's looks (``settings.PAGE_CACHE_VARY_COOKIES``, the large-text
+mode). Only a successful GET is cached, and not
 while the viewer has a message waiting to be shown. The CSRF tokens a page holds are kept out of the cache
 and put back for each viewer (each gets their own, as if the page had been rendered for them).
 
@@ -33,6 +34,7 @@ from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.utils import timezone
 
 # A masked CSRF token in a page: 64 letters and digits (Django's CSRF_TOKEN_LENGTH), a whole word.
 _TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
@@ -98,6 +100,8 @@ def _key(request: HttpRequest, name: str, version: int) -> str:
     parts = [
         name,
         str(version),
+        timezone.localdate().isoformat(),  # lights and schedules move with the day, not only with writes
+        request.get_host(),  # share links and QR codes name the address asked for
         request.get_full_path(),
         getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
         viewer,

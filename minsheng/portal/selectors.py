@@ -7,7 +7,14 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from minsheng.delivery.selectors import ItemStatus, TimelineEntry, item_status, item_timeline
+from minsheng.delivery.selectors import (
+    ItemStatus,
+    TargetCurve,
+    TimelineEntry,
+    item_status,
+    item_target_curves,
+    item_timeline,
+)
 from minsheng.participation.models import Phase
 from minsheng.participation.selectors import WindowState, plan_windows
 from minsheng.plans.models import Plan
@@ -22,6 +29,7 @@ class ItemWithProgress:
     status: ItemStatus
     timeline: list[TimelineEntry]
     public: bool
+    curves: tuple[TargetCurve, ...] = ()
 
     @property
     def shows_progress(self) -> bool:
@@ -31,15 +39,20 @@ class ItemWithProgress:
 
 def item_with_progress_get(*, item_id: int, on: dt.date, public: bool = True) -> ItemWithProgress | None:
     """An item's page (text, targets, standards, history) with its progress on ``on`` and its timeline of
-    accepted figures, milestones and supervision notices; ``public``: published figures only."""
+    accepted figures, milestones and supervision notices, and each target's figures against its schedule
+    over the year; ``public``: published figures only."""
     page = item_page_get(item_id=item_id)
     if page is None:
         return None
+    status = item_status(item=page.item, on=on, public=public)
     return ItemWithProgress(
         page=page,
-        status=item_status(item=page.item, on=on, public=public),
+        status=status,
         timeline=item_timeline(item=page.item, public=public),
         public=public,
+        curves=item_target_curves(plan=page.item.plan, item=status, public=public)
+        if page.item.removed_in_id is None
+        else (),
     )
 
 

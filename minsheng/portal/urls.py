@@ -6,6 +6,8 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("start/", views.start, name="start"),
+    path("care/", views.care_mode, name="care"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("plans/<int:plan_id>/", views.plan_detail, name="plan"),
     path("items/<int:item_id>/", views.item_detail, name="item"),
     # The office's stages page of a plan (docs/stages.md).

@@ -1,16 +1,25 @@
 """Public pages: check the rule, call one selector, render."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST, require_safe
 
 from minsheng.common.pages import cached_page
 from minsheng.common.web import access, require
+from minsheng.delivery.charts import item_charts, overview_charts
 from minsheng.plans.selectors import plan_page_get
 from minsheng.portal.navigation import landing_url
+from minsheng.portal.overview import PlanFilterForm, public_plan_get
 from minsheng.portal.selectors import HOME_PAGE_SIZE, home_plans, item_with_progress_get, plan_stages_get
+from minsheng.portal.sharing import qr_svg
+
+CARE_COOKIE = "minsheng_care"
+CARE_COOKIE_AGE = 365 * 24 * 3600
 
 
 @require_safe
@@ -27,13 +36,20 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 @cached_page("portal.plan")
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The plan at a glance (published figures), then its items as cards, searched and filtered by the
+    address's ``q``, ``action``, ``department``, ``place`` and ``light``."""
     page = access(plan_page_get(plan_id=plan_id), request.user, "plans.view_plan", private=False)
+    filters = PlanFilterForm(request.GET).filters()
+    public = public_plan_get(plan=page.plan, on=timezone.localdate(), filters=filters)
     return render(
         request,
         "portal/plan.html",
         {
             "page": page,
             "plan": page.plan,
+            "public": public,
+            "charts": overview_charts(public.overview),
+            "action_key": str(filters.action or ""),
             "stages": plan_stages_get(plan=page.plan, now=timezone.now()),
             "can_run_stages": request.user.has_perm("plans.change_plan", page.plan),
         },
@@ -53,6 +69,9 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
         private=False,
     )
     page = found.page
+    # the site's configured address where there is one (docs: MINSHENG_SITE_URL), else the one asked for
+    site = settings.MINSHENG_SITE_URL.rstrip("/")
+    share_url = site + request.path if site else request.build_absolute_uri(request.path)
     return render(
         request,
         "portal/item.html",
@@ -62,6 +81,9 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
             "item": page.item,
             "plan": page.item.plan,
             "can_view_delivery": request.user.has_perm("delivery.view_item_delivery", page.item),
+            "charts": item_charts(found.curves),
+            "share_url": share_url,
+            "share_qr": qr_svg(share_url),
         },
     )
 
@@ -70,3 +92,33 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
 def start(request: HttpRequest) -> HttpResponse:
     """Where a person lands after signing in (``LOGIN_REDIRECT_URL``): their own work (docs/stages.md)."""
     return redirect(landing_url(user=request.user, now=timezone.now()))
+
+
+@require_POST
+def care_mode(request: HttpRequest) -> HttpResponse:
+    """The large-text, high-contrast mode for older readers (关怀模式), on or off, remembered in a cookie
+    for a year; back to the page the switch was pressed on."""
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if request.POST.get("care") == "on":
+        response.set_cookie(
+            CARE_COOKIE,
+            "1",
+            max_age=CARE_COOKIE_AGE,
+            samesite="Lax",
+            httponly=True,
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    else:
+        response.delete_cookie(CARE_COOKIE, samesite="Lax")
+    return response
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says: send them to the icon."""
+    return HttpResponseRedirect(static("portal/favicon.svg"))

@@ -68,8 +68,11 @@ __all__ = [
     "OverviewItem",
     "OverviewRow",
     "PlanOverview",
+    "TargetCurve",
     "TargetForecast",
+    "TargetPoint",
     "item_forecast",
+    "item_target_curves",
     "plan_overview",
     "target_forecast",
 ]
@@ -249,6 +252,11 @@ class PlanOverview:
     @property
     def projected_to_miss(self) -> tuple[ItemForecast, ...]:
         return tuple(f for f in self.forecast if f.misses)
+
+    @property
+    def unforecast(self) -> int:
+        """Items with no accepted figure to project from."""
+        return sum(1 for f in self.forecast if f.projected is None)
 
     @property
     def total(self) -> int:
@@ -443,9 +451,13 @@ def _progress_on(
     return roll_up(progresses, thresholds=thresholds)
 
 
-def plan_overview(*, plan: Plan, on: dt.date, public: bool = False) -> PlanOverview:
-    """The plan at a glance on ``on`` (see the module's docstring). ``public``: published figures only."""
-    status = plan_status(plan=plan, on=on, public=public)
+def plan_overview(
+    *, plan: Plan, on: dt.date, public: bool = False, status: PlanStatus | None = None
+) -> PlanOverview:
+    """The plan at a glance on ``on`` (see the module's docstring). ``public``: published figures only.
+    ``status``: the plan's ``plan_status`` on the same day, where the caller has it already."""
+    if status is None or status.on != on or status.public != public:
+        status = plan_status(plan=plan, on=on, public=public)
     settings = delivery_settings_get(plan=plan)
     thresholds = thresholds_of(settings)
     stages = stages_of(settings)
@@ -583,3 +595,89 @@ def plan_overview(*, plan: Plan, on: dt.date, public: bool = False) -> PlanOverv
         items=items,
         status=status,
     )
+
+
+# --- an item's targets over the year ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetPoint:
+    on: dt.date  # a month end (or the deadline)
+    expected: float  # in the target's unit (``measure == "value"``) or in percent (``"percent"``)
+    actual: float | None  # the latest figure accepted in that month, in the same measure
+
+
+@dataclass(frozen=True)
+class TargetCurve:
+    """A target's accepted figures against its expected schedule, month by month from the delivery start to
+    the item's deadline: in the target's unit where it counts a quantity, else in percent of the target
+    (a milestone's stage, a target without a value)."""
+
+    target: TargetStatus
+    measure: str  # "value" | "percent"
+    unit: str
+    points: tuple[TargetPoint, ...]
+
+    @property
+    def has_figures(self) -> bool:
+        return any(p.actual is not None for p in self.points)
+
+
+def item_target_curves(*, plan: Plan, item: ItemStatus, public: bool = False) -> tuple[TargetCurve, ...]:
+    """Each target of an item (its ``item_status``) over the months of its delivery: the expected schedule
+    (序时进度, the office's monthly plan where set) and the figures accepted (published only, when
+    ``public``). Three queries, whatever the number of targets and figures."""
+    settings = delivery_settings_get(plan=plan)
+    stages = stages_of(settings)
+    start = delivery_start(plan=plan, settings=settings)
+    deadline = item.deadline or dt.date(plan.year, 12, 31)
+    target_ids = [t.id for t in item.targets]
+    planned: dict[int, dict[tuple[int, int], float]] = defaultdict(dict)
+    for target_id, year, month, value in PlannedValue.objects.filter(target_id__in=target_ids).values_list(
+        "target_id", "year", "month", "value"
+    ):
+        planned[target_id][(year, month)] = float(value)
+    reports = ProgressReport.objects.filter(target_id__in=target_ids, status=ReportStatus.ACCEPTED)
+    if public:
+        reports = reports.filter(published=True)
+    figures: dict[int, list[Figure]] = defaultdict(list)
+    for target_id, period_end, actual, stage in reports.order_by("target_id", "period_end", "id").values_list(
+        "target_id", "period_end", "actual", "stage"
+    ):
+        figures[target_id].append(
+            Figure(period_end=period_end, actual=None if actual is None else float(actual), stage=stage)
+        )
+    days = _month_ends(start, max(deadline, start))
+    if not days or days[-1] < deadline:
+        days.append(deadline)
+    curves: list[TargetCurve] = []
+    for target in item.targets:
+        spec = _spec(target)
+        by_value = spec.kind == Target.Kind.QUANTITY and spec.value is not None and spec.value > 0
+        schedule = Schedule(start=start, deadline=deadline, planned=planned.get(target.id, {}))
+        known = figures.get(target.id, [])
+        points: list[TargetPoint] = []
+        previous = start - dt.timedelta(days=1)
+        for day in days:
+            share = expected_share(spec, schedule, day)
+            in_month = [f for f in known if previous < f.period_end <= day]
+            previous = day
+            shown: float | None = None
+            if in_month:
+                figure = in_month[-1]
+                if by_value:
+                    shown = figure.actual
+                else:
+                    completion = _completion(spec, figure, stages)
+                    shown = None if completion is None else round(completion * 100, 1)
+            expected = share * (spec.value or 0.0) if by_value else round(share * 100, 1)
+            points.append(TargetPoint(on=day, expected=round(expected, 4), actual=shown))
+        curves.append(
+            TargetCurve(
+                target=target,
+                measure="value" if by_value else "percent",
+                unit=target.unit if by_value else "%",
+                points=tuple(points),
+            )
+        )
+    return tuple(curves)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import template
@@ -74,9 +75,21 @@ def percent(share: float | None) -> str:
     return number_format(round(share * 100)) + "%"
 
 
+@register.filter
+def behind(expected: float, completion: float | None) -> str:
+    """How far behind schedule, in percentage points: 0.5|behind:0.2 -> 30."""
+    return number_format(round(((expected or 0.0) - (completion or 0.0)) * 100))
+
+
+@register.filter
+def figures_used(targets: Iterable[Any]) -> int:
+    """How many accepted figures an item's forecast rests on (the sum over its targets' forecasts)."""
+    return sum(getattr(target, "points", 0) for target in targets)
+
+
 @register.inclusion_tag("delivery/_nav.html", takes_context=True)
 def delivery_nav(context: dict[str, Any]) -> dict[str, Any]:
-    """The links of the delivery section for the signed-in user, with the count of unread notifications."""
+    """The links of the delivery section for the signed-in user (the inbox is in the site menu, once)."""
     request = context["request"]
     user = request.user
     return {

@@ -15,6 +15,7 @@ from minsheng.accounts.http import SignedInRequest
 from minsheng.common.pages import cached_page
 from minsheng.common.web import BAD_INPUT, access, require
 from minsheng.delivery import selectors, services
+from minsheng.delivery.charts import overview_charts
 from minsheng.delivery.forms import (
     AssignmentForm,
     DashboardFilterForm,
@@ -68,6 +69,7 @@ def dashboard(request: SignedInRequest, plan_id: int) -> HttpResponse:
             "page": page,
             "plan": plan,
             "template_form": TemplateForm(None, departments=page.departments),
+            "charts": overview_charts(page.overview),
         },
     )
 

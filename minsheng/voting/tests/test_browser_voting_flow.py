@@ -214,6 +214,9 @@ def test_rating_round_rate_change_close_flag_and_notice(browser, plans):
     _submit_in_place(resident, target)
     assert resident.locator(f"{target} .your-rating strong").count() == 1
     assert resident.evaluate("window.notReloaded") is True
+    # focus stays where the reader was (the save button of the item), not lost to the page's top
+    resident.wait_for_function(f"document.querySelector('{target}').contains(document.activeElement)")
+    assert resident.evaluate("document.activeElement.matches('button[type=submit]')") is True
     resident.click(f"{target} label.grade-basic")
     _submit_in_place(resident, target)
     assert resident.locator(f"{target} input[value=basic]:checked").count() == 1

@@ -1,0 +1,147 @@
+"""The public plan page's reads: the plan at a glance (``delivery.selectors.plan_overview``, published figures
+only) and its items as short cards grouped by action, narrowed by the visitor's search and filters.
+
+The filters come from the address (a plain GET form: ``q``, ``action``, ``department``, ``place``, ``light``),
+so a filtered page can be shared; a value that names nothing is ignored rather than refused. Queries: those of
+the overview, plus one for the items' text when a search is given, whatever the number of items.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django import forms
+
+from minsheng.delivery.schedule import Light
+from minsheng.delivery.selectors import OverviewItem, OverviewRow, PlanOverview, plan_overview
+from minsheng.plans.models import Item, Plan
+
+DELIVERING = (Plan.Status.ADOPTED, Plan.Status.CLOSED)
+"""The stages in which a plan's items are being delivered: only then are lights and percentages shown."""
+
+
+class PlanFilterForm(forms.Form):
+    """The plan page's search and filters; a bad value is dropped (the page shows everything for it)."""
+
+    q = forms.CharField(required=False, max_length=100, strip=True)
+    action = forms.IntegerField(required=False, min_value=1)
+    department = forms.CharField(required=False, max_length=200)
+    place = forms.CharField(required=False, max_length=100)
+    light = forms.ChoiceField(
+        required=False, choices=[("", "")] + [(light.value, light.value) for light in Light]
+    )
+
+    def filters(self) -> PlanFilters:
+        self.is_valid()
+        data = self.cleaned_data
+        return PlanFilters(
+            q=data.get("q") or "",
+            action=data.get("action"),
+            department=data.get("department") or "",
+            place=data.get("place") or "",
+            light=data.get("light") or "",
+        )
+
+
+@dataclass(frozen=True)
+class PlanFilters:
+    q: str = ""
+    action: int | None = None
+    department: str = ""
+    place: str = ""
+    light: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.action or self.department or self.place or self.light)
+
+    def query(self) -> str:
+        """The filters as a query string (for a link that keeps them)."""
+        pairs = [
+            ("q", self.q),
+            ("action", str(self.action or "")),
+            ("department", self.department),
+            ("place", self.place),
+            ("light", self.light),
+        ]
+        return urlencode([(key, value) for key, value in pairs if value])
+
+
+@dataclass
+class CardGroup:
+    """An action's items as cards (those the filters let through)."""
+
+    action: OverviewRow
+    cards: list[OverviewItem] = field(default_factory=list)
+
+
+@dataclass
+class PublicPlan:
+    overview: PlanOverview
+    filters: PlanFilters
+    groups: list[CardGroup]
+    shown: int
+    delivering: bool
+
+    @property
+    def departments(self) -> list[str]:
+        """Every department that delivers an item (lead or supporting), for the filter's choices."""
+        names = {name for item in self.overview.items for name in (item.lead, *item.supporting) if name}
+        return sorted(names)
+
+    @property
+    def places(self) -> list[str]:
+        return [row.key for row in self.overview.places]
+
+
+def _terms(text: str) -> list[str]:
+    return [term for term in text.casefold().split() if term]
+
+
+def _matches(item: OverviewItem, filters: PlanFilters, texts: dict[int, str]) -> bool:
+    if filters.action and item.action_id != filters.action:
+        return False
+    if filters.department and filters.department not in (item.lead, *item.supporting):
+        return False
+    if filters.place and filters.place not in item.places:
+        return False
+    if filters.light and item.light.value != filters.light:
+        return False
+    if filters.q:
+        haystack = " ".join(
+            [
+                str(item.no),
+                item.title,
+                texts.get(item.id, ""),
+                item.lead or "",
+                *item.supporting,
+                *item.places,
+            ]
+        ).casefold()
+        return all(term in haystack for term in _terms(filters.q))
+    return True
+
+
+def public_plan_get(*, plan: Plan, on: dt.date, filters: PlanFilters) -> PublicPlan:
+    """The plan page's overview (published figures only) and its cards, grouped by action and filtered."""
+    overview = plan_overview(plan=plan, on=on, public=True)
+    texts: dict[int, str] = {}
+    if filters.q:
+        texts = dict(
+            Item.objects.filter(plan=plan, removed_in__isnull=True).values_list("id", "text").order_by()
+        )
+    groups = {int(row.key): CardGroup(action=row) for row in overview.actions}
+    shown = 0
+    for item in overview.items:
+        if item.action_id in groups and _matches(item, filters, texts):
+            groups[item.action_id].cards.append(item)
+            shown += 1
+    return PublicPlan(
+        overview=overview,
+        filters=filters,
+        groups=[group for group in groups.values() if group.cards],
+        shown=shown,
+        delivering=plan.status in DELIVERING,
+    )
