@@ -25,7 +25,16 @@ from minsheng.delivery.selectors import plan_status
 from minsheng.demo.delivery import demo_delivery_setup, demo_year
 from minsheng.demo.voting import demo_voting_setup
 from minsheng.plans.services import plan_import
-from minsheng.testing import AXE, AXE_MISSING, BROWSER_TEST, PASSWORD, axe_violations, click, phones
+from minsheng.testing import (
+    AXE,
+    AXE_MISSING,
+    BROWSER_TEST,
+    PASSWORD,
+    axe_violations,
+    click,
+    phones,
+    two_factor_device,
+)
 
 pytestmark = BROWSER_TEST
 
@@ -38,6 +47,7 @@ def year(seed_docx) -> dict:
     today = timezone.localdate()
     plan = plan_import(content=seed_docx.read_bytes(), filename=seed_docx.name, year=demo_year(today)).plan
     office = OfficeUserFactory(username="pf-office", password=PASSWORD)
+    two_factor_device(office)  # the office signs in with its second factor
     DeputyFactory(username="pf-deputy", password=PASSWORD)
     PublicUserFactory(username="pf-resident", password=PASSWORD)
     delivery = demo_delivery_setup(plan=plan, office=office, today=today)

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from minsheng.testing import sign_in
 from minsheng.accounts.tests.factories import OfficeUserFactory
 from minsheng.delivery import services
 from minsheng.plans.models import Target
@@ -52,6 +53,6 @@ def test_bench_plan_page_searched_and_filtered(benchmark, client, delivered):
 
 def test_bench_dashboard_with_forecast(benchmark, client, delivered):
     plan, office = delivered
-    client.force_login(office)
+    sign_in(client, office)
     response = benchmark(client.get, reverse("delivery:dashboard", args=[plan.pk]))
     assert response.status_code == 200

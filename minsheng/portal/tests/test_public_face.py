@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from minsheng.testing import sign_in
 from minsheng.accounts.tests.factories import OfficeUserFactory
 from minsheng.delivery import services
 from minsheng.delivery.tests.factories import AssignmentFactory, ItemDepartmentFactory
@@ -305,7 +306,7 @@ def test_the_item_pages_query_budget_holds_with_more_figures(client, django_asse
 
 def test_the_dashboards_query_budget_holds_as_the_plan_grows(client, django_assert_num_queries):
     small, large = _built(4, "甲市"), _built(15, "乙市")
-    client.force_login(OfficeUserFactory())
+    sign_in(client, OfficeUserFactory())
     baseline = _queries(client, reverse("delivery:dashboard", args=[small.pk]))
     assert baseline <= 24, baseline
     with django_assert_num_queries(baseline):
