@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "minsheng.voting",
     "minsheng.people",
     "minsheng.portal",
+    "minsheng.api",
+    "ninja",
     "minsheng.demo",
 ]
 

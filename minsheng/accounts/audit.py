@@ -91,3 +91,6 @@ class AuditVerb(StrEnum):
     ITEM_RATE = "item_rate"
     RATING_CLOSE = "rating_close"
     RATING_FLAG_NOTICE = "rating_flag_notice"
+    # api
+    API_TOKEN_CREATE = "api_token_create"  # noqa: S105 - a verb, not a token
+    API_TOKEN_REVOKE = "api_token_revoke"  # noqa: S105 - a verb, not a token
