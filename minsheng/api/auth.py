@@ -59,15 +59,11 @@ class Viewer:
         if self.token is None:
             raise ApiError(UNAUTHORIZED, "token_missing", _("This needs an API token."))
         if not self.token.has_scope(scope):
-            raise ApiError(
-                FORBIDDEN,
-                "missing_scope",
-                _("This token may not %(what)s (it holds: %(scopes)s).")
-                % {
-                    "what": _("report") if scope == Scope.REPORT else _("read the department's own data"),
-                    "scopes": ", ".join(self.token.scopes),
-                },
-            )
+            if scope == Scope.REPORT:
+                message = _("This token may not report (it holds: %(scopes)s).")
+            else:
+                message = _("This token may not read the department's own data (it holds: %(scopes)s).")
+            raise ApiError(FORBIDDEN, "missing_scope", message % {"scopes": ", ".join(self.token.scopes)})
         return self.token
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import Path, Query, Router
 
 from minsheng.api import selectors
 from minsheng.api.auth import TokenAuth, Viewer
@@ -30,6 +30,7 @@ from minsheng.api.schemas import (
     RegionOut,
     ReportOut,
     VoteOut,
+    MAX_PAGE_SIZE,
     read,
 )
 from minsheng.api.shapes import (
@@ -44,6 +45,12 @@ from minsheng.api.shapes import (
 from minsheng.delivery.selectors import access_report_by_id, plan_status
 from minsheng.voting import selectors as voting
 from minsheng.voting.models import RoundStatus
+
+MAX_ID = 2**53  # beyond any id a table will reach, and inside every database's integers
+ID = Query(None, ge=1, le=MAX_ID)
+KEY = Path(..., ge=1, le=MAX_ID)
+PAGE_NUMBER = Query(1, ge=1, le=1_000_000)
+PAGE_SIZE = Query(50, ge=1, le=MAX_PAGE_SIZE)
 
 router = Router(auth=TokenAuth(required=False), tags=["read"])
 
@@ -73,9 +80,9 @@ def regions(request: HttpRequest) -> Any:
 @conditional
 def departments(
     request: HttpRequest,
-    region: int | None = None,
-    page: int = Query(1, ge=1),
-    page_size: int = Query(50, ge=1, le=200),
+    region: int | None = ID,
+    page: int = PAGE_NUMBER,
+    page_size: int = PAGE_SIZE,
 ) -> Any:
     rows = selectors.department_list(region=region)
     chunk, envelope = page_of(request, rows, page=page, page_size=page_size, count=rows.count())
@@ -91,10 +98,10 @@ def departments(
 def plans(
     request: HttpRequest,
     year: int | None = Query(None, ge=1949, le=2200),
-    region: int | None = None,
+    region: int | None = ID,
     status: str | None = None,
-    page: int = Query(1, ge=1),
-    page_size: int = Query(50, ge=1, le=200),
+    page: int = PAGE_NUMBER,
+    page_size: int = PAGE_SIZE,
 ) -> Any:
     rows = selectors.plans_filtered(year=year, region=region, status=status)
     chunk, envelope = page_of(request, rows, page=page, page_size=page_size, count=rows.count())
@@ -110,7 +117,7 @@ def _plan(plan_id: int) -> Any:
 
 @router.get("/plans/{plan_id}", response=read(PlanOut), summary="A plan", operation_id="plan")
 @conditional
-def plan(request: HttpRequest, plan_id: int) -> Any:
+def plan(request: HttpRequest, plan_id: int = KEY) -> Any:
     return plan_out(_plan(plan_id))
 
 
@@ -121,7 +128,7 @@ def plan(request: HttpRequest, plan_id: int) -> Any:
     operation_id="plan_status",
 )
 @conditional
-def status(request: HttpRequest, plan_id: int, on: dt.date | None = None) -> Any:
+def status(request: HttpRequest, plan_id: int = KEY, on: dt.date | None = None) -> Any:
     found = _plan(plan_id)
     return plan_status_out(plan_status(plan=found, on=_on(on), public=_public(_viewer(request))))
 
@@ -130,7 +137,7 @@ def status(request: HttpRequest, plan_id: int, on: dt.date | None = None) -> Any
     "/plans/{plan_id}/vote", response=read(VoteOut), summary="The vote's published tally", operation_id="vote"
 )
 @conditional
-def vote(request: HttpRequest, plan_id: int) -> Any:
+def vote(request: HttpRequest, plan_id: int = KEY) -> Any:
     found = _plan(plan_id)
     view = voting.vote_view(plan=found, user=_viewer(request).reader)
     if not view.published or view.round is None:
@@ -145,7 +152,7 @@ def vote(request: HttpRequest, plan_id: int) -> Any:
     operation_id="rating",
 )
 @conditional
-def rating(request: HttpRequest, plan_id: int) -> Any:
+def rating(request: HttpRequest, plan_id: int = KEY) -> Any:
     found = _plan(plan_id)
     round_ = voting.rating_round_get(plan=found)
     if round_ is None or round_.status != RoundStatus.CLOSED:
@@ -160,11 +167,11 @@ def rating(request: HttpRequest, plan_id: int) -> Any:
 @conditional
 def actions(
     request: HttpRequest,
-    plan: int | None = None,
+    plan: int | None = ID,
     year: int | None = Query(None, ge=1949, le=2200),
-    region: int | None = None,
-    page: int = Query(1, ge=1),
-    page_size: int = Query(50, ge=1, le=200),
+    region: int | None = ID,
+    page: int = PAGE_NUMBER,
+    page_size: int = PAGE_SIZE,
 ) -> Any:
     rows = selectors.actions_filtered(plan=plan, year=year, region=region)
     chunk, envelope = page_of(request, rows, page=page, page_size=page_size, count=rows.count())
@@ -181,15 +188,15 @@ def actions(
 @conditional
 def items(
     request: HttpRequest,
-    plan: int | None = None,
+    plan: int | None = ID,
     year: int | None = Query(None, ge=1949, le=2200),
-    region: int | None = None,
-    action: int | None = None,
-    department: int | None = None,
+    region: int | None = ID,
+    action: int | None = ID,
+    department: int | None = ID,
     light: Light | None = None,
     on: dt.date | None = None,
-    page: int = Query(1, ge=1),
-    page_size: int = Query(50, ge=1, le=200),
+    page: int = PAGE_NUMBER,
+    page_size: int = PAGE_SIZE,
 ) -> Any:
     day, public = _on(on), _public(_viewer(request))
     rows = selectors.items_filtered(plan=plan, year=year, region=region, action=action, department=department)
@@ -218,7 +225,7 @@ def items(
     operation_id="item",
 )
 @conditional
-def item(request: HttpRequest, item_id: int, on: dt.date | None = None) -> Any:
+def item(request: HttpRequest, item_id: int = KEY, on: dt.date | None = None) -> Any:
     day = _on(on)
     rows = selectors.items_filtered().filter(pk=item_id)
     statuses = selectors.item_statuses(items=rows, on=day, public=_public(_viewer(request)))
@@ -232,17 +239,17 @@ def item(request: HttpRequest, item_id: int, on: dt.date | None = None) -> Any:
 @conditional
 def reports(
     request: HttpRequest,
-    plan: int | None = None,
+    plan: int | None = ID,
     year: int | None = Query(None, ge=1949, le=2200),
-    region: int | None = None,
-    item: int | None = None,
-    target: int | None = None,
-    department: int | None = None,
+    region: int | None = ID,
+    item: int | None = ID,
+    target: int | None = ID,
+    department: int | None = ID,
     status: str | None = None,
     since: dt.date | None = None,
     until: dt.date | None = None,
-    page: int = Query(1, ge=1),
-    page_size: int = Query(50, ge=1, le=200),
+    page: int = PAGE_NUMBER,
+    page_size: int = PAGE_SIZE,
 ) -> Any:
     rows = selectors.reports_filtered(
         user=_viewer(request).reader,
@@ -264,7 +271,7 @@ def reports(
     "/reports/{report_id}", response=read(ReportOut), summary="A progress report", operation_id="report"
 )
 @conditional
-def report(request: HttpRequest, report_id: int) -> Any:
+def report(request: HttpRequest, report_id: int = KEY) -> Any:
     return report_out(report_readable(_viewer(request), report_id))
 
 
@@ -293,14 +300,14 @@ def report_readable(viewer: Viewer, report_id: int) -> Any:
 @conditional
 def notices(
     request: HttpRequest,
-    plan: int | None = None,
+    plan: int | None = ID,
     year: int | None = Query(None, ge=1949, le=2200),
-    region: int | None = None,
-    item: int | None = None,
-    department: int | None = None,
+    region: int | None = ID,
+    item: int | None = ID,
+    department: int | None = ID,
     status: str | None = None,
-    page: int = Query(1, ge=1),
-    page_size: int = Query(50, ge=1, le=200),
+    page: int = PAGE_NUMBER,
+    page_size: int = PAGE_SIZE,
 ) -> Any:
     rows = selectors.notices_filtered(
         plan=plan, year=year, region=region, item=item, department=department, status=status
@@ -317,7 +324,7 @@ def notices(
     "/notices/{notice_id}", response=read(NoticeOut), summary="A supervision notice", operation_id="notice"
 )
 @conditional
-def notice(request: HttpRequest, notice_id: int) -> Any:
+def notice(request: HttpRequest, notice_id: int = KEY) -> Any:
     found = selectors.notice_get(notice_id=notice_id)
     if found is None:
         raise not_found()

@@ -3,7 +3,6 @@ publishes them. Figures are numbers (JSON), dates ISO 8601, lights one of ``not_
 ``yellow``, ``red``, ``done``."""
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any, Generic, Literal, TypeVar
 
 from ninja import Field, Schema
@@ -216,12 +215,12 @@ class ReportIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    target: int = Field(ge=1)
+    target: int = Field(ge=1, le=2**53)
     period_end: dt.date
-    actual: Decimal | None = Field(None, ge=0, lt=Decimal(10) ** 16, max_digits=20, decimal_places=4)
+    actual: float | None = Field(None, ge=0, lt=1e16, description="The cumulative actual (a quantity).")
     stage: str = Field("", max_length=16)
     narrative: str = Field("", max_length=10000)
-    funds_spent: Decimal | None = Field(None, ge=0, lt=Decimal(10) ** 16, max_digits=20, decimal_places=2)
+    funds_spent: float | None = Field(None, ge=0, lt=1e16, description="Yuan spent to date.")
 
 
 class ReportChange(Schema):
@@ -231,10 +230,10 @@ class ReportChange(Schema):
 
     version: int = Field(ge=1, le=2_000_000_000)
     period_end: dt.date
-    actual: Decimal | None = Field(None, ge=0, lt=Decimal(10) ** 16, max_digits=20, decimal_places=4)
+    actual: float | None = Field(None, ge=0, lt=1e16, description="The cumulative actual (a quantity).")
     stage: str = Field("", max_length=16)
     narrative: str = Field("", max_length=10000)
-    funds_spent: Decimal | None = Field(None, ge=0, lt=Decimal(10) ** 16, max_digits=20, decimal_places=2)
+    funds_spent: float | None = Field(None, ge=0, lt=1e16, description="Yuan spent to date.")
 
 
 class SubmitIn(Schema):
@@ -250,4 +249,4 @@ def read(schema: Any) -> dict[int, Any]:
 
 def write(status: int, schema: Any) -> dict[int, Any]:
     """A write endpoint's answers: the report, and each error it may give."""
-    return {status: schema, **dict.fromkeys((401, 403, 404, 409, 422, 429), Error)}
+    return {status: schema, **dict.fromkeys((400, 401, 403, 404, 409, 422, 429), Error)}

@@ -10,6 +10,7 @@ same key and another body is refused (422).
 
 import hashlib
 import json
+from decimal import Decimal
 from collections.abc import Callable
 from typing import Any
 
@@ -18,13 +19,14 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Header, Status
+from ninja import Header, Path, Status
+from ninja.responses import NinjaJSONEncoder
 from pydantic import BaseModel
 
 from minsheng.api.auth import TokenAuth, Viewer
 from minsheng.api.errors import CONFLICT, FORBIDDEN, INVALID, ApiError, delivery_error, not_found
 from minsheng.api.models import ApiToken, IdempotencyRecord, Scope
-from minsheng.api.reads import router  # one router: a path's reads and writes share its URL
+from minsheng.api.reads import MAX_ID, router  # one router: a path's reads and writes share its URL
 from minsheng.api.schemas import ReportChange, ReportIn, ReportOut, SubmitIn, write
 from minsheng.api.services import idempotency_record_save
 from minsheng.api.shapes import report_out
@@ -37,6 +39,7 @@ from minsheng.delivery.services import DeliveryError
 from minsheng.delivery.workflows import REPORT_FLOW
 
 AUTH = TokenAuth(required=True)
+REPORT = Path(..., ge=1, le=MAX_ID)
 TAGS = ["report"]
 
 CREATED = 201
@@ -145,6 +148,11 @@ def _refused(user: Any, department_id: int | None, what: str) -> ApiError:
     )
 
 
+def _decimal(value: float | None) -> Decimal | None:
+    """A JSON number as the service takes it (its shortest decimal form: 40.5, not 40.5000000001)."""
+    return None if value is None else Decimal(repr(value))
+
+
 def _serves(user: Any, target: Any) -> bool:
     return bool(user.has_perm("delivery.add_report", target))
 
@@ -152,7 +160,10 @@ def _serves(user: Any, target: Any) -> bool:
 def _body(report_id: int) -> dict:
     found = delivery.report_get(report_id=report_id)
     assert found is not None
-    return ReportOut.model_validate(report_out(found)).model_dump(mode="json")
+    # As ninja's renderer writes it, so that a replayed answer is the same, byte for byte.
+    return json.loads(
+        json.dumps(ReportOut.model_validate(report_out(found)).model_dump(), cls=NinjaJSONEncoder)
+    )
 
 
 def _service(call: Callable[[], ProgressReport]) -> ProgressReport:
@@ -204,10 +215,10 @@ def report_create(request: HttpRequest, payload: ReportIn, idempotency_key: str 
                 target=page.target,
                 by=user,
                 period_end=payload.period_end,
-                actual=payload.actual,
+                actual=_decimal(payload.actual),
                 stage=payload.stage,
                 narrative=payload.narrative,
-                funds_spent=payload.funds_spent,
+                funds_spent=_decimal(payload.funds_spent),
             )
         )
         return CREATED, _body(report.pk)
@@ -224,7 +235,7 @@ def report_create(request: HttpRequest, payload: ReportIn, idempotency_key: str 
     tags=TAGS,
 )
 def report_change(
-    request: HttpRequest, report_id: int, payload: ReportChange, idempotency_key: str | None = KEY
+    request: HttpRequest, payload: ReportChange, report_id: int = REPORT, idempotency_key: str | None = KEY
 ) -> Any:
     viewer = _viewer(request)
     token = viewer.require_scope(Scope.REPORT)
@@ -249,10 +260,10 @@ def report_change(
                 target=report.target,
                 by=user,
                 period_end=payload.period_end,
-                actual=payload.actual,
+                actual=_decimal(payload.actual),
                 stage=payload.stage,
                 narrative=payload.narrative,
-                funds_spent=payload.funds_spent,
+                funds_spent=_decimal(payload.funds_spent),
                 report=report,
                 expected_version=payload.version,
             )
@@ -271,7 +282,7 @@ def report_change(
     tags=TAGS,
 )
 def report_submit(
-    request: HttpRequest, report_id: int, payload: SubmitIn, idempotency_key: str | None = KEY
+    request: HttpRequest, payload: SubmitIn, report_id: int = REPORT, idempotency_key: str | None = KEY
 ) -> Any:
     viewer = _viewer(request)
     token = viewer.require_scope(Scope.REPORT)
