@@ -17,6 +17,7 @@ from minsheng.api.auth import TokenAuth, Viewer
 from minsheng.api.errors import not_found
 from minsheng.api.http import conditional, page_of
 from minsheng.api.schemas import (
+    MAX_PAGE_SIZE,
     ActionOut,
     DepartmentOut,
     ItemOut,
@@ -30,7 +31,6 @@ from minsheng.api.schemas import (
     RegionOut,
     ReportOut,
     VoteOut,
-    MAX_PAGE_SIZE,
     read,
 )
 from minsheng.api.shapes import (

@@ -10,8 +10,8 @@ same key and another body is refused (422).
 
 import hashlib
 import json
-from decimal import Decimal
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied

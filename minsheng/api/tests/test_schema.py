@@ -8,7 +8,6 @@ import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
-
 from schemathesis.config import SchemathesisConfig
 
 # The examples and fuzzing phases, a few examples per operation (the coverage phase's hundreds of edge
