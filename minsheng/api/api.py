@@ -4,15 +4,21 @@ from our own static files (django-ninja's copy of Swagger UI; no CDN, no inline 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 from ninja.renderers import JSONRenderer
 
 from minsheng.api import reads, writes  # noqa: F401 - writes adds its operations to reads.router
-from minsheng.api.errors import install_handlers
+from minsheng.api.errors import ApiError, error_response, install_handlers
+
+METHOD_NOT_ALLOWED = 405
 
 # Reads that anyone may make: their security requirement is "a token, or nothing" in the OpenAPI document.
 ANONYMOUS_OK = "GET"
@@ -36,6 +42,32 @@ class Api(NinjaAPI):
 
 class Renderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}  # Chinese as it is, not \\u escapes
+
+
+def json_not_allowed(patterns: list[Any]) -> list[Any]:
+    """ninja answers a method a path does not take with a plain-text 405: make it the API's JSON error."""
+    for pattern in patterns:
+        pattern.callback = _json_405(pattern.callback)
+    return patterns
+
+
+def _json_405(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if response.status_code == METHOD_NOT_ALLOWED and "json" not in response.get("Content-Type", ""):
+            answer = error_response(
+                ApiError(
+                    METHOD_NOT_ALLOWED,
+                    "method_not_allowed",
+                    gettext("This address does not take this method."),
+                )
+            )
+            answer["Allow"] = response.get("Allow", "")
+            return answer
+        return response
+
+    return wrapper
 
 
 class Docs(Swagger):

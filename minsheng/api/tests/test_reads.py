@@ -215,3 +215,10 @@ def test_the_docs_page_is_served_from_our_own_static_files_without_inline_script
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     for name in ("swagger-ui-bundle.js", "swagger-ui-init.js", "swagger-ui.css"):
         assert client.get(f"/static/ninja/{name}").status_code == 200
+
+
+def test_a_method_an_address_does_not_take_is_a_json_405(db, client):
+    answer = client.delete("/api/plans", HTTP_ACCEPT_LANGUAGE="en")
+    assert answer.status_code == 405 and answer["Allow"] == "GET"
+    assert answer.json()["code"] == "method_not_allowed"
+    assert answer.json()["message"] == "This address does not take this method."
