@@ -108,9 +108,11 @@ def plans(
     return {**envelope, "results": [plan_out(plan) for plan in chunk]}
 
 
-def _plan(plan_id: int) -> Any:
+def _plan(request: HttpRequest, plan_id: int, perm: str = "plans.view_plan") -> Any:
+    """The plan, if the reader holds ``perm`` on it (plans and their published results are public: the
+    rules allow everyone, as on the web); else 404."""
     plan = selectors.plans_filtered().filter(pk=plan_id).first()
-    if plan is None:
+    if plan is None or not _viewer(request).reader.has_perm(perm, plan):
         raise not_found()
     return plan
 
@@ -118,7 +120,7 @@ def _plan(plan_id: int) -> Any:
 @router.get("/plans/{plan_id}", response=read(PlanOut), summary="A plan", operation_id="plan")
 @conditional
 def plan(request: HttpRequest, plan_id: int = KEY) -> Any:
-    return plan_out(_plan(plan_id))
+    return plan_out(_plan(request, plan_id))
 
 
 @router.get(
@@ -129,7 +131,7 @@ def plan(request: HttpRequest, plan_id: int = KEY) -> Any:
 )
 @conditional
 def status(request: HttpRequest, plan_id: int = KEY, on: dt.date | None = None) -> Any:
-    found = _plan(plan_id)
+    found = _plan(request, plan_id, "delivery.view_public_status")
     return plan_status_out(plan_status(plan=found, on=_on(on), public=_public(_viewer(request))))
 
 
@@ -138,7 +140,7 @@ def status(request: HttpRequest, plan_id: int = KEY, on: dt.date | None = None) 
 )
 @conditional
 def vote(request: HttpRequest, plan_id: int = KEY) -> Any:
-    found = _plan(plan_id)
+    found = _plan(request, plan_id, "voting.see_vote")
     view = voting.vote_view(plan=found, user=_viewer(request).reader)
     if not view.published or view.round is None:
         raise not_found()
@@ -153,7 +155,7 @@ def vote(request: HttpRequest, plan_id: int = KEY) -> Any:
 )
 @conditional
 def rating(request: HttpRequest, plan_id: int = KEY) -> Any:
-    found = _plan(plan_id)
+    found = _plan(request, plan_id, "voting.see_rating")
     round_ = voting.rating_round_get(plan=found)
     if round_ is None or round_.status != RoundStatus.CLOSED:
         raise not_found()
@@ -230,7 +232,12 @@ def item(request: HttpRequest, item_id: int = KEY, on: dt.date | None = None) ->
     rows = selectors.items_filtered().filter(pk=item_id)
     statuses = selectors.item_statuses(items=rows, on=day, public=_public(_viewer(request)))
     details = selectors.items_detail([item_id])
-    if item_id not in statuses or item_id not in details:
+    reader = _viewer(request).reader
+    if (
+        item_id not in statuses
+        or item_id not in details
+        or not reader.has_perm("plans.view_item", details[item_id])
+    ):
         raise not_found()
     return item_out(details[item_id], statuses[item_id], day)
 
