@@ -204,8 +204,7 @@ def items(
     rows = selectors.items_filtered(plan=plan, year=year, region=region, action=action, department=department)
     if light:  # the light is computed, not stored: every matching item's status, then the page
         statuses = selectors.item_statuses(items=rows, on=day, public=public)
-        wanted = [s for s in statuses.values() if s.light == light]
-        wanted.sort(key=lambda s: list(statuses).index(s.id))
+        wanted = [s for s in statuses.values() if s.light == light]  # in the list's order
         chunk_statuses, envelope = page_of(request, wanted, page=page, page_size=page_size)
         ids = [s.id for s in chunk_statuses]
         by_id = {s.id: s for s in chunk_statuses}

@@ -165,11 +165,11 @@ def items_detail(ids: list[int]) -> dict[int, Item]:
 
 
 def item_statuses(*, items: QuerySet[Item], on: dt.date, public: bool) -> dict[int, ItemStatus]:
-    """The status of ``items`` on ``on`` (delivery's rules), by item id: five queries per plan they
-    belong to."""
-    plan_ids = sorted(set(items.values_list("plan_id", flat=True)))
+    """The status of ``items`` on ``on`` (delivery's rules), by item id in the lists' order (newest year
+    first, then plan, then number): six queries per plan they belong to."""
+    plan_ids = set(items.values_list("plan_id", flat=True))
     result: dict[int, ItemStatus] = {}
-    for plan in Plan.objects.filter(pk__in=plan_ids).order_by("id"):
+    for plan in Plan.objects.filter(pk__in=plan_ids).order_by("-year", "id"):
         for status in items_status(plan=plan, items=items, on=on, public=public):
             result[status.id] = status
     return result

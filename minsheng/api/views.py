@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from minsheng.accounts.http import SignedInRequest
@@ -32,6 +33,7 @@ def _page(
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@never_cache  # the page that shows a new token must not stay in a cache
 @login_required
 def tokens(request: SignedInRequest) -> HttpResponse:
     require(request, PERM)
