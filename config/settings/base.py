@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "minsheng.people",
     "minsheng.printing",
     "minsheng.portal",
+    "minsheng.api",
+    "ninja",
     "minsheng.demo",
 ]
 
@@ -164,6 +166,11 @@ MINSHENG_MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MINSHENG_MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 # The site's address for links in notification emails (paths alone when empty).
 MINSHENG_SITE_URL = os.environ.get("MINSHENG_SITE_URL", "")
+
+# The API's rate limits (docs/api.md): (requests, seconds) per token, and per address without a token.
+# Counted in the default cache: in production, one that every server process shares.
+MINSHENG_API_RATE = (120, 60)
+MINSHENG_API_ANON_RATE = (300, 60)
 
 # Notification emails: printed on the console unless EMAIL_BACKEND names another backend.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

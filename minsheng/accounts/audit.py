@@ -100,3 +100,6 @@ class AuditVerb(StrEnum):
     RATING_FLAG_NOTICE = "rating_flag_notice"
     # printing
     BULLETIN_ISSUE = "bulletin_issue"
+    # api
+    API_TOKEN_CREATE = "api_token_create"  # noqa: S105 - a verb, not a token
+    API_TOKEN_REVOKE = "api_token_revoke"  # noqa: S105 - a verb, not a token

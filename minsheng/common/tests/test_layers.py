@@ -13,7 +13,7 @@ news for a higher one offers a hook the higher one subscribes to in its ``AppCon
 3     ``minsheng.notifications``
 4     ``minsheng.delivery``, ``minsheng.participation`` (siblings)
 5     ``minsheng.voting``, ``minsheng.people``, ``minsheng.printing`` (siblings)
-6     ``minsheng.portal``
+6     ``minsheng.portal``, ``minsheng.api`` (siblings)
 7     ``minsheng.demo``
 top   ``config``, ``minsheng.cli``, ``minsheng.testing`` (test support), ``minsheng.conftest``: may import
       anything; nothing below them may import them (tests excepted, below)
@@ -65,6 +65,7 @@ FLOORS: dict[str, int] = {
     "people": 5,
     "printing": 5,
     "portal": 6,
+    "api": 6,
     "demo": 7,
 }
 # May import anything; only tests may import minsheng.testing (and nothing may import the others).
