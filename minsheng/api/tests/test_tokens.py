@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from minsheng.testing import sign_in
 from minsheng.accounts.models import AuditEvent
 from minsheng.api import services
 from minsheng.api.models import ApiToken
@@ -104,7 +105,7 @@ def test_revoking_is_recorded_and_happens_once(api_world):
 
 def test_the_office_creates_a_token_in_the_browser_and_sees_it_once(api_world, client):
     w = api_world
-    client.force_login(w.office)
+    sign_in(client, w.office)
     page = client.get("/api/tokens/")
     assert page.status_code == 200
     assert w.reporter.username in page.content.decode()  # a person to choose
@@ -135,7 +136,7 @@ def test_the_office_creates_a_token_in_the_browser_and_sees_it_once(api_world, c
 
 
 def test_a_bad_token_form_says_why_and_makes_nothing(api_world, client):
-    client.force_login(api_world.office)
+    sign_in(client, api_world.office)
     answer = client.post(
         "/api/tokens/",
         {
@@ -152,7 +153,7 @@ def test_a_bad_token_form_says_why_and_makes_nothing(api_world, client):
 
 def test_the_office_revokes_a_token_in_the_browser(api_world, client):
     new = create(api_world)
-    client.force_login(api_world.office)
+    sign_in(client, api_world.office)
     answer = client.post(f"/api/tokens/{new.token.pk}/revoke/")
     assert answer.status_code == 302
     new.token.refresh_from_db()
@@ -163,7 +164,7 @@ def test_the_office_revokes_a_token_in_the_browser(api_world, client):
 @pytest.mark.parametrize("who", ["reporter", "head", "deputy", "public"])
 def test_nobody_else_opens_the_token_pages(api_world, client, who):
     token = create(api_world).token
-    client.force_login(getattr(api_world, who))
+    sign_in(client, getattr(api_world, who))
     assert client.get("/api/tokens/").status_code == 403
     assert client.post("/api/tokens/", {"user": api_world.reporter.pk}).status_code == 403
     assert client.post(f"/api/tokens/{token.pk}/revoke/").status_code == 403
