@@ -190,6 +190,8 @@ def upkeep_schedule_install(
             details={"next_run": first.isoformat(), "created": created},
         )
     return schedule, created
+
+
 def two_factor_pending(*, user: User) -> TOTPDevice:
     """The authenticator secret being enrolled: made once and kept until confirmed (a reload of the page
     shows the same QR code)."""

@@ -10,11 +10,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from minsheng.testing import sign_in
 from minsheng.accounts.models import AuditEvent
 from minsheng.api import services
 from minsheng.api.models import ApiToken
 from minsheng.api.services import TokenError
+from minsheng.testing import sign_in
 
 LATER = dt.timedelta(days=30)
 

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from minsheng.accounts.http import SignedInRequest
-from minsheng.common.pages import cached_page
 from minsheng.common.limits import body_limit
+from minsheng.common.pages import cached_page
 from minsheng.common.web import BAD_INPUT, CONFLICT, access, require
 from minsheng.delivery import selectors, services
 from minsheng.delivery.forms import (

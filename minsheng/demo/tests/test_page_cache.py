@@ -17,7 +17,6 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
-from minsheng.testing import sign_in
 from minsheng.common.models import ContentVersion
 from minsheng.common.pages import content_version, content_version_bump
 from minsheng.delivery.models import ReportStatus
@@ -25,6 +24,7 @@ from minsheng.delivery.services import report_publish_set
 from minsheng.delivery.tests.conftest import build_world
 from minsheng.participation.tests.factories import CommentFactory
 from minsheng.plans.services import plan_import, plan_status_set
+from minsheng.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from minsheng.testing import sign_in
 from minsheng.demo.bench import Page, pages
 from minsheng.demo.synth import synth
+from minsheng.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

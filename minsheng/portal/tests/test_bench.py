@@ -10,12 +10,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from minsheng.testing import sign_in
 from minsheng.accounts.tests.factories import OfficeUserFactory
 from minsheng.delivery import services
 from minsheng.plans.models import Target
 from minsheng.plans.services import plan_import
 from minsheng.portal.tests.test_public_face import _deliver
+from minsheng.testing import sign_in
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db]
 

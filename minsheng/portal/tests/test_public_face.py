@@ -19,13 +19,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from minsheng.testing import sign_in
 from minsheng.accounts.tests.factories import OfficeUserFactory
 from minsheng.delivery import services
 from minsheng.delivery.tests.factories import AssignmentFactory, ItemDepartmentFactory
 from minsheng.plans.models import Plan
 from minsheng.plans.services import plan_document_import, plan_import, plan_status_set
 from minsheng.plans.tests.factories import DepartmentFactory, document
+from minsheng.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -9,12 +9,12 @@ import docx
 import pytest
 from django.urls import reverse
 
-from minsheng.testing import sign_in
 from minsheng.accounts.models import AuditEvent
 from minsheng.accounts.tests.factories import DeputyFactory, PublicUserFactory, ReporterFactory
 from minsheng.plans.tests.factories import ItemFactory
 from minsheng.printing.models import Bulletin
 from minsheng.printing.tests.marks import needs_pdf
+from minsheng.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 
