@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "minsheng.voting",
     "minsheng.people",
     "minsheng.portal",
+    "minsheng.opendata",
     "minsheng.demo",
 ]
 
