@@ -21,10 +21,23 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import chain, islice
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
+from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -81,26 +94,49 @@ class Dataset:
     description: Promise
     fields: tuple[Field, ...]
     source: Callable[[int | None], QuerySet[Any]]  # the rows' query, for one plan (its id) or all (None)
-    rows: Callable[[QuerySet[Any]], Iterator[Row]]
+    chunks: Callable[[QuerySet[Any]], Iterator[Sequence[Row]]]  # the rows, a chunk (a list) at a time
 
     @property
     def names(self) -> list[str]:
         return [field.name for field in self.fields]
 
-    def iterate(self, plan_id: int | None) -> Iterator[Row]:
-        return self.rows(self.source(plan_id))
+    def read(self, plan_id: int | None) -> Iterator[Sequence[Row]]:
+        """The rows of one plan (or all, ``plan_id`` None) in chunks of at most :data:`CHUNK`."""
+        return self.chunks(self.source(plan_id))
+
+    def rows(self, plan_id: int | None) -> Iterator[Row]:
+        return chain.from_iterable(self.read(plan_id))
 
     def count(self, plan_id: int | None) -> int:
         return self.source(plan_id).count()
 
 
-def _values(*names: str) -> Callable[[QuerySet[Any]], Iterator[Row]]:
-    """Rows straight from the database: ``values_list`` over an iterator."""
+def _values(*names: str) -> Callable[[QuerySet[Any]], Iterator[Sequence[Row]]]:
+    """Rows straight from the database cursor, a chunk at a time (a server-side cursor on PostgreSQL), as the
+    driver returns them: the writers in :mod:`~minsheng.opendata.formats` normalize each type (a decimal is
+    a ``Decimal`` from PostgreSQL, a number from SQLite; a date a ``date`` or its ISO text; a boolean a
+    ``bool`` or 0/1), which skips Django's per-value converters, the larger part of the cost of a big file."""
 
-    def rows(queryset: QuerySet[Any]) -> Iterator[Row]:
-        return queryset.values_list(*names).iterator(chunk_size=CHUNK)
+    def chunks(queryset: QuerySet[Any]) -> Iterator[Sequence[Row]]:
+        query = queryset.values_list(*names)
+        compiler = query.query.get_compiler(using=query.db)
+        # Django (5.2) selects the columns in the order values_list names them, annotations included.
+        return iter(compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=CHUNK) or ())
 
-    return rows
+    return chunks
+
+
+def _rowwise(
+    rows: Callable[[QuerySet[Any]], Iterator[Row]],
+) -> Callable[[QuerySet[Any]], Iterator[Sequence[Row]]]:
+    """A generator of rows (built in Python from a query's objects) as chunks."""
+
+    def chunks(queryset: QuerySet[Any]) -> Iterator[Sequence[Row]]:
+        iterator = rows(queryset)
+        while chunk := list(islice(iterator, CHUNK)):
+            yield chunk
+
+    return chunks
 
 
 def _of(plan_id: int | None, path: str = "plan_id") -> Q:
@@ -215,7 +251,7 @@ ITEMS = Dataset(
         ),
     ),
     _items,
-    _item_rows,
+    _rowwise(_item_rows),
 )
 
 
@@ -350,7 +386,7 @@ FUNDING = Dataset(
         Field("reason", Type.TEXT, _("Why no estimate can be made, where none is.")),
     ),
     _funding,
-    _funding_rows,
+    _rowwise(_funding_rows),
 )
 
 
@@ -384,13 +420,19 @@ PROGRESS = Dataset(
         Field("department", Type.TEXT, _("The department that reported it (empty: recorded by the office).")),
         Field("narrative", Type.TEXT, _("The department's account of the work.")),
     ),
-    lambda plan_id: ProgressReport.objects.filter(
-        _of(plan_id, "target__item__plan_id"),
-        status=ReportStatus.ACCEPTED,
-        published=True,
-        target__removed_in__isnull=True,
-        target__item__removed_in__isnull=True,
-    ).order_by("target__item__plan_id", "target__item__no", "target_id", "period_end"),
+    lambda plan_id: (
+        ProgressReport.objects.filter(
+            _of(plan_id, "target__item__plan_id"),
+            status=ReportStatus.ACCEPTED,
+            published=True,
+            target__removed_in__isnull=True,
+            target__item__removed_in__isnull=True,
+        )
+        # the date as its ISO text from the database: no date object per row to build and print again
+        .annotate(as_of=Cast("period_end", CharField()))
+        # by date, the order of the (status, as of) index the database reads them by: no sort however many
+        .order_by("period_end", "pk")
+    ),
     _values(
         "target__item__plan_id",
         "target__item_id",
@@ -399,7 +441,7 @@ PROGRESS = Dataset(
         "target__subject",
         "target__unit",
         "target__value",
-        "period_end",
+        "as_of",
         "actual",
         "stage",
         "department__name",
@@ -451,7 +493,7 @@ NOTICES = Dataset(
     lambda plan_id: SupervisionNotice.objects.filter(_of(plan_id, "item__plan_id")).order_by(
         "item__plan_id", "item__no", "issued_at", "pk"
     ),
-    _notice_rows,
+    _rowwise(_notice_rows),
 )
 
 
@@ -550,7 +592,7 @@ RESPONSES = Dataset(
     lambda plan_id: Comment.objects.filter(
         _of(plan_id), status=CommentStatus.PUBLISHED, response__isnull=False
     ).order_by("plan_id", "item__no", "created_at", "pk"),
-    _response_rows,
+    _rowwise(_response_rows),
 )
 
 
@@ -604,7 +646,7 @@ VOTES = Dataset(
     lambda plan_id: Candidate.objects.filter(
         _of(plan_id, "round__plan_id"), round__status=RoundStatus.CLOSED
     ).order_by("round__plan_id", "position", "pk"),
-    _vote_rows,
+    _rowwise(_vote_rows),
 )
 
 
@@ -675,7 +717,7 @@ RATINGS = Dataset(
         Field("flagged", Type.BOOLEAN, _("true if the item was flagged for a check after the rating.")),
     ),
     _ratings,
-    _rating_rows,
+    _rowwise(_rating_rows),
 )
 
 

@@ -13,77 +13,112 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator
-from decimal import Decimal
-from itertools import islice
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from minsheng.opendata.datasets import CHUNK, Dataset, Row, Type
+from minsheng.opendata.datasets import Dataset, Row, Type
 
 BOM = "\ufeff"
 FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_ANYWHERE = re.compile(r"(?:^|\x00)[=+\-@\t\r]")
+
+Column = Sequence[Any]
 
 
-def plain_decimal(value: Decimal | None) -> str | None:
-    """9.0000 -> "9", 0.5000 -> "0.5" (a value from the database never has an exponent)."""
+def plain_decimal(value: Any) -> str | None:
+    """A decimal as text without trailing zeros: 9.0000 -> "9", 0.5 -> "0.5". Takes a ``Decimal``, or the
+    int or float that SQLite returns for one (written to four places, as the columns hold)."""
     if value is None:
         return None
-    text = str(value)
-    if "." in text:
+    if isinstance(value, int):
+        return str(value)
+    text = format(value, ".4f") if isinstance(value, float) else str(value)
+    if "." in text and "E" not in text:
         text = text.rstrip("0").rstrip(".")
     return text
 
 
-def _csv_text(value: str | None) -> str | None:
-    if value and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _csv_boolean(value: bool | None) -> str:
-    return "" if value is None else ("true" if value else "false")
-
-
-def _json_decimal(value: Decimal | None) -> int | float | None:
-    if value is None:
-        return None
+def json_decimal(value: Any) -> int | float | None:
+    if value is None or isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _json_date(value: Any) -> str | None:
-    return None if value is None else value.isoformat()
+def _csv_texts(column: Column) -> Column:
+    """Texts that a spreadsheet would run as a formula get a leading '. The whole column is searched at once
+    (the usual case: nothing to change), cell by cell only when one needs it."""
+    if not _FORMULA_ANYWHERE.search("\x00".join(map(str, column))):
+        return column
+    return [
+        "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+        for value in column
+    ]
 
 
-_CSV: dict[str, Callable[[Any], Any]] = {
-    Type.DECIMAL: plain_decimal,
-    Type.TEXT: _csv_text,
-    Type.BOOLEAN: _csv_boolean,
+_AS_THEY_ARE = frozenset({int, type(None)})
+
+
+def _csv_decimals(column: Column) -> Column:
+    # Whole numbers (what SQLite returns for most decimals) print as they are: a column of nothing else,
+    # told at C speed by the set of its types, is left alone.
+    if set(map(type, column)) <= _AS_THEY_ARE:
+        return column
+    return [value if value is None or value.__class__ is int else plain_decimal(value) for value in column]
+
+
+def _csv_booleans(column: Column) -> Column:
+    return ["" if value is None else ("true" if value else "false") for value in column]
+
+
+def _json_decimals(column: Column) -> Column:
+    if set(map(type, column)) <= _AS_THEY_ARE:
+        return column
+    return list(map(json_decimal, column))
+
+
+def _json_dates(column: Column) -> Column:
+    return [None if value is None else str(value) for value in column]  # a date or its ISO text
+
+
+def _json_booleans(column: Column) -> Column:
+    return [None if value is None else bool(value) for value in column]
+
+
+_CSV: dict[str, Callable[[Column], Column]] = {
+    Type.DECIMAL: _csv_decimals,
+    Type.TEXT: _csv_texts,
+    Type.BOOLEAN: _csv_booleans,
 }
-_JSON: dict[str, Callable[[Any], Any]] = {Type.DECIMAL: _json_decimal, Type.DATE: _json_date}
+_JSON: dict[str, Callable[[Column], Column]] = {
+    Type.DECIMAL: _json_decimals,
+    Type.DATE: _json_dates,
+    Type.BOOLEAN: _json_booleans,
+}
 
 
-def _converter(dataset: Dataset, table: dict[str, Callable[[Any], Any]]) -> Callable[[Row], list[Any]]:
-    """A function that turns a row into the list of its written values (only the columns that need it)."""
+def _converter(
+    dataset: Dataset, table: dict[str, Callable[[Column], Column]]
+) -> Callable[[Sequence[Row]], Iterable[Row]]:
+    """A function that turns a chunk of rows into the rows as written, column by column."""
     steps = [(index, table[field.type]) for index, field in enumerate(dataset.fields) if field.type in table]
 
-    def convert(row: Row) -> list[Any]:
-        values = list(row)
+    def convert(chunk: Sequence[Row]) -> Iterable[Row]:
+        if not steps or not chunk:
+            return chunk
+        columns = list(zip(*chunk, strict=True))
         for index, step in steps:
-            values[index] = step(values[index])
-        return values
+            columns[index] = step(columns[index])
+        return zip(*columns, strict=True)
 
     return convert
 
 
-def _chunks(rows: Iterable[Row], size: int = CHUNK) -> Iterator[list[Row]]:
-    iterator = iter(rows)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
 def csv_stream(
-    dataset: Dataset, rows: Iterable[Row], counted: Callable[[int], None] | None = None
+    dataset: Dataset, chunks: Iterable[Sequence[Row]], counted: Callable[[int], None] | None = None
 ) -> Iterator[bytes]:
     """The CSV file: a BOM and the header, then the rows a chunk at a time. ``counted`` hears each chunk's size."""
     buffer = io.StringIO()
@@ -91,24 +126,24 @@ def csv_stream(
     writer.writerow(dataset.names)
     yield (BOM + buffer.getvalue()).encode("utf-8")
     convert = _converter(dataset, _CSV)
-    for chunk in _chunks(rows):
+    for chunk in chunks:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows(map(convert, chunk))
+        writer.writerows(convert(chunk))
         yield buffer.getvalue().encode("utf-8")
         if counted is not None:
             counted(len(chunk))
 
 
 def jsonl_stream(
-    dataset: Dataset, rows: Iterable[Row], counted: Callable[[int], None] | None = None
+    dataset: Dataset, chunks: Iterable[Sequence[Row]], counted: Callable[[int], None] | None = None
 ) -> Iterator[bytes]:
     """The JSON Lines file: one object per row, keyed by the field names."""
     names = dataset.names
     convert = _converter(dataset, _JSON)
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    for chunk in _chunks(rows):
-        lines = [dumps(dict(zip(names, convert(row), strict=True))) for row in chunk]
+    for chunk in chunks:
+        lines = [dumps(dict(zip(names, row, strict=True))) for row in convert(chunk)]
         lines.append("")
         yield "\n".join(lines).encode("utf-8")
         if counted is not None:
@@ -119,7 +154,7 @@ def stream(
     dataset: Dataset, plan_id: int | None, fmt: str, counted: Callable[[int], None] | None = None
 ) -> Iterator[bytes]:
     """The file of ``dataset`` for one plan (or all, ``plan_id`` None) in ``fmt`` (one of :data:`FORMATS`)."""
-    rows = dataset.iterate(plan_id)
+    chunks = dataset.read(plan_id)
     if fmt == "csv":
-        return csv_stream(dataset, rows, counted)
-    return jsonl_stream(dataset, rows, counted)
+        return csv_stream(dataset, chunks, counted)
+    return jsonl_stream(dataset, chunks, counted)
