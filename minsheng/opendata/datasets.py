@@ -41,6 +41,7 @@ from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from minsheng.delivery.models import ProgressReport, ReportStatus, SupervisionNotice
 from minsheng.participation.models import Comment, CommentStatus, Response, ResponseKind, Support
@@ -69,7 +70,7 @@ class Type:
 TYPE_LABELS: dict[str, Promise] = {
     Type.INTEGER: _("whole number"),
     Type.DECIMAL: _("decimal number"),
-    Type.TEXT: _("text"),
+    Type.TEXT: pgettext_lazy("data type", "text"),
     Type.DATE: _("date (YYYY-MM-DD)"),
     Type.BOOLEAN: _("true or false"),
     Type.CODE: _("code (one of the values listed)"),

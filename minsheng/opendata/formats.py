@@ -109,7 +109,7 @@ def _converter(
     def convert(chunk: Sequence[Row]) -> Iterable[Row]:
         if not steps or not chunk:
             return chunk
-        columns = list(zip(*chunk, strict=True))
+        columns: list[Column] = list(zip(*chunk, strict=True))
         for index, step in steps:
             columns[index] = step(columns[index])
         return zip(*columns, strict=True)

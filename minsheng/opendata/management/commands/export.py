@@ -1,7 +1,7 @@
 """``minsheng export --plan P|--all --dataset NAME [--format csv|jsonl] --out FILE``: write an open-data file,
 the same bytes as the download on /open-data/, with a progress bar on stderr (a final count always).
 
-``--dataset document`` (with ``--plan``) writes the plan as one document, the JSON that ``minsheng import``
+``--dictionary [LANGUAGE]`` prints the data dictionary (Markdown; English unless a language is given). ``--dataset document`` (with ``--plan``) writes the plan as one document, the JSON that ``minsheng import``
 reads back. A bad argument is one line and exit code 2; a failed write leaves no partial file behind.
 """
 
@@ -12,11 +12,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser, OutputWrapper
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from minsheng.common.commands import bad_input
 from minsheng.opendata.datasets import DATASETS
+from minsheng.opendata.dictionary import markdown
 from minsheng.opendata.document import plan_document_bytes
 from minsheng.opendata.formats import FORMATS, stream
 from minsheng.plans.models import Plan
@@ -68,8 +71,24 @@ class Command(BaseCommand):
         parser.add_argument("--dataset", help=f"one of: {', '.join([*DATASETS, DOCUMENT])}")
         parser.add_argument("--format", dest="fmt", help="csv (default) or jsonl; the document is JSON")
         parser.add_argument("--out", help="the file to write")
+        parser.add_argument(
+            "--dictionary",
+            nargs="?",
+            const="en",
+            metavar="LANGUAGE",
+            help="print the data dictionary (Markdown) in English, or in the language given (zh-hans), and stop",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["dictionary"]:
+            if options["dictionary"] not in dict(settings.LANGUAGES):
+                raise bad_input(
+                    _("“%(language)s” is not a language of the site: use %(languages)s.")
+                    % {"language": options["dictionary"], "languages": ", ".join(dict(settings.LANGUAGES))}
+                )
+            with translation.override(options["dictionary"]):
+                self.stdout.write(markdown())
+            return
         plan_id, every = options["plan"], options["all"]
         name, fmt, out = options["dataset"], options["fmt"], options["out"]
         if plan_id is None and not every:
