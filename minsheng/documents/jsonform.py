@@ -32,6 +32,11 @@ STATUSES = ("draft", "final", None)
 _BOM = b"\xef\xbb\xbf"
 
 
+class NotAJsonDocument(DocumentError):
+    """The bytes are not a plan document's JSON at all (not JSON, not an object, another schema): a file that
+    only happened to start with ``{`` is then read as text."""
+
+
 def looks_like_json(data: bytes, suffix: str = "") -> bool:
     """Whether the bytes are meant as the JSON form: a ``.json`` name, or an object as the first thing."""
     head = data[len(_BOM) :] if data.startswith(_BOM) else data
@@ -43,13 +48,13 @@ def read_json(data: bytes) -> PlanDocument:
     try:
         decoded = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise DocumentError("the JSON file is not UTF-8 text") from exc
+        raise NotAJsonDocument("the JSON file is not UTF-8 text") from exc
     except (json.JSONDecodeError, RecursionError) as exc:
-        raise DocumentError(f"the file is not valid JSON ({exc})") from exc
+        raise NotAJsonDocument(f"the file is not valid JSON ({exc})") from exc
     if not isinstance(decoded, dict):
-        raise DocumentError("the JSON file does not hold a plan document (an object is expected)")
+        raise NotAJsonDocument("the JSON file does not hold a plan document (an object is expected)")
     if decoded.get("schema_version") != SCHEMA_VERSION:
-        raise DocumentError(
+        raise NotAJsonDocument(
             f'the JSON file is not a plan document of schema version "{SCHEMA_VERSION}" (schema_version)'
         )
     return document_from_dict(decoded)

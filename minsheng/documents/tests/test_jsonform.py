@@ -61,3 +61,9 @@ def test_a_bad_document_is_one_line_saying_what(data, words):
     with pytest.raises(DocumentError) as error:
         parse_bytes(data, "plan.json")
     assert words in str(error.value) and "\n" not in str(error.value)
+
+
+def test_a_text_document_that_starts_with_a_brace_is_read_as_text():
+    text = "{通知}\n铁门关市2025年民生实事\n1.为100名老人体检。\n2.改造燃气管道9千米。\n".encode()
+    document = parse_bytes(text, "plan.txt")
+    assert [item.no for item in document.items] == [1, 2]
