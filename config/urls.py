@@ -2,7 +2,8 @@
 importing a plan document on the web under /plans/import/, the delivery pages (dashboard, department workspace, reports, notices) under /delivery/, the public's
 suggestions and comments under /participation/, everyone's notifications under /notifications/, the deputies'
 vote and the year-end rating under /voting/, the office's people and departments under /people/,
-its bulletins and QR posters under /printing/, the API (and the office's API tokens) under /api/."""
+its bulletins and QR posters under /printing/, the API (and the office's API tokens) under /api/, open data
+(downloads and the data dictionary) under /open-data/."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -22,5 +23,6 @@ urlpatterns = [
     path("people/", include("minsheng.people.urls")),
     path("printing/", include("minsheng.printing.urls")),
     path("api/", include("minsheng.api.urls")),
+    path("open-data/", include("minsheng.opendata.urls")),
     path("", include("minsheng.portal.urls")),
 ]

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "minsheng.portal",
     "minsheng.api",
     "ninja",
+    "minsheng.opendata",
     "minsheng.demo",
 ]
 

@@ -232,7 +232,17 @@ def parse_text(text: str) -> PlanDocument:
 
 
 def parse_bytes(data: bytes, filename: str = "") -> PlanDocument:
-    """Read a plan from the bytes of a file; ``filename`` only breaks ties on the format."""
+    """Read a plan from the bytes of a file; ``filename`` only breaks ties on the format. A plan document in
+    its own JSON form (``plan-document.schema.json``) is read back as it is (see :mod:`.jsonform`)."""
+    from minsheng.documents.jsonform import NotAJsonDocument, looks_like_json, read_json
+
+    suffix = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
+    if data and len(data) <= MAX_BYTES and looks_like_json(data, suffix):
+        try:
+            return read_json(data)
+        except NotAJsonDocument:
+            if suffix == "json":
+                raise
     return parse_blocks(read_blocks(data, filename))
 
 

@@ -24,15 +24,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from minsheng.documents.model import (
-    Action,
-    DocumentReading,
-    Item,
-    PlanDocument,
-    Standard,
-    Target,
-)
-from minsheng.documents.notices import Notice
+from minsheng.documents import jsonform
+from minsheng.documents.model import PlanDocument
 
 OPS = ("=", ">=", "<=", "~", "range")
 KINDS = ("quantity", "milestone")
@@ -281,64 +274,9 @@ def _item_merge(data: dict[str, Any], args: dict[str, Any]) -> tuple[Any, Any]:
 # --- back to the reader's model --------------------------------------------------------------------------
 
 
-def _target(data: dict[str, Any]) -> Target:
-    return Target(
-        kind=data["kind"],
-        subject=data.get("subject") or "",
-        op=data["op"],
-        value=data.get("value"),
-        unit=data.get("unit"),
-        source=data.get("source") or "",
-        value_max=data.get("value_max"),
-        period=data.get("period"),
-    )
-
-
-def _standard(data: dict[str, Any]) -> Standard:
-    return Standard(
-        subject=data.get("subject") or "",
-        op=data["op"],
-        amount=data["amount"],
-        per=data.get("per"),
-        source=data.get("source") or "",
-        amount_max=data.get("amount_max"),
-        period=data.get("period"),
-        previous=data.get("previous"),
-    )
-
-
 def document_from_dict(data: dict[str, Any]) -> PlanDocument:
     """A :class:`PlanDocument` from the reader's JSON (corrected or not); ``to_dict()`` gives it back."""
-    reading = data.get("reading")
-    return PlanDocument(
-        title=data.get("title") or "",
-        region=data.get("region"),
-        year=data.get("year"),
-        status=data.get("status"),
-        actions=[
-            Action(
-                no=action["no"],
-                title=action.get("title"),
-                declared_item_count=action.get("declared_item_count"),
-                items=[
-                    Item(
-                        no=item["no"],
-                        text=item["text"],
-                        title=item.get("title"),
-                        targets=[_target(t) for t in item.get("targets") or []],
-                        standards=[_standard(s) for s in item.get("standards") or []],
-                        locations=list(item.get("locations") or []),
-                        departments=list(item.get("departments") or []),
-                    )
-                    for item in action.get("items") or []
-                ],
-            )
-            for action in data.get("actions") or []
-        ],
-        warnings=list(data.get("warnings") or []),
-        notices=[Notice(n["code"], dict(n.get("params") or {})) for n in data.get("notices") or []],
-        reading=DocumentReading(**reading) if reading else None,
-    )
+    return jsonform.document_from_dict(data)
 
 
 def weights(data: dict[str, Any]) -> dict[tuple[int, int], float]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-ACCEPT = ".docx,.xlsx,.txt,.html,.htm,.pdf"
+ACCEPT = ".docx,.xlsx,.txt,.html,.htm,.pdf,.json"
 
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Plan document (.docx, .xlsx, .txt, .html, or a PDF with a text layer)"),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        help_text=_("A plan downloaded from the open-data page as one document (.json) is read as it is."),
     )
     region = forms.CharField(
         label=_("Region (only if the document does not name it)"), max_length=100, required=False

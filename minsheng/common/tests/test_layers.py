@@ -66,6 +66,7 @@ FLOORS: dict[str, int] = {
     "printing": 5,
     "portal": 6,
     "api": 6,
+    "opendata": 6,
     "demo": 7,
 }
 # May import anything; only tests may import minsheng.testing (and nothing may import the others).
