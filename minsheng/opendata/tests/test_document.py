@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from minsheng.testing import sign_in
 from minsheng.accounts.tests.factories import OfficeUserFactory
 from minsheng.opendata.document import plan_document_bytes, plan_document_data
 from minsheng.plans.import_drafts import ImportDraftError, import_draft_confirm, import_draft_create
@@ -126,13 +127,13 @@ def test_the_web_import_reads_the_document(seed_plan, client):
     )
     result = import_draft_confirm(draft=draft, by=office)
     assert snapshot(result.plan) == snapshot(seed_plan)
-    client.force_login(office)
+    sign_in(client, office)
     response = client.get(reverse("plans_import:upload"))
     assert ".json" in response.content.decode()
 
 
 def test_the_web_upload_of_the_document(seed_plan, client):
-    client.force_login(OfficeUserFactory())
+    sign_in(client, OfficeUserFactory())
     upload = SimpleUploadedFile("plan.json", plan_document_bytes(plan=seed_plan), "application/json")
     response = client.post(reverse("plans_import:upload"), {"file": upload, "year": 2033})
     draft = ImportDraft.objects.get(filename="plan.json")
