@@ -12,13 +12,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from minsheng.testing import sign_in
 from minsheng.accounts.tests.factories import OfficeUserFactory
 from minsheng.opendata.document import plan_document_bytes, plan_document_data
 from minsheng.plans.import_drafts import ImportDraftError, import_draft_confirm, import_draft_create
 from minsheng.plans.models import Action, ImportDraft, Item, Plan, Standard, Target
 from minsheng.plans.services import PlanImportError, plan_import
 from minsheng.plans.tests.factories import DepartmentFactory
+from minsheng.testing import sign_in
 
 SCHEMA = json.loads(
     (Path(__file__).resolve().parents[2] / "documents" / "plan-document.schema.json").read_text("utf-8")
