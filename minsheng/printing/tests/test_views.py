@@ -38,7 +38,7 @@ def test_the_office_sees_the_page_with_its_forms_and_links(client, print_world):
         assert reverse("printing:item_poster", args=[item.pk]) in html
 
 
-PAGE_QUERIES = 9  # session, user, plan, previous bulletin, bulletins (with who), items, and the page's menu
+PAGE_QUERIES = 10  # session, user, the second factor's device, plan, previous bulletin, bulletins (with who), items, menu
 
 
 def test_the_page_takes_the_same_queries_however_many_items_and_bulletins(
