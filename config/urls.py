@@ -1,7 +1,8 @@
 """The site's URLs: the public portal at the root, the office's admin under /admin/, sign-in under /accounts/,
 importing a plan document on the web under /plans/import/, the delivery pages (dashboard, department workspace, reports, notices) under /delivery/, the public's
 suggestions and comments under /participation/, everyone's notifications under /notifications/, the deputies'
-vote and the year-end rating under /voting/, the office's people and departments under /people/."""
+vote and the year-end rating under /voting/, the office's people and departments under /people/, the office's audit trail and each object's history under
+/audit/."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -16,5 +17,6 @@ urlpatterns = [
     path("participation/", include("minsheng.participation.urls")),
     path("voting/", include("minsheng.voting.urls")),
     path("people/", include("minsheng.people.urls")),
+    path("audit/", include("minsheng.audit.urls")),
     path("", include("minsheng.portal.urls")),
 ]

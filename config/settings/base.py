@@ -66,7 +66,10 @@ INSTALLED_APPS = [
     "minsheng.voting",
     "minsheng.people",
     "minsheng.portal",
+    "minsheng.audit",
     "minsheng.demo",
+    # After minsheng.audit, whose ``auditlogflush`` (a refusal) takes the place of the library's.
+    "auditlog",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who writes, from where: every change recorded in this request is attributed to the signed-in person.
+    "minsheng.accounts.middleware.AuditTrailMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "minsheng.accounts.middleware.PasswordFirstMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -190,6 +195,44 @@ CONTENT_SECURITY_POLICY = {
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+
+# The audit trail (docs/audit.md). Every write of a model listed here leaves a django-auditlog entry with
+# the fields before and after, the person (the signed-in user, or a command's --by) and the write's
+# correlation id, which links it to the service's AuditEvent. New models the office works with go here.
+# Never list a model that ties a voter to a choice (voting.Candidate's counters, ballots, receipts,
+# electors, ratings and their tallies): the trail of a write names its author.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {"model": "accounts.user", "exclude_fields": ["password", "last_login"]},
+    "plans.department",
+    "plans.plan",
+    # The document itself and its reading are kept by the version; the trail records the version's facts.
+    {"model": "plans.planversion", "exclude_fields": ["content", "parsed", "changes"]},
+    "plans.action",
+    "plans.item",
+    "plans.target",
+    "plans.standard",
+    "plans.itemdepartment",
+    "delivery.deliverysettings",
+    "delivery.assignment",
+    "delivery.plannedvalue",
+    "delivery.progressreport",
+    "delivery.evidence",
+    "delivery.supervisionnotice",
+    "participation.window",
+    "participation.sensitiveword",
+    "participation.suggestion",
+    "participation.response",
+    {"model": "voting.voteround", "exclude_fields": ["ballots"]},
+    "voting.ratinground",
+)
+# The id that ties a write's field changes to its AuditEvent (minsheng.accounts.trail).
+AUDITLOG_CID_GETTER = "minsheng.accounts.trail.current_cid"
+# Where a request came from is the address Django sees (REMOTE_ADDR), set by minsheng's middleware; the
+# library's own reading of X-Forwarded-For would trust any client.
+AUDITLOG_DISABLE_REMOTE_ADDR = False
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
+# How long audit records are kept, in days; ``minsheng audit-purge --by USER`` deletes older ones.
+MINSHENG_AUDIT_RETENTION_DAYS = int(os.environ.get("MINSHENG_AUDIT_RETENTION_DAYS", str(6 * 366)))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -1,3 +1,5 @@
+from auditlog.admin import LogEntryAdmin as AuditlogLogEntryAdmin
+from auditlog.models import LogEntry
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +29,23 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_select_related = ("actor",)
     readonly_fields = ("created_at", "actor", "verb", "object_type", "object_id", "details")
 
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# django-auditlog's list of field changes, read-only like the events: nothing added, changed or deleted,
+# not even by a cascade (the library's admin allows that one).
+admin.site.unregister(LogEntry)
+
+
+@admin.register(LogEntry)
+class FieldChangeAdmin(AuditlogLogEntryAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 

@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "minsheng.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from minsheng.accounts import signals
+
+        signals.connect()

@@ -21,6 +21,20 @@ class AuditVerb(StrEnum):
     SIGN_IN_LINK_CREATE = "sign_in_link_create"
     SIGN_IN_LINK_USE = "sign_in_link_use"
     PASSWORD_SET = "password_set"  # noqa: S105 - a verb, not a password
+    # accounts: signing in (no password is ever stored)
+    SIGN_IN = "sign_in"
+    SIGN_IN_FAIL = "sign_in_fail"
+    SIGN_IN_LOCKOUT = "sign_in_lockout"
+    SIGN_OUT = "sign_out"
+    # the audit trail itself
+    AUDIT_PURGE = "audit_purge"
+    # changes no service claimed (see minsheng.accounts.trail): from the Django admin, or elsewhere
+    ADMIN_ADD = "admin_add"
+    ADMIN_CHANGE = "admin_change"
+    ADMIN_DELETE = "admin_delete"
+    RECORD_CREATE = "record_create"
+    RECORD_CHANGE = "record_change"
+    RECORD_DELETE = "record_delete"
     # plans
     PLAN_IMPORT = "plan_import"
     PLAN_STATUS_SET = "plan_status_set"

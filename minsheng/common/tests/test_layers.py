@@ -64,6 +64,7 @@ FLOORS: dict[str, int] = {
     "voting": 5,
     "people": 5,
     "portal": 6,
+    "audit": 6,
     "demo": 7,
 }
 # May import anything; only tests may import minsheng.testing (and nothing may import the others).

@@ -1,0 +1,102 @@
+"""The audit trail's receivers, connected in :meth:`AccountsConfig.ready`: plumbing that records, never
+business logic.
+
+- django-auditlog's change entries take the trail's person and address before they are saved, and, once
+  committed, wait in the trail for a verb (:mod:`minsheng.accounts.trail`);
+- Django's sign-in, sign-out and failed sign-in signals and django-axes's lockout become AuditEvents. The
+  credentials of a failed sign-in are read for the user name only; the password is never stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+
+from minsheng.accounts import trail as audit_trail
+from minsheng.accounts.audit import AuditVerb
+
+
+def _address(request: HttpRequest | None) -> str | None:
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+def change_stamp(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A change entry about to be saved: the trail's person and the request's address."""
+    trail = audit_trail.current()
+    if instance.actor_id is None:
+        user = trail.who()
+        if user is not None:
+            instance.actor = user
+            instance.actor_email = getattr(user, "email", None) or None
+    if instance.remote_addr is None:
+        instance.remote_addr = trail.remote_addr
+
+
+def change_logged(sender: Any, log_entry: Any = None, **kwargs: Any) -> None:
+    """A change entry saved: if no service claimed its write by the commit, it gets an AuditEvent then."""
+    if log_entry is None:
+        return
+    trail = audit_trail.current()
+    parts = (log_entry.cid or "").rsplit(":", 2)
+    if len(parts) != 3 or parts[1] != trail.run or not parts[2].isdigit():
+        return
+    change = (int(parts[2]), log_entry.content_type_id, log_entry.object_pk, log_entry.action)
+
+    def unclaimed() -> None:
+        from minsheng.accounts.services import audit_unclaimed_record
+
+        audit_unclaimed_record(trail=trail, change=change)
+
+    transaction.on_commit(unclaimed)
+
+
+def signed_in(sender: Any, request: HttpRequest | None = None, user: Any = None, **kwargs: Any) -> None:
+    from minsheng.accounts.services import sign_in_record
+
+    sign_in_record(
+        verb=AuditVerb.SIGN_IN, username=user.get_username(), user=user, remote_addr=_address(request)
+    )
+
+
+def signed_out(sender: Any, request: HttpRequest | None = None, user: Any = None, **kwargs: Any) -> None:
+    from minsheng.accounts.services import sign_in_record
+
+    if user is not None and user.is_authenticated:
+        sign_in_record(
+            verb=AuditVerb.SIGN_OUT, username=user.get_username(), user=user, remote_addr=_address(request)
+        )
+
+
+def sign_in_failed(
+    sender: Any, credentials: dict[str, Any] | None = None, request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    from minsheng.accounts.services import sign_in_record
+
+    username = str((credentials or {}).get("username") or "")
+    sign_in_record(verb=AuditVerb.SIGN_IN_FAIL, username=username, remote_addr=_address(request))
+
+
+def locked_out(
+    sender: Any, request: HttpRequest | None = None, username: str | None = None, **kwargs: Any
+) -> None:
+    from minsheng.accounts.services import sign_in_record
+
+    address = kwargs.get("ip_address") or _address(request)
+    sign_in_record(verb=AuditVerb.SIGN_IN_LOCKOUT, username=str(username or ""), remote_addr=address)
+
+
+def connect() -> None:
+    from auditlog.models import LogEntry
+    from auditlog.signals import post_log
+    from axes.signals import user_locked_out
+    from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+    from django.db.models.signals import pre_save
+
+    pre_save.connect(change_stamp, sender=LogEntry, dispatch_uid="minsheng_audit_change_stamp")
+    post_log.connect(change_logged, dispatch_uid="minsheng_audit_change_logged")
+    user_logged_in.connect(signed_in, dispatch_uid="minsheng_audit_signed_in")
+    user_logged_out.connect(signed_out, dispatch_uid="minsheng_audit_signed_out")
+    user_login_failed.connect(sign_in_failed, dispatch_uid="minsheng_audit_sign_in_failed")
+    user_locked_out.connect(locked_out, dispatch_uid="minsheng_audit_locked_out")

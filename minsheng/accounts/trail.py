@@ -1,0 +1,98 @@
+"""Who is writing, from where, and which write: the context every audit record is stamped with.
+
+A *trail* is opened once per web request (:class:`~minsheng.accounts.middleware.AuditTrailMiddleware`), per
+command run (:func:`acting`, from a command's ``--by``) or, for code run outside both (a django-q task, a
+shell), lazily with no person and the source ``system``. It carries:
+
+- the **actor**: the signed-in person or the command's ``--by`` user (``audit_record`` falls back to it when
+  a service is called without ``by``; django-auditlog's change entries take it too);
+- the **source**: ``web``, ``admin``, ``api``, ``command`` or ``system``;
+- a **correlation id** ``source:run:n``. django-auditlog stamps every change entry (the fields before and
+  after) with :func:`current_cid`; :func:`~minsheng.accounts.services.audit_record` stamps the service's
+  :class:`~minsheng.accounts.models.AuditEvent` with the same id and then moves on to ``n + 1``. A service
+  changes its rows and then records its verb, so the changes of one write and its AuditEvent share an id.
+- the changes no service claimed (the Django admin's forms, a model saved outside a service): once their
+  transaction commits they get an AuditEvent of their own (``admin_add``/``admin_change``/``admin_delete``
+  from the admin, ``record_*`` elsewhere), so the audit page lists every write.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+SOURCES = ("web", "admin", "api", "command", "system")
+
+
+@dataclass
+class Trail:
+    source: str
+    actor: Callable[[], Any] | None = None  # resolved when first needed (the request's lazy user)
+    remote_addr: str | None = None
+    run: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+    step: int = 0
+    claimed: set[int] = field(default_factory=set)
+    # (step, content type id, object pk) of the unclaimed changes already given an AuditEvent.
+    recorded: set[tuple[int, int, str]] = field(default_factory=set)
+
+    @property
+    def cid(self) -> str:
+        return f"{self.source}:{self.run}:{self.step}"
+
+    def who(self) -> Any:
+        """The person acting, or None (anonymous, the system)."""
+        user = self.actor() if self.actor is not None else None
+        if user is None or not getattr(user, "is_authenticated", False) or getattr(user, "pk", None) is None:
+            return None
+        return user
+
+
+_trail: ContextVar[Trail | None] = ContextVar("minsheng_audit_trail", default=None)
+
+
+def current() -> Trail:
+    """The open trail, opening a ``system`` one (no person) for code that runs outside requests and commands."""
+    trail = _trail.get()
+    if trail is None:
+        trail = Trail(source="system")
+        _trail.set(trail)
+    return trail
+
+
+def current_cid() -> str:
+    """django-auditlog's correlation id getter (``AUDITLOG_CID_GETTER``)."""
+    return current().cid
+
+
+def claim() -> str:
+    """The id of the write being recorded; later changes belong to the next write. Called by audit_record."""
+    trail = current()
+    cid = trail.cid
+    trail.claimed.add(trail.step)
+    trail.step += 1
+    return cid
+
+
+@contextlib.contextmanager
+def opened(
+    *, source: str, actor: Callable[[], Any] | None = None, remote_addr: str | None = None
+) -> Iterator[Trail]:
+    """Open a trail for a request or a command run."""
+    if source not in SOURCES:
+        raise ValueError(source)
+    token = _trail.set(Trail(source=source, actor=actor, remote_addr=remote_addr))
+    try:
+        yield _trail.get()  # type: ignore[misc]
+    finally:
+        _trail.reset(token)
+
+
+@contextlib.contextmanager
+def acting(user: Any, *, source: str = "command") -> Iterator[Trail]:
+    """Every write inside is attributed to ``user`` (a command's ``--by``)."""
+    with opened(source=source, actor=lambda: user) as trail:
+        yield trail
