@@ -17,6 +17,7 @@ from minsheng.accounts.audit import AuditVerb
 from minsheng.accounts.models import AuditEvent, SignInLink, User
 from minsheng.accounts.trail import Trail
 from minsheng.accounts.trail import claim as trail_claim
+from minsheng.accounts.trail import claim_alone as trail_claim_alone
 from minsheng.accounts.trail import current as current_trail
 
 # How long a one-time sign-in link stays valid.
@@ -24,7 +25,13 @@ SIGN_IN_LINK_DAYS = 7
 
 
 def _event_save(
-    *, actor: User | None, verb: AuditVerb, object_type: str, object_id: str, details: dict[str, Any]
+    *,
+    actor: User | None,
+    verb: AuditVerb,
+    object_type: str,
+    object_id: str,
+    details: dict[str, Any],
+    alone: bool = False,
 ) -> AuditEvent:
     trail = current_trail()
     if actor is None or not actor.is_authenticated:
@@ -35,7 +42,7 @@ def _event_save(
         object_type=object_type,
         object_id=object_id,
         details=details,
-        cid=trail_claim(),
+        cid=trail_claim_alone() if alone else trail_claim(),
     )
     event.full_clean()
     event.save()
@@ -131,6 +138,7 @@ def sign_in_record(
         object_type=User._meta.label_lower,
         object_id=str(user.pk) if user is not None else "",
         details=details,
+        alone=True,
     )
 
 
@@ -160,6 +168,7 @@ def audit_purge(*, by: User, now: dt.datetime | None = None) -> dict[str, Any]:
         object_type=AuditEvent._meta.label_lower,
         object_id="",
         details=result,
+        alone=True,
     )
     return result
 

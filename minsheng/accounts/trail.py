@@ -77,6 +77,14 @@ def claim() -> str:
     return cid
 
 
+def claim_alone() -> str:
+    """The id of an event that has no field changes of its own (a sign-in, a purge): changes recorded
+    before it stay unclaimed (and get their own event) instead of being taken for this one's."""
+    trail = current()
+    trail.step += 1
+    return claim()
+
+
 @contextlib.contextmanager
 def opened(
     *, source: str, actor: Callable[[], Any] | None = None, remote_addr: str | None = None

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from auditlog.models import LogEntry
 from django.core.exceptions import FieldDoesNotExist
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -146,7 +149,14 @@ def _value(model_field: Any, value: Any) -> str:
     for key, label in choices:
         if str(key) == text:
             return str(label)
-    if model_field is not None and model_field.get_internal_type() == "BooleanField":
+    kind = model_field.get_internal_type() if model_field is not None else ""
+    if kind == "DateTimeField":
+        moment = parse_datetime(text)
+        if moment is not None:
+            if timezone.is_naive(moment):  # django-auditlog keeps UTC
+                moment = moment.replace(tzinfo=dt.UTC)
+            return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
+    if kind == "BooleanField":
         return str(_("yes")) if text == "True" else str(_("no")) if text == "False" else text
     return text
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import rules
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
@@ -41,7 +42,9 @@ def history_link(context: dict[str, Any], obj: Any, label: str = "") -> SafeStri
     """A link to ``obj``'s history for someone who may read the trail; nothing otherwise."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    if obj is None or user is None or not user.has_perm("accounts.view_audit"):
+    # The rule alone (no query, whoever asks), not user.has_perm, which would also ask Django's model
+    # backend and load a non-office user's permissions on every page that shows the link.
+    if obj is None or user is None or not rules.has_perm("accounts.view_audit", user):
         return ""
     url = reverse("audit:history", args=[obj._meta.label_lower, obj.pk])
-    return format_html('<a class="history-link" href="{}">{}</a>', url, label or _("History"))
+    return format_html('<a class="history-link" href="{}">{}</a>', url, label or _("Change history"))
