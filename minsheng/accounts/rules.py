@@ -19,4 +19,5 @@ rules.add_perm("accounts.view_user", is_office_staff)
 # The audit trail: the office reads it (the audit page, each object's history); the records are never
 # changed or deleted in the product, only purged past the retention period by an office user's command.
 rules.add_perm("accounts.view_audit", is_office_staff)
+rules.add_perm("auditlog.view_logentry", is_office_staff)  # django-auditlog's list of changes in the admin
 rules.add_perm("accounts.purge_audit", is_office_staff)
