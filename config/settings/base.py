@@ -198,10 +198,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 
 # The audit trail (docs/audit.md). Every write of a model listed here leaves a django-auditlog entry with
 # the fields before and after, the person (the signed-in user, or a command's --by) and the write's
-# correlation id, which links it to the service's AuditEvent. New models the office works with go here.
+# correlation id, which links it to the service's AuditEvent. New models the office works with go here
+# (registered by minsheng.accounts.tracking).
 # Never list a model that ties a voter to a choice (voting.Candidate's counters, ballots, receipts,
 # electors, ratings and their tallies): the trail of a write names its author.
-AUDITLOG_INCLUDE_TRACKING_MODELS = (
+MINSHENG_AUDIT_TRACKED_MODELS = (
     {"model": "accounts.user", "exclude_fields": ["password", "last_login"]},
     "plans.department",
     "plans.plan",

@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from minsheng.accounts import signals
+        from minsheng.accounts import signals, tracking
 
+        tracking.register_tracked_models()
         signals.connect()

@@ -76,14 +76,15 @@ def audit_update(queryset: models.QuerySet[Any], **values: Any) -> int:
     model = queryset.model
     if not auditlog.contains(model):
         return queryset.update(**values)
-    before = {row.pk: row for row in queryset.select_for_update()}
-    count = queryset.update(**values)
-    if before:
-        fields = list(values)
-        for row in model._default_manager.filter(pk__in=list(before)):
-            changes = model_instance_diff(before[row.pk], row, fields_to_check=fields)
-            if changes:
-                LogEntry.objects.log_create(row, action=LogEntry.Action.UPDATE, changes=changes)
+    with transaction.atomic():
+        before = {row.pk: row for row in queryset.select_for_update()}
+        count = queryset.update(**values)
+        if before:
+            fields = list(values)
+            for row in model._default_manager.filter(pk__in=list(before)):
+                changes = model_instance_diff(before[row.pk], row, fields_to_check=fields)
+                if changes:
+                    LogEntry.objects.log_create(row, action=LogEntry.Action.UPDATE, changes=changes)
     return count
 
 

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 SOURCES = ("web", "admin", "api", "command", "system")
+# Steps a trail remembers as claimed: far more than one transaction writes before its commit.
+KEEP_STEPS = 10_000
 
 
 @dataclass
@@ -74,6 +76,9 @@ def claim() -> str:
     cid = trail.cid
     trail.claimed.add(trail.step)
     trail.step += 1
+    if len(trail.claimed) > KEEP_STEPS * 2:  # a long-lived system trail (a worker): forget old steps
+        trail.claimed = {step for step in trail.claimed if step > trail.step - KEEP_STEPS}
+        trail.recorded = {key for key in trail.recorded if key[0] > trail.step - KEEP_STEPS}
     return cid
 
 

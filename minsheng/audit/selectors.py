@@ -57,7 +57,7 @@ class HistoryRow:
 
 
 def tracked_models() -> list[type[models.Model]]:
-    """The models whose writes keep their fields before and after (``AUDITLOG_INCLUDE_TRACKING_MODELS``)."""
+    """The models whose writes keep their fields before and after (``MINSHENG_AUDIT_TRACKED_MODELS``)."""
     return sorted(auditlog.get_models(), key=lambda model: model._meta.label_lower)
 
 

@@ -281,3 +281,26 @@ def test_dates_are_recorded_in_the_trail(world):
     change = _changes(report)[-1]
     assert change.timestamp >= before - dt.timedelta(seconds=1)
     assert _event_of(change).created_at >= before - dt.timedelta(seconds=1)
+
+
+def test_a_save_outside_a_service_gets_an_event_of_its_own(world, django_capture_on_commit_callbacks):
+    from minsheng.accounts.trail import acting
+
+    clerk = OfficeUserFactory(username="clerk")
+    with acting(clerk), django_capture_on_commit_callbacks(execute=True):
+        world.item.title = "改过的标题"
+        world.item.save()
+    change = _changes(world.item)[-1]
+    assert change.changes["title"][1] == "改过的标题"
+    event = _event_of(change)
+    assert (event.verb, event.actor, event.object_type) == ("record_change", clerk, "plans.item")
+
+
+def test_a_bulk_update_keeps_before_and_after_through_audit_update(world):
+    from minsheng.accounts.services import audit_update
+    from minsheng.plans.models import Item
+
+    audit_update(Item.objects.filter(pk=world.item.pk), title="批量改名")
+    change = _changes(world.item)[-1]
+    assert change.changes["title"][1] == "批量改名"
+    assert audit_update(AuditEvent.objects.none(), verb="x") == 0  # an untracked model: a plain update
