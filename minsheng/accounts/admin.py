@@ -27,7 +27,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_display = ("created_at", "actor", "verb", "object_type", "object_id")
     list_filter = ("verb", "object_type")
     list_select_related = ("actor",)
-    readonly_fields = ("created_at", "actor", "verb", "object_type", "object_id", "details")
+    readonly_fields = ("created_at", "actor", "verb", "object_type", "object_id", "details", "cid")
 
     def has_add_permission(self, request) -> bool:
         return False

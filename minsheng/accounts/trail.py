@@ -97,9 +97,10 @@ def opened(
     """Open a trail for a request or a command run."""
     if source not in SOURCES:
         raise ValueError(source)
-    token = _trail.set(Trail(source=source, actor=actor, remote_addr=remote_addr))
+    trail = Trail(source=source, actor=actor, remote_addr=remote_addr)
+    token = _trail.set(trail)
     try:
-        yield _trail.get()  # type: ignore[misc]
+        yield trail
     finally:
         _trail.reset(token)
 

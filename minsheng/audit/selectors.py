@@ -25,7 +25,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from minsheng.accounts.models import AuditEvent, User
+from minsheng.accounts.models import AuditEvent
 
 PER_PAGE = 50
 EXPORT_CHUNK = 500
@@ -127,11 +127,6 @@ def events_export(*, filters: Filters) -> Iterator[Row]:
             chunk = []
     if chunk:
         yield from _rows(chunk)
-
-
-def people_in_trail() -> QuerySet[User]:
-    """People who appear in the trail, for the person filter."""
-    return User.objects.filter(audit_events__isnull=False).distinct().order_by("username")
 
 
 def history_page(

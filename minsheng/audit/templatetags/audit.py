@@ -7,12 +7,13 @@ from typing import Any
 
 import rules
 from django import template
+from django.apps import apps
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from minsheng.audit import present
+from minsheng.audit import present, selectors
 
 register = template.Library()
 
@@ -35,6 +36,21 @@ def source_label(cid: str | None) -> str:
 @register.filter
 def field_changes(change: Any) -> list[present.FieldChange]:
     return present.field_changes(change)
+
+
+@register.simple_tag
+def object_link(object_type: str, object_id: str) -> SafeString | str:
+    """An event's object: its kind in the user's language, linked to its history where it has one."""
+    model = selectors.tracked_model(object_type)
+    if model is None:
+        try:
+            name = str(apps.get_model(object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            name = object_type
+        return f"{name} #{object_id}" if object_id else name
+    url = reverse("audit:history", args=[object_type, object_id]) if object_id else ""
+    text = f"{model._meta.verbose_name} #{object_id}" if object_id else str(model._meta.verbose_name)
+    return format_html('<a href="{}">{}</a>', url, text) if url else text
 
 
 @register.simple_tag(takes_context=True)

@@ -172,6 +172,7 @@ def test_the_trail_lists_each_write_with_its_changes(client, world):
     html = _as(client, world, "office").get(TRAIL, {"verb": "report_edit"}).content.decode()
     assert html.count('class="audit-event"') == 1
     assert '<td class="before">5' in html and '<td class="after">119' in html
+    assert f'<a href="{_history(report)}">progress report #{report.pk}</a>' in html
 
 
 def test_the_filters_narrow_the_trail(client, world):
