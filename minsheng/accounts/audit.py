@@ -105,3 +105,9 @@ class AuditVerb(StrEnum):
     ITEM_RATE = "item_rate"
     RATING_CLOSE = "rating_close"
     RATING_FLAG_NOTICE = "rating_flag_notice"
+
+
+# Signing in and out: recorded in the trail, but not writes (a refused write records nothing else).
+SESSION_VERBS = frozenset(
+    {AuditVerb.SIGN_IN, AuditVerb.SIGN_IN_FAIL, AuditVerb.SIGN_IN_LOCKOUT, AuditVerb.SIGN_OUT}
+)

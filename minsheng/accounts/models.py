@@ -68,6 +68,14 @@ class SignInLink(models.Model):
         return f"{self.user_id} {self.created_at:%Y-%m-%d}"
 
 
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def writes(self) -> AuditEventQuerySet:
+        """The events of writes: without signing in and out."""
+        from minsheng.accounts.audit import SESSION_VERBS
+
+        return self.exclude(verb__in=[verb.value for verb in SESSION_VERBS])
+
+
 class AuditEvent(models.Model):
     """One write or sign-in: who did what to which object, when, with details. ``cid`` is the write's
     correlation id, shared with the django-auditlog entries that hold its fields before and after
@@ -87,6 +95,8 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
     cid = models.CharField(_("correlation id"), max_length=255, blank=True, default="", db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")
