@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from minsheng.accounts.audit import AuditVerb
 from minsheng.accounts.models import AuditEvent, SignInLink, User
-from minsheng.accounts.trail import Trail
+from minsheng.accounts.trail import Trail, note_change
+from minsheng.accounts.trail import alone as trail_alone
 from minsheng.accounts.trail import claim as trail_claim
-from minsheng.accounts.trail import claim_alone as trail_claim_alone
 from minsheng.accounts.trail import current as current_trail
 
 # How long a one-time sign-in link stays valid.
@@ -42,7 +42,7 @@ def _event_save(
         object_type=object_type,
         object_id=object_id,
         details=details,
-        cid=trail_claim_alone() if alone else trail_claim(),
+        cid=trail_alone() if alone else trail_claim(),
     )
     event.full_clean()
     event.save()
@@ -84,7 +84,9 @@ def audit_update(queryset: models.QuerySet[Any], **values: Any) -> int:
             for row in model._default_manager.filter(pk__in=list(before)):
                 changes = model_instance_diff(before[row.pk], row, fields_to_check=fields)
                 if changes:
-                    LogEntry.objects.log_create(row, action=LogEntry.Action.UPDATE, changes=changes)
+                    note_change(
+                        LogEntry.objects.log_create(row, action=LogEntry.Action.UPDATE, changes=changes)
+                    )
     return count
 
 
@@ -99,28 +101,42 @@ UNCLAIMED_VERBS = {
 }
 
 
-def audit_unclaimed_record(*, trail: Trail, change: tuple[int, int, str, int]) -> AuditEvent | None:
-    """Give a committed change no service recorded (the Django admin's forms, a model saved outside a
-    service) an AuditEvent, with the correlation id of the change: one per object and write."""
+def audit_unclaimed_record(*, trail: Trail) -> list[AuditEvent]:
+    """Give the changes no service recorded (the Django admin's forms, a model saved outside a service) an
+    AuditEvent each, one per object and write, with the correlation id of the changes. Called when a
+    request's or command's trail closes; changes rolled back since are left out."""
+    from auditlog.models import LogEntry
     from django.contrib.contenttypes.models import ContentType
 
-    step, content_type_id, object_pk, action = change
-    key = (step, content_type_id, object_pk)
-    if step in trail.claimed or key in trail.recorded or action not in (0, 1, 2):
-        return None
-    trail.recorded.add(key)
-    model = ContentType.objects.get_for_id(content_type_id).model_class()
-    event = AuditEvent(
-        actor=trail.who(),
-        verb=UNCLAIMED_VERBS[(trail.source == "admin", action)].value,
-        object_type=model._meta.label_lower if model is not None else str(content_type_id),
-        object_id=object_pk,
-        details={},
-        cid=f"{trail.source}:{trail.run}:{step}",
+    waiting = [
+        change for change in trail.pending if change[0] not in trail.claimed and change[3] in (0, 1, 2)
+    ]
+    trail.pending = []
+    if not waiting:
+        return []
+    committed = set(
+        LogEntry.objects.filter(pk__in=[change[4] for change in waiting]).values_list("pk", flat=True)
     )
-    event.full_clean()
-    event.save()
-    return event
+    events = []
+    seen = set()
+    with transaction.atomic():
+        for step, content_type_id, object_pk, action, entry_id in waiting:
+            if entry_id not in committed or (step, content_type_id, object_pk) in seen:
+                continue
+            seen.add((step, content_type_id, object_pk))
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            event = AuditEvent(
+                actor=trail.who(),
+                verb=UNCLAIMED_VERBS[(trail.source == "admin", action)].value,
+                object_type=model._meta.label_lower if model is not None else str(content_type_id),
+                object_id=object_pk,
+                details={},
+                cid=f"{trail.source}:{trail.run}:{step}",
+            )
+            event.full_clean()
+            event.save()
+            events.append(event)
+    return events
 
 
 def sign_in_record(

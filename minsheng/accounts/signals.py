@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest
 
 from minsheng.accounts import trail as audit_trail
@@ -35,21 +34,9 @@ def change_stamp(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 
 def change_logged(sender: Any, log_entry: Any = None, **kwargs: Any) -> None:
-    """A change entry saved: if no service claimed its write by the commit, it gets an AuditEvent then."""
-    if log_entry is None:
-        return
-    trail = audit_trail.current()
-    parts = (log_entry.cid or "").rsplit(":", 2)
-    if len(parts) != 3 or parts[1] != trail.run or not parts[2].isdigit():
-        return
-    change = (int(parts[2]), log_entry.content_type_id, log_entry.object_pk, log_entry.action)
-
-    def unclaimed() -> None:
-        from minsheng.accounts.services import audit_unclaimed_record
-
-        audit_unclaimed_record(trail=trail, change=change)
-
-    transaction.on_commit(unclaimed)
+    """A change entry saved: its write now has something to link (see trail.note_change)."""
+    if log_entry is not None:
+        audit_trail.note_change(log_entry)
 
 
 def signed_in(sender: Any, request: HttpRequest | None = None, user: Any = None, **kwargs: Any) -> None:

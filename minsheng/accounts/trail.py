@@ -11,9 +11,12 @@ shell), lazily with no person and the source ``system``. It carries:
   after) with :func:`current_cid`; :func:`~minsheng.accounts.services.audit_record` stamps the service's
   :class:`~minsheng.accounts.models.AuditEvent` with the same id and then moves on to ``n + 1``. A service
   changes its rows and then records its verb, so the changes of one write and its AuditEvent share an id.
-- the changes no service claimed (the Django admin's forms, a model saved outside a service): once their
-  transaction commits they get an AuditEvent of their own (``admin_add``/``admin_change``/``admin_delete``
-  from the admin, ``record_*`` elsewhere), so the audit page lists every write.
+  An event whose write changed no tracked row (a ballot, a sign-in) gets ``source:run:-``: it links to
+  nothing, and no counter in it could tell the order of the ballots.
+- the changes no service claimed (the Django admin's forms, a model saved outside a service): when the
+  request or command ends they get an AuditEvent of their own (``admin_add``/``admin_change``/
+  ``admin_delete`` from the admin, ``record_*`` elsewhere), so the audit page lists every write. This costs
+  no query when every change was claimed.
 """
 
 from __future__ import annotations
@@ -38,8 +41,9 @@ class Trail:
     run: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
     step: int = 0
     claimed: set[int] = field(default_factory=set)
-    # (step, content type id, object pk) of the unclaimed changes already given an AuditEvent.
-    recorded: set[tuple[int, int, str]] = field(default_factory=set)
+    logged: set[int] = field(default_factory=set)  # steps with change entries
+    # (step, content type id, object pk, auditlog action, entry id) of changes, until the trail closes.
+    pending: list[tuple[int, int, str, int, int]] = field(default_factory=list)
 
     @property
     def cid(self) -> str:
@@ -73,21 +77,36 @@ def current_cid() -> str:
 def claim() -> str:
     """The id of the write being recorded; later changes belong to the next write. Called by audit_record."""
     trail = current()
+    if trail.step not in trail.logged:
+        return alone()
     cid = trail.cid
     trail.claimed.add(trail.step)
+    trail.logged.discard(trail.step)
     trail.step += 1
-    if len(trail.claimed) > KEEP_STEPS * 2:  # a long-lived system trail (a worker): forget old steps
+    if len(trail.claimed) > KEEP_STEPS * 2:  # a long-lived trail: forget old steps
         trail.claimed = {step for step in trail.claimed if step > trail.step - KEEP_STEPS}
-        trail.recorded = {key for key in trail.recorded if key[0] > trail.step - KEEP_STEPS}
     return cid
 
 
-def claim_alone() -> str:
-    """The id of an event that has no field changes of its own (a sign-in, a purge): changes recorded
-    before it stay unclaimed (and get their own event) instead of being taken for this one's."""
+def note_change(entry: Any) -> None:
+    """A change entry (django-auditlog's ``LogEntry``) was saved in this trail: its write has something to
+    link; if no service claims it, it gets an AuditEvent when the request or command ends (not in the
+    ``system`` trail, which never ends)."""
     trail = current()
-    trail.step += 1
-    return claim()
+    parts = (entry.cid or "").rsplit(":", 2)
+    if len(parts) != 3 or parts[1] != trail.run or not parts[2].isdigit():
+        return
+    step = int(parts[2])
+    trail.logged.add(step)
+    if trail.source != "system":
+        trail.pending.append((step, entry.content_type_id, entry.object_pk, entry.action, entry.pk))
+
+
+def alone() -> str:
+    """The id of an event with no field changes of its own (a sign-in, a purge, a ballot): the source and
+    run only; changes recorded before it stay with their own write."""
+    trail = current()
+    return f"{trail.source}:{trail.run}:-"
 
 
 @contextlib.contextmanager
@@ -102,7 +121,13 @@ def opened(
     try:
         yield trail
     finally:
-        _trail.reset(token)
+        try:
+            if trail.pending:
+                from minsheng.accounts.services import audit_unclaimed_record
+
+                audit_unclaimed_record(trail=trail)
+        finally:
+            _trail.reset(token)
 
 
 @contextlib.contextmanager

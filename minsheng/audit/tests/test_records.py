@@ -39,9 +39,8 @@ def test_the_admin_lists_and_shows_records_but_offers_no_change(office, world, m
     assert 'name="action"' not in listing.content.decode()  # no bulk delete
     page = office.get(reverse(f"admin:{model}_change", args=[record.pk]))
     assert page.status_code == 200
-    assert 'type="submit"' not in page.content.decode().split("</header>")[-1].split('id="changelist')[0] or (
-        "Save" not in page.content.decode()
-    )
+    html = page.content.decode()
+    assert 'name="_save"' not in html and 'class="deletelink"' not in html
 
 
 @pytest.mark.parametrize("model", ["accounts_auditevent", "auditlog_logentry"])
