@@ -4,6 +4,8 @@ suggestions and comments under /participation/, everyone's notifications under /
 vote and the year-end rating under /voting/, the office's people and departments under /people/,
 its bulletins and QR posters under /printing/, the API (and the office's API tokens) under /api/, open data
 (downloads and the data dictionary) under /open-data/."""
+vote and the year-end rating under /voting/, the office's people and departments under /people/, the office's audit trail and each object's history under
+/audit/."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -24,5 +26,6 @@ urlpatterns = [
     path("printing/", include("minsheng.printing.urls")),
     path("api/", include("minsheng.api.urls")),
     path("open-data/", include("minsheng.opendata.urls")),
+    path("audit/", include("minsheng.audit.urls")),
     path("", include("minsheng.portal.urls")),
 ]

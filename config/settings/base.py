@@ -76,7 +76,10 @@ INSTALLED_APPS = [
     "minsheng.api",
     "ninja",
     "minsheng.opendata",
+    "minsheng.audit",
     "minsheng.demo",
+    # After minsheng.audit, whose ``auditlogflush`` (a refusal) takes the place of the library's.
+    "auditlog",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Who writes, from where: every change recorded in this request is attributed to the signed-in person.
+    "minsheng.accounts.middleware.AuditTrailMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "minsheng.accounts.middleware.SessionLifetimeMiddleware",
     "minsheng.accounts.middleware.PasswordFirstMiddleware",
@@ -234,6 +239,45 @@ SESSION_COOKIE_AGE = MINSHENG_SESSION_HOURS * 3600
 # views, which declare their own larger cap (minsheng.common.limits.body_limit).
 MINSHENG_MAX_REQUEST_BYTES = int(os.environ.get("MINSHENG_MAX_REQUEST_BYTES", str(2 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MINSHENG_MAX_REQUEST_BYTES
+
+# The audit trail (docs/audit.md). Every write of a model listed here leaves a django-auditlog entry with
+# the fields before and after, the person (the signed-in user, or a command's --by) and the write's
+# correlation id, which links it to the service's AuditEvent. New models the office works with go here
+# (registered by minsheng.accounts.tracking).
+# Never list a model that ties a voter to a choice (voting.Candidate's counters, ballots, receipts,
+# electors, ratings and their tallies): the trail of a write names its author.
+MINSHENG_AUDIT_TRACKED_MODELS = (
+    {"model": "accounts.user", "exclude_fields": ["password", "last_login"]},
+    "plans.department",
+    "plans.plan",
+    # The document itself and its reading are kept by the version; the trail records the version's facts.
+    {"model": "plans.planversion", "exclude_fields": ["content", "parsed", "changes"]},
+    "plans.action",
+    "plans.item",
+    "plans.target",
+    "plans.standard",
+    "plans.itemdepartment",
+    "delivery.deliverysettings",
+    "delivery.assignment",
+    "delivery.plannedvalue",
+    "delivery.progressreport",
+    "delivery.evidence",
+    "delivery.supervisionnotice",
+    "participation.window",
+    "participation.sensitiveword",
+    "participation.suggestion",
+    "participation.response",
+    {"model": "voting.voteround", "exclude_fields": ["ballots"]},
+    "voting.ratinground",
+)
+# The id that ties a write's field changes to its AuditEvent (minsheng.accounts.trail).
+AUDITLOG_CID_GETTER = "minsheng.accounts.trail.current_cid"
+# Where a request came from is the address Django sees (REMOTE_ADDR), set by minsheng's middleware; the
+# library's own reading of X-Forwarded-For would trust any client.
+AUDITLOG_DISABLE_REMOTE_ADDR = False
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
+# How long audit records are kept, in days; ``minsheng audit-purge --by USER`` deletes older ones.
+MINSHENG_AUDIT_RETENTION_DAYS = int(os.environ.get("MINSHENG_AUDIT_RETENTION_DAYS", str(6 * 366)))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

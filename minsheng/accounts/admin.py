@@ -1,5 +1,7 @@
 import contextlib
 
+from auditlog.admin import LogEntryAdmin as AuditlogLogEntryAdmin
+from auditlog.models import LogEntry
 from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -39,8 +41,25 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_display = ("created_at", "actor", "verb", "object_type", "object_id")
     list_filter = ("verb", "object_type")
     list_select_related = ("actor",)
-    readonly_fields = ("created_at", "actor", "verb", "object_type", "object_id", "details")
+    readonly_fields = ("created_at", "actor", "verb", "object_type", "object_id", "details", "cid")
 
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# django-auditlog's list of field changes, read-only like the events: nothing added, changed or deleted,
+# not even by a cascade (the library's admin allows that one).
+admin.site.unregister(LogEntry)
+
+
+@admin.register(LogEntry)
+class FieldChangeAdmin(AuditlogLogEntryAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 

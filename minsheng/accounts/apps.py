@@ -16,3 +16,8 @@ class AccountsConfig(AppConfig):
         otp_admin_remove()
 
         user_logged_in.connect(session_started, dispatch_uid="minsheng.accounts.session_started")
+
+        from minsheng.accounts import signals, tracking
+
+        tracking.register_tracked_models()
+        signals.connect()

@@ -28,6 +28,20 @@ class AuditVerb(StrEnum):
     TWO_FACTOR_CODES_RENEW = "two_factor_codes_renew"
     TWO_FACTOR_REMOVE = "two_factor_remove"
     TWO_FACTOR_RESET = "two_factor_reset"
+    # accounts: signing in (no password is ever stored)
+    SIGN_IN = "sign_in"
+    SIGN_IN_FAIL = "sign_in_fail"
+    SIGN_IN_LOCKOUT = "sign_in_lockout"
+    SIGN_OUT = "sign_out"
+    # the audit trail itself
+    AUDIT_PURGE = "audit_purge"
+    # changes no service claimed (see minsheng.accounts.trail): from the Django admin, or elsewhere
+    ADMIN_ADD = "admin_add"
+    ADMIN_CHANGE = "admin_change"
+    ADMIN_DELETE = "admin_delete"
+    RECORD_CREATE = "record_create"
+    RECORD_CHANGE = "record_change"
+    RECORD_DELETE = "record_delete"
     # plans
     PLAN_IMPORT = "plan_import"
     PLAN_STATUS_SET = "plan_status_set"
@@ -103,3 +117,9 @@ class AuditVerb(StrEnum):
     # api
     API_TOKEN_CREATE = "api_token_create"  # noqa: S105 - a verb, not a token
     API_TOKEN_REVOKE = "api_token_revoke"  # noqa: S105 - a verb, not a token
+
+
+# Signing in and out: recorded in the trail, but not writes (a refused write records nothing else).
+SESSION_VERBS = frozenset(
+    {AuditVerb.SIGN_IN, AuditVerb.SIGN_IN_FAIL, AuditVerb.SIGN_IN_LOCKOUT, AuditVerb.SIGN_OUT}
+)

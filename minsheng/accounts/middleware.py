@@ -134,3 +134,25 @@ class PasswordFirstMiddleware:
             if not request.path.startswith(open_paths):
                 return redirect("accounts:password")
         return self.get_response(request)
+
+
+class AuditTrailMiddleware:
+    """Opens the request's audit trail (minsheng.accounts.trail): every change recorded while it runs is
+    attributed to the signed-in person, from this address, as a web, admin or API write."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from minsheng.accounts.trail import opened
+
+        admin_prefix = reverse("admin:index")
+        source = "admin" if request.path.startswith(admin_prefix) else "web"
+        if request.path.startswith("/api/"):
+            source = "api"
+        with opened(
+            source=source,
+            actor=lambda: getattr(request, "user", None),
+            remote_addr=request.META.get("REMOTE_ADDR"),
+        ):
+            return self.get_response(request)

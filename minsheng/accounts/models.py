@@ -68,8 +68,18 @@ class SignInLink(models.Model):
         return f"{self.user_id} {self.created_at:%Y-%m-%d}"
 
 
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def writes(self) -> AuditEventQuerySet:
+        """The events of writes: without signing in and out."""
+        from minsheng.accounts.audit import SESSION_VERBS
+
+        return self.exclude(verb__in=[verb.value for verb in SESSION_VERBS])
+
+
 class AuditEvent(models.Model):
-    """One write: who did what to which object, when, with details."""
+    """One write or sign-in: who did what to which object, when, with details. ``cid`` is the write's
+    correlation id, shared with the django-auditlog entries that hold its fields before and after
+    (see :mod:`minsheng.accounts.trail`). Never changed or deleted, except by the retention purge."""
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -82,14 +92,21 @@ class AuditEvent(models.Model):
     )
     verb = models.CharField(_("verb"), max_length=64)
     object_type = models.CharField(_("object type"), max_length=100)
-    object_id = models.CharField(_("object id"), max_length=64)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
+    cid = models.CharField(_("correlation id"), max_length=255, blank=True, default="", db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="accounts_audit_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="accounts_audit_object_idx"),
+            models.Index(fields=["actor", "created_at"], name="accounts_audit_actor_idx"),
+            models.Index(fields=["verb", "created_at"], name="accounts_audit_verb_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=~models.Q(verb=""), name="accounts_auditevent_verb_not_empty"),
         ]

@@ -37,3 +37,8 @@ rules.add_perm("accounts.view_auditevent", is_office_staff)
 rules.add_perm("accounts.view_user", is_office_staff)
 # One office user resets another's lost authenticator (never their own: that needs a colleague).
 rules.add_perm("accounts.reset_two_factor", is_office_staff & is_someone_else)
+# The audit trail: the office reads it (the audit page, each object's history); the records are never
+# changed or deleted in the product, only purged past the retention period by an office user's command.
+rules.add_perm("accounts.view_audit", is_office_staff)
+rules.add_perm("auditlog.view_logentry", is_office_staff)  # django-auditlog's list of changes in the admin
+rules.add_perm("accounts.purge_audit", is_office_staff)

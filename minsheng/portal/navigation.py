@@ -64,6 +64,8 @@ def menu_entries(*, user: Any, now: dt.datetime, unread: int | None = None) -> l
             MenuEntry(reverse("participation:screening"), _("Suggestions to screen"), "screening"),
             MenuEntry(reverse("participation:moderation"), _("Comments to moderate"), "moderation"),
         ]
+        if user.has_perm("accounts.view_audit"):
+            entries.append(MenuEntry(reverse("audit:trail"), _("Audit trail"), "audit"))
     if is_department(user):
         entries.append(MenuEntry(reverse("delivery:workspace"), _("My department's work"), "workspace"))
     if takes_part(user):

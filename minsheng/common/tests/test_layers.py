@@ -67,6 +67,7 @@ FLOORS: dict[str, int] = {
     "portal": 6,
     "api": 6,
     "opendata": 6,
+    "audit": 6,
     "demo": 7,
 }
 # May import anything; only tests may import minsheng.testing (and nothing may import the others).

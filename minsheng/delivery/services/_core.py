@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from minsheng.accounts.audit import AuditVerb
 from minsheng.accounts.models import User
-from minsheng.accounts.services import audit_record
+from minsheng.accounts.services import audit_record, audit_update
 from minsheng.common import services as common
 from minsheng.common.errors import ConflictError
 from minsheng.common.services import actor, link
@@ -251,8 +251,8 @@ def _write_versioned(obj: Any, fields: Sequence[str], what: str) -> None:
     values = {name: getattr(obj, name) for name in fields}
     if hasattr(obj, "updated_at"):
         obj.updated_at = values["updated_at"] = timezone.now()
-    written = (
-        type(obj).objects.filter(pk=obj.pk, version=obj.version).update(version=F("version") + 1, **values)
+    written = audit_update(
+        type(obj).objects.filter(pk=obj.pk, version=obj.version), version=F("version") + 1, **values
     )
     if written != 1:
         raise ConflictError(_conflict_message(what), current=type(obj).objects.filter(pk=obj.pk).first())

@@ -24,8 +24,16 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("en")]
 
 def _run(*args: str) -> str:
     out = StringIO()
+    if args[0] == "remind":
+        args = (*args, "--by", "clerk")
     call_command(*args, stdout=out)
     return out.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def clerk(db):
+    """The office user the writing commands run for (--by)."""
+    return OfficeUserFactory(username="clerk")
 
 
 @pytest.fixture

@@ -5,14 +5,20 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from minsheng.accounts.tests.factories import OfficeUserFactory
 from minsheng.plans.models import Item, Plan
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("en")]
 
 
+@pytest.fixture(autouse=True)
+def office(db):
+    return OfficeUserFactory(username="clerk")
+
+
 def _import(*args):
     out = StringIO()
-    call_command("import", *map(str, args), stdout=out)
+    call_command("import", *map(str, args), "--by", "clerk", stdout=out)
     return out.getvalue().splitlines()
 
 

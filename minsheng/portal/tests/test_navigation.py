@@ -104,7 +104,7 @@ def test_a_next_page_still_wins_over_the_landing_page(client):
 # --- the menu --------------------------------------------------------------------------------------------
 
 MENU = {
-    "office": {"plans", "delivery", "screening", "moderation", "inbox"},
+    "office": {"plans", "delivery", "screening", "moderation", "audit", "inbox"},
     "reporter": {"plans", "workspace", "inbox"},
     "head": {"plans", "workspace", "inbox"},
     "deputy": {"plans", "mine", "inbox"},
@@ -115,6 +115,7 @@ ALL_ENTRIES = {
     "delivery",
     "screening",
     "moderation",
+    "audit",
     "workspace",
     "ballot",
     "rating",

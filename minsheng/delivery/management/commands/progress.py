@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.commands import acting_for, add_by_argument
 from minsheng.common.commands import BAD_INPUT, date_argument
 from minsheng.delivery.services import DeliveryError
 from minsheng.delivery.spreadsheets import (
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         template.add_argument("--department", help="only this department's items (its id or name)")
         load = commands.add_parser("load", help="load a filled sheet: all rows or none")
         load.add_argument("file", help="the filled .xlsx")
-        load.add_argument("--by", required=True, help="the office user recording the figures")
+        add_by_argument(load, help="the office user recording the figures")
         load.add_argument("--as-of", dest="as_of", help="the date of rows that leave it empty (YYYY-MM-DD)")
 
     def handle(self, *args, **options) -> None:
@@ -74,13 +75,10 @@ class Command(BaseCommand):
         self.stdout.write(_("Wrote %(file)s for %(plan)s.") % {"file": out, "plan": plan.title})
 
     def _load(self, options: dict) -> None:
-        from minsheng.accounts.models import User
+        with acting_for(options) as user:
+            self._load_as(options, user)
 
-        user = User.objects.filter(username=options["by"], is_active=True).first()
-        if user is None:
-            raise CommandError(
-                _("There is no active user %(name)s.") % {"name": options["by"]}, returncode=BAD_INPUT
-            )
+    def _load_as(self, options: dict, user) -> None:
         as_of = date_argument(options["as_of"]) if options["as_of"] else None
         path = Path(options["file"])
         try:

@@ -1,6 +1,7 @@
-"""``minsheng remind [--date YYYY-MM-DD]``: send today's due-soon and overdue reminders (for cron).
+"""``minsheng remind --by USER [--date YYYY-MM-DD]``: send today's due-soon and overdue reminders (for cron).
 
-``minsheng remind --install-schedule`` instead creates the django-q2 schedule that does the same daily at
+``--by`` names the person the reminders are recorded for in the audit trail (cron names the office account
+it runs for). ``minsheng remind --by USER --install-schedule`` instead creates the django-q2 schedule that does the same daily at
 07:00 (run ``minsheng qcluster`` to work it). Each reminder goes once per user, item, period and kind, so
 running this more than once a day is harmless.
 """
@@ -11,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.commands import acting_for, add_by_argument
 from minsheng.common.commands import BAD_INPUT, date_argument
 from minsheng.delivery.services import reminder_schedule_install, reminders_send
 
@@ -25,8 +27,13 @@ class Command(BaseCommand):
             action="store_true",
             help="create or update the daily django-q2 schedule instead of sending now",
         )
+        add_by_argument(parser)
 
     def handle(self, *args, **options) -> None:
+        with acting_for(options):
+            self._remind(options)
+
+    def _remind(self, options: dict) -> None:
         if options["install_schedule"]:
             if options["date"]:
                 raise CommandError(
