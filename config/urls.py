@@ -1,11 +1,10 @@
 """The site's URLs: the public portal at the root, the office's admin under /admin/, sign-in under /accounts/,
-importing a plan document on the web under /plans/import/, the delivery pages (dashboard, department workspace, reports, notices) under /delivery/, the public's
-suggestions and comments under /participation/, everyone's notifications under /notifications/, the deputies'
-vote and the year-end rating under /voting/, the office's people and departments under /people/,
-its bulletins and QR posters under /printing/, the API (and the office's API tokens) under /api/, open data
-(downloads and the data dictionary) under /open-data/."""
-vote and the year-end rating under /voting/, the office's people and departments under /people/, the office's audit trail and each object's history under
-/audit/."""
+importing a plan document on the web under /plans/import/, the delivery pages (dashboard, department
+workspace, reports, notices) under /delivery/, the public's suggestions and comments under /participation/,
+everyone's notifications under /notifications/, the deputies' vote and the year-end rating under /voting/,
+the office's people and departments under /people/, its bulletins and QR posters under /printing/, the API
+(and the office's API tokens) under /api/, open data (downloads and the data dictionary) under /open-data/,
+the office's audit trail and each object's history under /audit/, and /healthz for monitors."""
 
 from django.contrib import admin
 from django.urls import include, path

@@ -30,11 +30,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from minsheng.accounts.audit import AuditVerb
 from minsheng.accounts.models import AuditEvent, SignInLink, User
 from minsheng.accounts.rules import two_factor_required
-from minsheng.common.services import require
 from minsheng.accounts.trail import Trail, note_change
 from minsheng.accounts.trail import alone as trail_alone
 from minsheng.accounts.trail import claim as trail_claim
 from minsheng.accounts.trail import current as current_trail
+from minsheng.common.services import require
 
 # How long a one-time sign-in link stays valid.
 SIGN_IN_LINK_DAYS = 7

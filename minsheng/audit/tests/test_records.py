@@ -14,6 +14,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from minsheng.testing import sign_in
 from minsheng.accounts.models import AuditEvent, User
 from minsheng.accounts.tests.factories import OfficeUserFactory, ReporterFactory
 from minsheng.delivery.models import ReportStatus
@@ -23,7 +24,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("en")]
 
 @pytest.fixture
 def office(client, world):
-    client.force_login(world.office)
+    sign_in(client, world.office)
     return client
 
 
@@ -61,7 +62,7 @@ def test_records_cannot_be_added_changed_or_deleted_in_the_admin(office, world, 
 def test_a_superuser_cannot_delete_records_either(client, world):
     world.report(ReportStatus.DRAFT)
     root = User.objects.create_superuser(username="root", password="root-password-1")
-    client.force_login(root)
+    sign_in(client, root)
     event = AuditEvent.objects.first()
     change = LogEntry.objects.first()
     assert (

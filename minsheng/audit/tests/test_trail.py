@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 
+from minsheng.testing import sign_in
 from minsheng.accounts.models import AuditEvent, User
 from minsheng.accounts.tests.factories import OfficeUserFactory, ReporterFactory
 from minsheng.delivery.models import ProgressReport, ReportStatus
@@ -87,7 +88,7 @@ def test_an_admin_change_is_recorded_with_the_admin_user_and_an_admin_verb(
     """A superuser's plain admin form (no service behind it): the change still gets its event."""
     person = ReporterFactory(first_name="王五", department=world.lead)
     admin_user = User.objects.create_superuser(username="root", password="root-password-1")
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     data = {
         "username": person.username,
         "first_name": "王六",
@@ -121,7 +122,7 @@ def test_an_admin_change_is_recorded_with_the_admin_user_and_an_admin_verb(
 def test_an_admin_write_through_a_service_is_not_recorded_twice(
     client, world, django_capture_on_commit_callbacks
 ):
-    client.force_login(world.office)
+    sign_in(client, world.office)
     data = {
         "plan": world.plan.pk,
         "start": "",
@@ -222,7 +223,7 @@ def test_a_lockout_is_recorded(client):
 
 def test_a_sign_out_is_recorded(client):
     person = User.objects.create_user(username="zhao", password="right-password-1")
-    client.force_login(person)
+    sign_in(client, person)
     client.post(reverse("accounts:logout"))
     assert AuditEvent.objects.filter(verb="sign_out", actor=person).exists()
 
