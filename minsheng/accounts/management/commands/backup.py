@@ -16,7 +16,9 @@ class Command(BaseCommand):
     help = "Write a backup archive: every row of every table and every uploaded file, with a manifest."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--out", required=True, help="the archive to write, e.g. minsheng-2026-12-07.tar.gz")
+        parser.add_argument(
+            "--out", required=True, help="the archive to write, e.g. minsheng-2026-12-07.tar.gz"
+        )
 
     def handle(self, *args, **options) -> None:
         out = Path(options["out"])
