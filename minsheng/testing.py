@@ -210,7 +210,7 @@ def kill_midway(
         "FAULT_MARKER": str(marker),
         "FAULT_COUNT": count,
     }
-    child = subprocess.Popen(
+    child = subprocess.Popen(  # noqa: S603 - our own interpreter and driver
         [sys.executable, "-c", _DRIVER, *command],
         env=child_environment,
         stdout=subprocess.PIPE,
