@@ -47,6 +47,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.management.color import no_style
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -109,6 +110,15 @@ def _app_version() -> str:
         return "unknown"
 
 
+class _Encoder(DjangoJSONEncoder):
+    """Django's encoder, but times keep their microseconds (Django's rounds them to milliseconds)."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, dt.datetime | dt.time):
+            return o.isoformat()
+        return super().default(o)
+
+
 def _fields(model: type[models.Model]) -> list[str]:
     """The fields the serializer writes besides the primary key: every concrete column (many-to-many
     relations are written as their own through tables)."""
@@ -168,7 +178,7 @@ def backup(out: Path, *, alias: str = DEFAULT_DB_ALIAS) -> Result:
                 path = Path(scratch) / "table.jsonl"
                 with path.open("w", encoding="utf-8") as handle:
                     rows = model._base_manager.using(alias).order_by("pk").iterator(chunk_size=BATCH)
-                    serializer_class().serialize(rows, stream=handle, fields=_fields(model))
+                    serializer_class().serialize(rows, stream=handle, fields=_fields(model), cls=_Encoder)
                 sha256, size, lines = _hash_file(path)
                 with path.open("rb") as handle:
                     tar.addfile(_tarinfo(name, size), handle)
@@ -227,6 +237,11 @@ def _members(archive: Path) -> Iterator[tuple[tarfile.TarInfo, IO[bytes]]]:
             stream = tar.extractfile(info)
             assert stream is not None  # a regular file
             yield info, stream
+        # Read to the end of the compressed stream, so that a cut-off end and gzip's own check (CRC and
+        # length, in the last bytes) are noticed even after the last member.
+        assert tar.fileobj is not None
+        while tar.fileobj.read(CHUNK):
+            pass
 
 
 @contextmanager
