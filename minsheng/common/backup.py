@@ -37,7 +37,7 @@ import tarfile
 import tempfile
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path, PurePosixPath
@@ -266,7 +266,7 @@ def _is_gzip(path: Path) -> bool:
         return handle.read(2) == b"\x1f\x8b"
 
 
-def _read_member(stream: IO[bytes], sink: Callable[[bytes], None] | None = None) -> tuple[str, int]:
+def _read_member(stream: IO[bytes], sink: Callable[[bytes], object] | None = None) -> tuple[str, int]:
     digest, size = hashlib.sha256(), 0
     while chunk := stream.read(CHUNK):
         digest.update(chunk)
@@ -375,12 +375,12 @@ def _stored_times(model: type[models.Model]) -> Iterator[None]:
         if isinstance(f, models.DateField) and (f.auto_now or f.auto_now_add)
     ]
     for f, _now, _add in stamped:
-        f.auto_now = f.auto_now_add = False  # type: ignore[attr-defined]
+        f.auto_now = f.auto_now_add = False
     try:
         yield
     finally:
         for f, now, add in stamped:
-            f.auto_now, f.auto_now_add = now, add  # type: ignore[attr-defined]
+            f.auto_now, f.auto_now_add = now, add
 
 
 def _load_rows(stream: IO[bytes], model: type[models.Model], alias: str) -> int:
@@ -473,18 +473,3 @@ def restore(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return result
-
-
-def describe(manifest: dict[str, Any]) -> str:
-    """One line about an archive, from its manifest."""
-    created = manifest.get("created_at", "")
-    with suppress(TypeError, ValueError):
-        created = timezone.localtime(dt.datetime.fromisoformat(created)).strftime("%Y-%m-%d %H:%M")
-    rows = sum(table.get("rows", 0) for table in (manifest.get("tables") or {}).values())
-    return _("minsheng %(version)s, %(vendor)s, %(created)s: %(rows)d rows, %(files)d files") % {
-        "version": manifest.get("app_version", "?"),
-        "vendor": manifest.get("database_vendor", "?"),
-        "created": created,
-        "rows": rows,
-        "files": manifest.get("files", 0),
-    }

@@ -32,7 +32,7 @@ from minsheng.delivery.tests.factories import ProgressReportFactory
 from minsheng.participation.tests.factories import CommentFactory
 from minsheng.testing import child_env, kill_midway, sqlite_counts
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("en")]
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 PDF = b"%PDF-1.4\n" + "证据：管网改造验收单".encode() + b"\n%%EOF\n"
