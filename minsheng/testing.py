@@ -177,8 +177,8 @@ def child_env(database: Path, var_dir: Path, **extra: str) -> dict[str, str]:
         DATABASE_URL="sqlite:///" + str(database),
         MINSHENG_VAR_DIR=str(var_dir),
         LOG_LEVEL="ERROR",
-        **extra,
     )
+    env.update(extra)
     return env
 
 

@@ -19,15 +19,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from minsheng.accounts.models import AuditEvent
 from minsheng.accounts.tests.factories import DeputyFactory, OfficeUserFactory
 from minsheng.common.backup import FORMAT_VERSION, backed_up_models
-from minsheng.delivery.models import Evidence
 from minsheng.delivery.tests.factories import ProgressReportFactory
 from minsheng.participation.tests.factories import CommentFactory
 from minsheng.testing import child_env, kill_midway, sqlite_counts
@@ -65,6 +64,8 @@ def media(settings, tmp_path):
 def site(media):
     """Rows in many apps — users with a group and permissions (many-to-many tables), a plan with a report and
     two evidence files, a comment, audit events with JSON details, a sealed ballot (binary) — and files."""
+    # The models of the apps above come through the registry, as the backup finds them.
+    Evidence, AuditEvent = apps.get_model("delivery.Evidence"), apps.get_model("accounts.AuditEvent")
     office = OfficeUserFactory()
     group = Group.objects.create(name="督查室")
     group.permissions.add(*Permission.objects.all()[:3])
@@ -89,8 +90,7 @@ def site(media):
         object_id="1",
         details={"b": [1, "二"], "a": 1},
     )
-    from minsheng.voting.models import Ballot, VoteRound
-
+    VoteRound, Ballot = apps.get_model("voting.VoteRound"), apps.get_model("voting.Ballot")
     plan = report.target.item.plan
     vote = VoteRound.objects.create(
         plan=plan,
