@@ -156,13 +156,35 @@ def _tarinfo(name: str, size: int) -> tarfile.TarInfo:
     return info
 
 
+class _Hashing:
+    """A file to read from that hashes what is read."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle, self.digest = handle, hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.handle.read(size)
+        self.digest.update(chunk)
+        return chunk
+
+
 def backup(out: Path, *, alias: str = DEFAULT_DB_ALIAS) -> Result:
     """Write the archive to ``out`` (replaced atomically). Returns the rows per table and the files."""
     out = Path(out)
+    partial = out.with_name(out.name + ".partial")
+    try:
+        result = _write(partial, out, alias)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    os.replace(partial, out)
+    return result
+
+
+def _write(partial: Path, out: Path, alias: str) -> Result:
     result = Result(path=out)
     connection = connections[alias]
     members: dict[str, dict[str, Any]] = {}
-    partial = out.with_name(out.name + ".partial")
     with (
         tempfile.TemporaryDirectory(prefix="minsheng-backup-") as scratch,
         tarfile.open(partial, "w:gz") as tar,
@@ -186,10 +208,12 @@ def backup(out: Path, *, alias: str = DEFAULT_DB_ALIAS) -> Result:
                 result.rows[_label(model)] = lines
         for relative, path in _media_files():
             name = f"{MEDIA}{relative}"
-            sha256, size, _lines = _hash_file(path)
             with path.open("rb") as handle:
-                tar.addfile(_tarinfo(name, size), handle)
-            members[name] = {"sha256": sha256, "size": size}
+                # Hashed as it is archived: a file changed meanwhile is archived as it was read.
+                reader = _Hashing(handle)
+                size = os.fstat(handle.fileno()).st_size
+                tar.addfile(_tarinfo(name, size), reader)
+            members[name] = {"sha256": reader.digest.hexdigest(), "size": size}
             result.files += 1
         manifest = {
             "format": FORMAT,
@@ -205,7 +229,6 @@ def backup(out: Path, *, alias: str = DEFAULT_DB_ALIAS) -> Result:
         }
         body = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
         tar.addfile(_tarinfo(MANIFEST, len(body)), io.BytesIO(body))
-    os.replace(partial, out)
     return result
 
 
