@@ -54,3 +54,24 @@ def office_client(client, db):
 
     sign_in(client, OfficeUserFactory())
     return client
+
+
+@pytest.fixture(scope="session")
+def demo_sqlite(tmp_path_factory) -> Path:
+    """A SQLite file holding the demo (``minsheng demo --no-serve`` in a child process, once per session),
+    for the fault tests that run commands in child processes and kill them. Copy it before changing it."""
+    import subprocess
+    import sys
+
+    from minsheng.testing import child_env
+
+    var_dir = tmp_path_factory.mktemp("demo-var")
+    database = var_dir / "demo.sqlite3"
+    done = subprocess.run(
+        [sys.executable, "-m", "minsheng.cli", "demo", "--no-serve"],
+        env=child_env(database, var_dir),
+        capture_output=True,
+        timeout=600,
+    )
+    assert done.returncode == 0 and database.exists(), done.stderr.decode()[-2000:]
+    return database

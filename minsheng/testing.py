@@ -236,3 +236,119 @@ def accepted(call: Callable[[], object], refusals: tuple[type[Exception], ...]) 
         return True
     except refusals:
         return False
+
+
+# --- fault tests: a command in a child process, killed with SIGKILL half-way ------------------------------
+
+# The child's driver: set Django up, wrap one function so that after its N-th call the child writes the
+# marker file and waits to be killed, then run the command. The wrap is in the child only.
+_DRIVER = """
+import os, sys, time, importlib, pathlib
+import django
+django.setup()
+module = importlib.import_module(os.environ["FAULT_MODULE"])
+name = os.environ["FAULT_FUNCTION"]
+original = getattr(module, name)
+calls = [0]
+def paused(*args, **kwargs):
+    result = original(*args, **kwargs)
+    calls[0] += 1
+    if calls[0] == int(os.environ["FAULT_AFTER"]):
+        from django.apps import apps
+        # How many rows of the watched model the command's own transaction holds now.
+        count = apps.get_model(os.environ["FAULT_COUNT"])._base_manager.count()
+        pathlib.Path(os.environ["FAULT_MARKER"]).write_text(str(count))
+        time.sleep(300)
+    return result
+setattr(module, name, paused)
+from django.core.management import call_command
+call_command(*sys.argv[1:])
+"""
+
+
+def child_env(database: Path, var_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment of a ``minsheng`` child on a SQLite file (development settings, no secrets)."""
+    import os
+
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.local",
+        DATABASE_URL="sqlite:///" + str(database),
+        MINSHENG_VAR_DIR=str(var_dir),
+        LOG_LEVEL="ERROR",
+    )
+    env.update(extra)
+    return env
+
+
+def kill_midway(
+    command: list[str],
+    *,
+    env: dict[str, str],
+    module: str,
+    function: str,
+    after: int,
+    marker: Path,
+    count: str,
+) -> int:
+    """Run the management command ``command`` in a child process; once ``module.function`` has returned
+    ``after`` times (inside the command's transaction), kill the child with SIGKILL. Returns how many rows of
+    the model ``count`` ("app_label.Model") the child's transaction held at that moment. Fails if the child
+    ends before reaching that point."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    marker.unlink(missing_ok=True)
+    child_environment = {
+        **env,
+        "FAULT_MODULE": module,
+        "FAULT_FUNCTION": function,
+        "FAULT_AFTER": str(after),
+        "FAULT_MARKER": str(marker),
+        "FAULT_COUNT": count,
+    }
+    child = subprocess.Popen(  # noqa: S603 - our own interpreter and driver
+        [sys.executable, "-c", _DRIVER, *command],
+        env=child_environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 120
+    try:
+        while not marker.exists():
+            if child.poll() is not None:
+                out, err = child.communicate()
+                raise AssertionError(f"the command ended before the kill: {child.returncode} {out!r} {err!r}")
+            assert time.monotonic() < deadline, "the command never reached the point of the kill"
+            time.sleep(0.05)
+        time.sleep(0.1)  # the marker's text is written
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+        assert child.returncode == -signal.SIGKILL
+        return int(marker.read_text())
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        child.communicate()
+
+
+def sqlite_counts(database: Path) -> dict[str, int]:
+    """The rows of every table of a SQLite file, read with the standard library (opening the file rolls back
+    the journal a killed writer left behind)."""
+    import sqlite3
+
+    with sqlite3.connect(database) as connection:
+        tables = [
+            name
+            for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
+        counts = {}
+        for table in tables:  # the names come from sqlite_master itself
+            query = f'SELECT COUNT(*) FROM "{table}"'  # noqa: S608
+            counts[table] = connection.execute(query).fetchone()[0]
+        return counts

@@ -172,6 +172,10 @@ MINSHENG_MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MINSHENG_MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 # The site's address for links in notification emails (paths alone when empty).
 MINSHENG_SITE_URL = os.environ.get("MINSHENG_SITE_URL", "")
+# Ballot secrecy (docs/voting.md): a vote's or a rating group's results are withheld below this many voters.
+VOTING_MIN_VOTERS = int(os.environ.get("MINSHENG_VOTING_MIN_VOTERS", "5"))
+# The key that seals ballots while a vote is open (default: SECRET_KEY). Keep it unchanged during a vote.
+VOTING_BALLOT_KEY = os.environ.get("MINSHENG_BALLOT_KEY", "")
 
 # The API's rate limits (docs/api.md): (requests, seconds) per token, and per address without a token.
 # Counted in the default cache: in production, one that every server process shares.

@@ -3,10 +3,13 @@ database, after the seed plan and the delivery demo; everything goes through the
 
 - The vote: the demo document ``tiemenguan-2027-candidates.txt`` (12 candidate items for 2027, labelled as
   demo data) is imported as its own plan, moved to the voting stage, and an "at most 10 of 12" vote is set up
-  and opened. No ballot is cast: the demo deputy casts the first one.
+  and opened. Five extra demo deputies (who cannot sign in) have voted, so that when the office closes the
+  vote its tally is published (a vote with fewer ballots than ``VOTING_MIN_VOTERS``, five by default, is
+  withheld; docs/voting.md); the demo ``deputy`` casts the sixth.
 - The rating: the seed plan is moved to adopted (it is imported as a draft) and its year-end rating opened,
-  with ratings from a few extra demo accounts (deputies and residents who cannot sign in) so that the office
-  sees counts, comments, and two items that closing the rating flags. The demo ``deputy`` and ``public`` accounts are left unrated, to try it.
+  with ratings from the same extra demo deputies and from demo residents (five or more of each, so that
+  neither group's results are withheld) so that the office sees counts, comments, and two items that
+  closing the rating flags. The demo ``deputy`` and ``public`` accounts are left unrated, to try it.
 """
 
 from __future__ import annotations
@@ -30,8 +33,8 @@ CANDIDATES = Path(minsheng.__file__).resolve().parent / "demo_data" / "tiemengua
 CHOOSE = 10
 WINDOW_DAYS = 14
 THRESHOLD = 80
-# Extra raters, created without a usable password: they only make the rating's counts show.
-DEMO_DEPUTIES = ("deputy2", "deputy3", "deputy4", "deputy5")
+# Extra voters and raters, created without a usable password: they only make the tally and the counts show.
+DEMO_DEPUTIES = ("deputy2", "deputy3", "deputy4", "deputy5", "deputy6")
 DEMO_RESIDENTS = ("resident1", "resident2", "resident3", "resident4", "resident5", "resident6")
 DEMO_COMMENT = "（演示数据）"
 _GRADES = {"S": Grade.SATISFIED, "B": Grade.BASIC, "D": Grade.DISSATISFIED}
@@ -39,15 +42,23 @@ _GRADES = {"S": Grade.SATISFIED, "B": Grade.BASIC, "D": Grade.DISSATISFIED}
 # (S satisfied, B basically satisfied, D dissatisfied, - not rated). Items 22 and 34, behind schedule in the
 # delivery demo, fall under the threshold: 34 for deputies and public, 22 for the public only.
 DEMO_RATINGS = {
-    1: "SSBS" + "SSSBS-",
-    4: "SSSB" + "SBS-SS",
-    13: "SSSS" + "SB-S-S",
-    14: "SSBS" + "SSSS-B",
-    22: "SBBS" + "BSDB-D",
-    26: "SBSS" + "SSBSSS",
-    34: "BDDB" + "DB-DDD",
-    40: "S-SB" + "SB-B-S",
+    1: "SSBSS" + "SSSBS-",
+    4: "SSSBS" + "SBS-SS",
+    13: "SSSSB" + "SB-S-S",
+    14: "SSBSS" + "SSSS-B",
+    22: "SBBSS" + "BSDB-D",
+    26: "SBSSS" + "SSBSSS",
+    34: "BDDBD" + "DB-DDD",
+    40: "S-SBS" + "SB-B-S",
 }
+# Each extra demo deputy's ballot: the candidates' numbers (at most CHOOSE of the 12).
+DEMO_BALLOTS = (
+    (1, 2, 3, 4, 5, 6, 7, 8),
+    (1, 2, 3, 5, 8, 9, 10),
+    (2, 3, 4, 6, 7, 11),
+    (1, 3, 4, 5, 6, 9, 10, 12),
+    (1, 2, 4, 7, 8, 10),
+)
 # A few of the ratings carry a comment (the office reads them); each ends with DEMO_COMMENT.
 DEMO_COMMENTS = {
     (1, "resident1"): "管网改造后冬季供气稳定多了。",
@@ -86,6 +97,12 @@ def demo_voting_setup(
         content=CANDIDATES.read_bytes(), filename=CANDIDATES.name, year=year, by=office
     ).plan
     plan_status_set(plan=candidates_plan, status=Plan.Status.VOTING, by=office)
+    # The extra demo accounts exist before the vote opens: its roll is the deputies active at the opening.
+    raters = [
+        user_create(username=username, password=None, role=role, by=office)
+        for usernames, role in ((DEMO_DEPUTIES, User.Role.DEPUTY), (DEMO_RESIDENTS, User.Role.PUBLIC))
+        for username in usernames
+    ]
     vote = services.vote_set(
         plan=candidates_plan,
         by=office,
@@ -95,6 +112,12 @@ def demo_voting_setup(
         closes_at=closes_at,
     )
     vote = services.vote_open(round=vote, by=office)
+    candidates = {item.no: item.pk for item in Item.objects.filter(plan=candidates_plan, removed_in=None)}
+    for deputy, numbers in zip(raters, DEMO_BALLOTS, strict=False):
+        services.ballot_cast(
+            round=vote, by=deputy, item_ids=[candidates[no] for no in numbers if no in candidates], now=now
+        )
+    vote.refresh_from_db()
 
     if rated_plan.status not in (Plan.Status.ADOPTED, Plan.Status.CLOSED):
         plan_status_set(plan=rated_plan, status=Plan.Status.ADOPTED, by=office)
@@ -103,11 +126,6 @@ def demo_voting_setup(
     )
     rating = services.rating_open(round=rating, by=office)
 
-    raters = [
-        user_create(username=username, password=None, role=role, by=office)
-        for usernames, role in ((DEMO_DEPUTIES, User.Role.DEPUTY), (DEMO_RESIDENTS, User.Role.PUBLIC))
-        for username in usernames
-    ]
     result = DemoVoting(
         candidates_plan=candidates_plan, vote=vote, rated_plan=rated_plan, rating=rating, raters=raters
     )

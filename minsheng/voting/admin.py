@@ -19,9 +19,9 @@ class VoteRoundAdmin(ReadOnlyAdmin):
 
 @admin.register(BallotReceipt)
 class BallotReceiptAdmin(ReadOnlyAdmin):
-    """Who has voted, and when (never what)."""
+    """Who has voted, and on which day (never what)."""
 
-    list_display = ["round", "voter", "cast_at"]
+    list_display = ["round", "voter", "cast_on"]
     list_select_related = ["round__plan", "voter"]
 
 

@@ -55,6 +55,17 @@ def vote_rows(view: VoteView) -> list[list[Any]]:
     return rows
 
 
+def vote_withheld_rows(view: VoteView, message: str) -> list[list[Any]]:
+    """The CSV of a vote whose result is withheld: why, and the turnout (no tally exists)."""
+    return [
+        [message],
+        [],
+        [_("Ballots cast"), view.round.ballots if view.round else 0],
+        [_("Deputies entitled to vote"), view.eligible],
+        [_("Turnout (%)"), view.turnout if view.turnout is not None else ""],
+    ]
+
+
 def vote_chart(view: VoteView) -> dict[str, Any]:
     rows = vote_tally_sorted(view)
     return {
@@ -76,6 +87,9 @@ def rating_rows(results: list[ItemResult]) -> list[list[Any]]:
     for result in results:
         row: list[Any] = [result.item.no, item_label(result.item)]
         for group in result.groups:
+            if group.withheld:
+                row += [_("withheld")] + [""] * len(Grade.values)
+                continue
             row += [group.counts.get(grade, 0) for grade in Grade.values]
             row.append(group.rate if group.rate is not None else "")
         row.append(_("yes") if result.flag else "")

@@ -1,19 +1,25 @@
 """The deputies' vote on the candidate items (票决) and the year-end rating of each item (评议); see
 docs/voting.md.
 
-The ballot is secret. What a deputy chose is never stored with anything that names or dates the deputy:
+The ballot is secret, even from whoever can read the database during the vote:
 
-- :class:`BallotReceipt` records *that* a deputy voted, and when; it holds nothing of the choices.
-- :class:`Candidate` holds the tally as a plain counter per candidate (``votes``). A ballot adds one to the
-  counters of the chosen candidates in a single UPDATE that rewrites *every* candidate row of the round
-  (the others get +0), so no row's last writer (PostgreSQL's ``xmin``) tells which counters a voter raised.
-  There is no ballot row, so there is no insertion order, id or timestamp to line up with the receipts.
+- :class:`BallotReceipt` records *that* a deputy voted, and on which day (no time); nothing of the choices.
+- :class:`Ballot` holds one ballot's choices, sealed (AES-GCM, :mod:`minsheng.voting.sealing`) with a key
+  that is not in the database, under a random UUID, with no voter, no time and no counter beside it. Reading
+  the database twice during the vote shows that one more sealed ballot exists, not what it says.
+- :class:`Candidate` holds the tally (``votes``), computed only when the vote closes: the ballots are
+  opened, counted, and written back sealed in a random order under new keys, so that the order in which
+  the ballots are stored says nothing about the order of the receipts. While the vote is open the counters
+  stay at zero.
+- Below ``VOTING_MIN_VOTERS`` ballots the result is withheld: nothing is counted and the ballots are
+  destroyed at close (``VoteRound.withheld``).
 
 Ratings are not secret: one per person and item, changeable until the round closes.
 """
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -69,6 +75,8 @@ class VoteRound(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     # A tie for the last places is reported at close; the office then decides, with a reason shown to all.
     tie_places = models.PositiveSmallIntegerField(_("places left to a tie"), default=0)
+    # Set at close when fewer deputies voted than VOTING_MIN_VOTERS: no tally is computed or published.
+    withheld = models.BooleanField(_("result withheld (too few ballots)"), default=False)
     tie_decision = models.TextField(_("how the tie was decided"), blank=True)
     tie_decided_at = models.DateTimeField(_("tie decided"), null=True, blank=True)
     adopted_version = models.ForeignKey(
@@ -108,7 +116,7 @@ class VoteRound(models.Model):
 
 
 class Candidate(models.Model):
-    """An item on the ballot, and its tally: a bare counter with no time and no voter."""
+    """An item on the ballot, and its tally: a bare counter with no time and no voter, written at close."""
 
     round = models.ForeignKey(
         VoteRound, verbose_name=_("vote"), on_delete=models.CASCADE, related_name="candidates"
@@ -153,8 +161,27 @@ class Elector(models.Model):
         return f"{self.round_id} · {self.deputy_id}"
 
 
+class Ballot(models.Model):
+    """One cast ballot: its choices sealed with the server's ballot key. No voter, no time, a random key: it
+    cannot be joined to a receipt (see the module's note)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(
+        VoteRound, verbose_name=_("vote"), on_delete=models.CASCADE, related_name="sealed_ballots"
+    )
+    sealed = models.BinaryField(_("sealed choices"))
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+
+    def __str__(self) -> str:
+        return f"{self.round_id} · {self.pk}"
+
+
 class BallotReceipt(models.Model):
-    """That a deputy has voted, and when. It holds nothing of what they chose (see the module's note)."""
+    """That a deputy has voted, and on which day. It holds nothing of what they chose (see the module's
+    note)."""
 
     round = models.ForeignKey(
         VoteRound, verbose_name=_("vote"), on_delete=models.CASCADE, related_name="receipts"
@@ -162,7 +189,7 @@ class BallotReceipt(models.Model):
     voter = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("deputy"), on_delete=models.PROTECT, related_name="+"
     )
-    cast_at = models.DateTimeField(_("voted"), auto_now_add=True)
+    cast_on = models.DateField(_("voted on"))
 
     class Meta:
         verbose_name = _("ballot receipt")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -120,7 +121,8 @@ class VoteView:
     rows: list[BallotRow]
     receipt: BallotReceipt | None = None  # the viewer's own, when they voted
     on_roll: bool = False  # the viewer is a deputy on the vote's roll
-    published: bool = False  # the tally is public once the vote is closed
+    published: bool = False  # the tally is public once the vote is closed (unless withheld)
+    withheld: bool = False  # closed with fewer ballots than the minimum: no tally at all
     turnout: Decimal | None = None  # percent of eligible deputies
     eligible: int | None = None
 
@@ -140,7 +142,8 @@ def vote_view(*, plan: Plan, user: Any) -> VoteView:
         items = Item.objects.filter(plan=plan, removed_in=None).order_by("no", "id")
         return VoteView(plan=plan, round=round_, rows=[BallotRow(item=item) for item in items])
     candidates = list(Candidate.objects.filter(round=round_).select_related("item").order_by("position"))
-    published = round_.status == RoundStatus.CLOSED
+    withheld = round_.status == RoundStatus.CLOSED and round_.withheld
+    published = round_.status == RoundStatus.CLOSED and not withheld
     rows = []
     for candidate in candidates:
         row = BallotRow(item=candidate.item)
@@ -153,11 +156,36 @@ def vote_view(*, plan: Plan, user: Any) -> VoteView:
     if getattr(user, "is_authenticated", False):
         receipt = BallotReceipt.objects.filter(round=round_, voter=user).first()
         on_roll = Elector.objects.filter(round=round_, deputy=user).exists()
-    view = VoteView(plan=plan, round=round_, rows=rows, receipt=receipt, published=published, on_roll=on_roll)
-    if published:
+    view = VoteView(
+        plan=plan,
+        round=round_,
+        rows=rows,
+        receipt=receipt,
+        published=published,
+        withheld=withheld,
+        on_roll=on_roll,
+    )
+    if published or withheld:
         view.eligible = round_.eligible
         view.turnout = _percent(round_.ballots, round_.eligible or 0)
     return view
+
+
+def vote_withheld_message(round_: VoteRound) -> str:
+    """What the results page and the CSV say of a vote closed with too few ballots."""
+    return _(
+        "The result is withheld: %(ballots)d deputies voted, fewer than the %(minimum)d needed to publish a "
+        "tally that does not reveal how each of them voted. Nothing was counted and the ballots were "
+        "destroyed; the plan stays at the voting stage."
+    ) % {"ballots": round_.ballots, "minimum": min_voters()}
+
+
+def rating_withheld_message() -> str:
+    """What the rating's results say of a group of raters too small to publish."""
+    return _(
+        "The results of a group in which fewer than %(minimum)d people rated are withheld, so that no one's "
+        "ratings can be read off the counts."
+    ) % {"minimum": min_voters()}
 
 
 def vote_tally_sorted(view: VoteView) -> list[BallotRow]:
@@ -196,6 +224,8 @@ class GroupResult:
     group: str
     counts: dict[str, int]
     rate: Decimal | None
+    # Fewer people of the group rated than VOTING_MIN_VOTERS: counts and rate are not published.
+    withheld: bool = False
 
     @property
     def total(self) -> int:
@@ -316,10 +346,16 @@ def rating_results(*, round: RatingRound) -> list[ItemResult]:
     ):
         by_item.setdefault(tally.item_id, {})[tally.group] = tally
         items[tally.item_id] = tally.item
+    withheld = rating_withheld(round)
     results = []
     for item_id, tallies in by_item.items():
         groups, below = [], []
         for group in RaterGroup.values:
+            if withheld[group]:
+                groups.append(
+                    GroupResult(group=group, counts=dict.fromkeys(Grade.values, 0), rate=None, withheld=True)
+                )
+                continue
             counts = tallies[group].counts() if group in tallies else dict.fromkeys(Grade.values, 0)
             groups.append(GroupResult(group=group, counts=counts, rate=satisfaction(counts)))
             if below_threshold(counts, round.threshold):
@@ -328,10 +364,31 @@ def rating_results(*, round: RatingRound) -> list[ItemResult]:
     return results
 
 
+def min_voters() -> int:
+    """Below this many voters a vote's or a rating group's results are withheld (docs/voting.md)."""
+    return int(settings.VOTING_MIN_VOTERS)
+
+
+def rating_withheld(round_: RatingRound) -> dict[str, bool]:
+    """Per group, whether its results are withheld: fewer people rated than the minimum, so that each
+    person's grades could be read off the counts (one deputy's would be published whole). A group in which
+    nobody rated has nothing to hide: it shows no ratings."""
+    raters: dict[str, int | None] = {
+        RaterGroup.DEPUTY: round_.deputy_raters,
+        RaterGroup.PUBLIC: round_.public_raters,
+    }
+    return {group: 0 < (raters[group] or 0) < min_voters() for group in RaterGroup.values}
+
+
 def rating_totals(results: list[ItemResult]) -> list[GroupResult]:
-    """All items together, per group."""
+    """All items together, per group (a withheld group stays withheld)."""
     totals = []
     for index, group in enumerate(RaterGroup.values):
+        if results and results[0].groups[index].withheld:
+            totals.append(
+                GroupResult(group=group, counts=dict.fromkeys(Grade.values, 0), rate=None, withheld=True)
+            )
+            continue
         counts = {
             grade: sum(result.groups[index].counts.get(grade, 0) for result in results)
             for grade in Grade.values

@@ -7,22 +7,26 @@ Errors, for the views to show:
   wrong number of choices. Its ``messages`` are for the user; nothing was stored.
 - ``PermissionDenied``: the user may not do this.
 
-Secrecy of the ballot (see minsheng/voting/models.py): :func:`ballot_cast` stores a receipt (who, when) and
-raises the counters of the chosen candidates in one UPDATE over all of the round's candidates. The audit
-event of a ballot names the deputy and nothing of the choice. Nothing here logs a choice.
+Secrecy of the ballot (see minsheng/voting/models.py): :func:`ballot_cast` stores a receipt (who, which
+day) and a sealed ballot (what, under a random key, no voter, no time); nothing is counted while the vote is
+open. :func:`vote_close` opens the ballots, counts them, and stores them back sealed in a random order, or,
+below ``VOTING_MIN_VOTERS`` ballots, withholds the result and destroys them. The audit event of a ballot
+names the deputy and nothing of the choice. Nothing here logs a choice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,6 +46,7 @@ from minsheng.plans.services import PlanImportError, plan_items_adopt
 from minsheng.voting.models import (
     MAX_NOTE_LENGTH,
     MAX_RATING_COMMENT_LENGTH,
+    Ballot,
     BallotReceipt,
     Candidate,
     Elector,
@@ -55,6 +60,7 @@ from minsheng.voting.models import (
     VoteRound,
     VoteRule,
 )
+from minsheng.voting.sealing import SealBroken, seal, unseal
 from minsheng.voting.selectors import (
     below_threshold,
     eligible_deputies,
@@ -326,14 +332,14 @@ def ballot_cast(
                 )
             if BallotReceipt.objects.filter(round=round_, voter=by).exists():
                 raise VotingError(_("You have already voted. A ballot cannot be changed."))
-            chosen = ballot_check(round=round_, item_ids=item_ids)
-            receipt = BallotReceipt(round=round_, voter=by)
+            chosen = set(ballot_check(round=round_, item_ids=item_ids))
+            receipt = BallotReceipt(round=round_, voter=by, cast_on=timezone.localdate())
             _clean(receipt, validate_constraints=False)
             receipt.save()
-            # One statement over every candidate of the round (+1 or +0): see the module's note.
-            Candidate.objects.filter(round=round_).update(
-                votes=F("votes") + Case(When(pk__in=chosen, then=Value(1)), default=Value(0))
-            )
+            # The choices, sealed, under a random key, with no voter and no time: see the module's note.
+            ballot_order = Candidate.objects.filter(round=round_).order_by("position")
+            flags = [pk in chosen for pk in ballot_order.values_list("pk", flat=True)]
+            Ballot.objects.create(round=round_, sealed=seal(round_id=round_.pk, chosen=flags))
             VoteRound.objects.filter(pk=round_.pk).update(ballots=F("ballots") + 1)
             audit_record(actor=by, verb=AuditVerb.BALLOT_CAST, obj=round_, details={})
     except IntegrityError:  # a second ballot raced the first past the check: the unique receipt refuses it
@@ -374,12 +380,15 @@ def vote_close(*, round: VoteRound, by: User) -> VoteRound:
         raise VotingError(_("Only an open vote can be closed."))
     round_.status = RoundStatus.CLOSED
     round_.closed_at = timezone.now()
-    candidates = list(Candidate.objects.filter(round=round_))
+    candidates = list(Candidate.objects.filter(round=round_).order_by("position"))
+    if 0 < round_.ballots < settings.VOTING_MIN_VOTERS:  # no ballot at all reveals nothing: an empty tally
+        return _close_withheld(round_, candidates, by)
+    _count(round_, candidates)
     chosen, tied, places = _result(round_, candidates)
     for candidate in candidates:
         candidate.tied = candidate.pk in tied
         candidate.chosen = None if candidate.tied else candidate.pk in chosen
-    Candidate.objects.bulk_update(candidates, ["chosen", "tied"])
+    Candidate.objects.bulk_update(candidates, ["votes", "chosen", "tied"])
     round_.tie_places = places
     round_.save(update_fields=["status", "closed_at", "tie_places"])
     audit_record(
@@ -396,6 +405,57 @@ def vote_close(*, round: VoteRound, by: User) -> VoteRound:
     )
     if not tied:
         _adopt(round_, [c for c in candidates if c.chosen], by)
+    return round_
+
+
+def _count(round_: VoteRound, candidates: list[Candidate]) -> None:
+    """Open the round's sealed ballots and add them to the counters (in memory; the caller saves them). The
+    ballots go back sealed anew (fresh nonces, new random keys) in a random order, for a recount by whoever
+    holds the key, with nothing left of the order in which they were cast."""
+    ballots = list(Ballot.objects.filter(round=round_).values_list("sealed", flat=True))
+    if len(ballots) != round_.ballots:
+        raise VotingError(
+            _("The vote counts %(count)d ballots but %(stored)d are stored; it cannot be closed.")
+            % {"count": round_.ballots, "stored": len(ballots)}
+        )
+    opened = []
+    for sealed in ballots:
+        try:
+            opened.append(unseal(round_id=round_.pk, sealed=sealed, candidates=len(candidates)))
+        except SealBroken:
+            raise VotingError(
+                _(
+                    "The ballots do not open with this server's ballot key (MINSHENG_BALLOT_KEY or the secret "
+                    "key changed since the vote opened); restore the key, then close the vote."
+                )
+            ) from None
+    for flags in opened:
+        for candidate, flag in zip(candidates, flags, strict=True):
+            candidate.votes += int(flag)
+    random.SystemRandom().shuffle(opened)
+    Ballot.objects.filter(round=round_).delete()
+    Ballot.objects.bulk_create(
+        [Ballot(round=round_, sealed=seal(round_id=round_.pk, chosen=flags)) for flags in opened]
+    )
+
+
+def _close_withheld(round_: VoteRound, candidates: list[Candidate], by: User) -> VoteRound:
+    """Fewer ballots than VOTING_MIN_VOTERS: a tally would tell too much about each ballot (one ballot would
+    be published whole). Nothing is counted; the ballots are destroyed; the plan stays at the voting stage."""
+    Ballot.objects.filter(round=round_).delete()
+    round_.withheld = True
+    round_.save(update_fields=["status", "closed_at", "withheld"])
+    audit_record(
+        actor=by,
+        verb=AuditVerb.VOTE_CLOSE,
+        obj=round_,
+        details={
+            "ballots": round_.ballots,
+            "eligible": round_.eligible,
+            "withheld": True,
+            "minimum": settings.VOTING_MIN_VOTERS,
+        },
+    )
     return round_
 
 
@@ -619,8 +679,10 @@ def rating_close(*, round: RatingRound, by: User) -> RatingRound:
                     dissatisfied=group_counts.get(Grade.DISSATISFIED, 0),
                 )
             )
-            below[group] = below_threshold(group_counts, round_.threshold)
-            rates[group] = satisfaction_floor(group_counts)
+            # A group too small to publish (withheld, see rating_results) flags nothing either.
+            shown = not 0 < raters[group] < settings.VOTING_MIN_VOTERS
+            below[group] = shown and below_threshold(group_counts, round_.threshold)
+            rates[group] = satisfaction_floor(group_counts) if shown else None
         if any(below.values()):
             flags.append(
                 RatingFlag(

@@ -319,11 +319,14 @@ def vote_results(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
     web.require(request, "voting.see_vote", plan)
     view = selectors.vote_view(plan=plan, user=request.user)
-    context = {"plan": plan, "view": view, "round": view.round}
+    context: dict[str, Any] = {"plan": plan, "view": view, "round": view.round}
     if view.published:
         context["rows"] = selectors.vote_tally_sorted(view)
         context["chart"] = exports.vote_chart(view)
-    return render(request, "voting/vote_results.html", context, status=200 if view.published else 404)
+    if view.withheld and view.round is not None:
+        context["withheld"] = selectors.vote_withheld_message(view.round)
+    closed = view.published or view.withheld
+    return render(request, "voting/vote_results.html", context, status=200 if closed else 404)
 
 
 @require_safe
@@ -332,6 +335,9 @@ def vote_results_csv(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
     web.require(request, "voting.see_vote", plan)
     view = selectors.vote_view(plan=plan, user=request.user)
+    if view.withheld and view.round is not None:
+        rows = exports.vote_withheld_rows(view, selectors.vote_withheld_message(view.round))
+        return _csv_response(exports.csv_text(rows), f"vote-{plan.year}-{plan.pk}.csv")
     if not view.published:
         raise Http404
     return _csv_response(exports.csv_text(exports.vote_rows(view)), f"vote-{plan.year}-{plan.pk}.csv")
@@ -523,6 +529,9 @@ def rating_results(request: HttpRequest, plan_id: int) -> HttpResponse:
             chart=exports.rating_chart(results),
             raters=_raters(round_),
             flagged=[result for result in results if result.flag is not None],
+            withheld=selectors.rating_withheld_message()
+            if any(selectors.rating_withheld(round_).values())
+            else "",
             can_notice=request.user.has_perm("voting.notice_from_flag"),
             comments=selectors.rating_comments(round=round_)
             if request.user.has_perm("voting.view_rating_comments", round_)
@@ -540,7 +549,10 @@ def rating_results_csv(request: HttpRequest, plan_id: int) -> HttpResponse:
     if round_ is None or round_.status != RoundStatus.CLOSED:
         raise Http404
     results = selectors.rating_results(round=round_)
-    return _csv_response(exports.csv_text(exports.rating_rows(results)), f"rating-{plan.year}-{plan.pk}.csv")
+    rows = exports.rating_rows(results)
+    if any(selectors.rating_withheld(round_).values()):
+        rows += [[], [selectors.rating_withheld_message()]]
+    return _csv_response(exports.csv_text(rows), f"rating-{plan.year}-{plan.pk}.csv")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -14,10 +14,10 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from minsheng.testing import sign_in
 from minsheng.accounts.models import AuditEvent, User
 from minsheng.accounts.tests.factories import OfficeUserFactory, ReporterFactory
 from minsheng.delivery.models import ReportStatus
+from minsheng.testing import sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("en")]
 

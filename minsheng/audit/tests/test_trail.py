@@ -18,7 +18,6 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 
-from minsheng.testing import sign_in
 from minsheng.accounts.models import AuditEvent, User
 from minsheng.accounts.tests.factories import OfficeUserFactory, ReporterFactory
 from minsheng.delivery.models import ProgressReport, ReportStatus
@@ -27,6 +26,7 @@ from minsheng.delivery.tests.conftest import AS_OF
 from minsheng.delivery.tests.test_spreadsheets import _fill, _template
 from minsheng.delivery.tests.views_support import _as
 from minsheng.plans.models import Target
+from minsheng.testing import sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("en")]
 

@@ -11,12 +11,20 @@ from minsheng.accounts.models import User
 from minsheng.accounts.tests.factories import DeputyFactory, OfficeUserFactory, PublicUserFactory
 from minsheng.delivery.selectors import plan_status
 from minsheng.demo.delivery import demo_delivery_setup
-from minsheng.demo.voting import CANDIDATES, DEMO_COMMENTS, DEMO_DEPUTIES, DEMO_RESIDENTS, demo_voting_setup
+from minsheng.demo.voting import (
+    CANDIDATES,
+    DEMO_BALLOTS,
+    DEMO_COMMENTS,
+    DEMO_DEPUTIES,
+    DEMO_RESIDENTS,
+    demo_voting_setup,
+)
 from minsheng.documents import parse_bytes
 from minsheng.plans.models import Plan
 from minsheng.plans.services import plan_import
 from minsheng.voting import services
 from minsheng.voting.models import BallotReceipt, Grade, RaterGroup, Rating, RoundStatus, VoteRule
+from minsheng.voting.selectors import rating_withheld
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 3, 1)
@@ -53,7 +61,9 @@ def test_the_candidates_are_open_for_the_vote_at_most_10_of_12(demo):
     vote = result.vote
     assert (vote.status, vote.rule, vote.choose) == (RoundStatus.OPEN, VoteRule.AT_MOST, 10)
     assert result.candidates == 12 and vote.candidates.count() == 12
-    assert vote.ballots == 0 and not BallotReceipt.objects.exists()
+    # Five demo deputies have voted (enough for the tally to be published at close); the demo deputy has not.
+    assert vote.ballots == len(DEMO_DEPUTIES) == 5
+    assert set(BallotReceipt.objects.values_list("voter__username", flat=True)) == set(DEMO_DEPUTIES)
     assert vote.opens_at < vote.opened_at < vote.closes_at
     assert vote.closes_at - vote.opens_at == dt.timedelta(days=15)
 
@@ -96,6 +106,17 @@ def test_the_demo_deputy_and_public_are_left_to_vote_and_rate(demo):
     services.item_rate(round=result.rating, item=item, by=public, grade=Grade.SATISFIED)
     services.item_rate(round=result.rating, item=item, by=deputy, grade=Grade.BASIC)
     assert Rating.objects.filter(rater__in=[deputy, public]).count() == 2
+
+
+def test_closing_the_demo_vote_and_rating_publishes_their_results_at_the_default_minimum(demo, settings):
+    settings.VOTING_MIN_VOTERS = 5
+    result, office, _deputy, _public = demo
+    vote = services.vote_close(round=result.vote, by=office)
+    assert not vote.withheld
+    assert sum(vote.candidates.values_list("votes", flat=True)) == sum(len(b) for b in DEMO_BALLOTS)
+    rating = services.rating_close(round=result.rating, by=office)
+    assert not any(rating_withheld(rating).values())
+    assert {flag.item.no for flag in rating.flags.select_related("item")} == {22, 34}
 
 
 def test_the_delivery_demo_still_shows_on_the_adopted_plan(demo):

@@ -113,7 +113,15 @@ def stored() -> dict[str, object]:
     """Rows of every voting table, the counters, the plans' statuses and the audit trail."""
     counts: dict[str, object] = {
         model.__name__: model.objects.count()
-        for model in (m.VoteRound, m.Candidate, m.BallotReceipt, m.RatingRound, m.Rating, m.RatingFlag)
+        for model in (
+            m.VoteRound,
+            m.Candidate,
+            m.Ballot,
+            m.BallotReceipt,
+            m.RatingRound,
+            m.Rating,
+            m.RatingFlag,
+        )
     }
     counts["votes"] = sorted(m.Candidate.objects.values_list("item_id", "votes"))
     counts["ballots"] = sorted(m.VoteRound.objects.values_list("pk", "ballots", "status"))

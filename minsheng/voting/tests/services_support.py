@@ -11,6 +11,7 @@ from minsheng.accounts.models import AuditEvent
 from minsheng.plans.models import Item, Plan
 from minsheng.voting import models as m
 from minsheng.voting import services
+from minsheng.voting.sealing import unseal
 from minsheng.voting.services import VotingError
 from minsheng.voting.tests.conftest import World, window
 
@@ -52,9 +53,17 @@ def cast(world: World, round_: m.VoteRound, *ballots: Sequence[int]) -> None:
 
 
 def tally(world: World, round_: m.VoteRound) -> dict[int, tuple[int, bool | None, bool]]:
-    """{item index: (votes, chosen, tied)}"""
+    """{item index: (votes, chosen, tied)}. While the vote is open nothing is counted (the counters stay at
+    zero): the votes are then what the sealed ballots say, opened with the server's key as the close will."""
     index = {item.pk: n for n, item in enumerate(world.items)}
-    return {index[c.item_id]: (c.votes, c.chosen, c.tied) for c in m.Candidate.objects.filter(round=round_)}
+    candidates = list(m.Candidate.objects.filter(round=round_).order_by("position"))
+    if m.VoteRound.objects.get(pk=round_.pk).status == m.RoundStatus.OPEN:
+        assert all(c.votes == 0 for c in candidates)
+        for sealed in m.Ballot.objects.filter(round=round_).values_list("sealed", flat=True):
+            flags = unseal(round_id=round_.pk, sealed=sealed, candidates=len(candidates))
+            for candidate, flag in zip(candidates, flags, strict=True):
+                candidate.votes += int(flag)
+    return {index[c.item_id]: (c.votes, c.chosen, c.tied) for c in candidates}
 
 
 def current_items(plan: Plan) -> set[int]:

@@ -127,9 +127,10 @@ class Command(BaseCommand):
             "\n"
             + _(
                 "Demo vote: the deputies choose at most %(choose)d of the %(count)d candidates for %(year)d "
-                "at /voting/plans/%(plan)d/vote/ (no ballots yet)."
+                "at /voting/plans/%(plan)d/vote/ (%(ballots)d demo deputies have voted; the demo deputy has not)."
             )
             % {
+                "ballots": voting.vote.ballots,
                 "choose": voting.vote.choose,
                 "count": voting.candidates,
                 "year": voting.candidates_plan.year,
