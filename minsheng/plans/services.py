@@ -27,7 +27,7 @@ from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from minsheng.accounts.audit import AuditVerb
-from minsheng.accounts.services import audit_record
+from minsheng.accounts.services import audit_bulk_create, audit_record, audit_update
 from minsheng.common.database import statistics_refresh_after_commit
 from minsheng.common.services import clean_for_bulk, constraint_message
 from minsheng.plans.models import (
@@ -456,10 +456,11 @@ class _Sync:
 
     def _write_new_rows(self) -> None:
         """Write the gathered rows: items first (the others refer to them), then what hangs on them."""
-        Item.objects.bulk_create(self._new_items)
-        Target.objects.bulk_create(self._new_targets)
-        Standard.objects.bulk_create(self._new_standards)
-        ItemDepartment.objects.bulk_create(self._new_assignments)
+        # each new row's fields recorded in the audit trail as a save would (one query per kind)
+        audit_bulk_create(Item, self._new_items)
+        audit_bulk_create(Target, self._new_targets)
+        audit_bulk_create(Standard, self._new_standards)
+        audit_bulk_create(ItemDepartment, self._new_assignments)
         ItemRevision.objects.bulk_create(self._new_revisions)
 
     # Actions ----------------------------------------------------------------------------------------------
@@ -476,8 +477,9 @@ class _Sync:
             rows.append(kept or Action(plan=self.plan, added_in=self.version))
         # Actions gone from the document leave the current set first, and actions that change number step
         # aside, so that renumbering never clashes with the unique (plan, no) index.
-        Action.objects.filter(pk__in=[a.pk for left in old.values() for a in left]).update(
-            removed_in=self.version
+        audit_update(
+            Action.objects.filter(pk__in=[a.pk for left in old.values() for a in left]),
+            removed_in=self.version,
         )
         moving = [a.pk for a, d in zip(rows, self.document.actions, strict=True) if a.pk and a.no != d.no]
         Action.objects.filter(pk__in=moving).update(no=F("no") + _RENUMBER_OFFSET)
@@ -513,7 +515,7 @@ class _Sync:
         removed = [item for item in old_items if item.pk not in matched_old]
 
         # Free numbers: removed items leave the current set, moving items step aside.
-        Item.objects.filter(pk__in=[item.pk for item in removed]).update(removed_in=self.version)
+        audit_update(Item.objects.filter(pk__in=[item.pk for item in removed]), removed_in=self.version)
         for item in removed:
             self._revision(item, ItemRevision.Kind.REMOVED)
             self.result.removed.append(item.no)
@@ -674,7 +676,7 @@ class _Sync:
                 self._check(paired)
                 paired.save()
         if free:
-            Target.objects.filter(pk__in=[t.pk for t in free]).update(removed_in=self.version)
+            audit_update(Target.objects.filter(pk__in=[t.pk for t in free]), removed_in=self.version)
             changed = True
         return changed
 

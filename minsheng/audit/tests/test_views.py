@@ -144,7 +144,7 @@ def test_the_history_page_costs_the_same_queries_with_more_changes(client, world
     url = _history(report)
     client.get(url)  # warm the content-type cache
     _edits(world, report, 2)
-    with django_assert_num_queries(10) as few:
+    with django_assert_num_queries(11) as few:
         client.get(url)
     report.refresh_from_db()
     _edits(world, report, 12)
@@ -235,7 +235,7 @@ def test_the_trail_costs_the_same_queries_as_it_grows(client, world, django_asse
     report = world.report(ReportStatus.DRAFT)
     client = _as(client, world, "office")
     client.get(TRAIL)
-    with django_assert_num_queries(8) as few:
+    with django_assert_num_queries(9) as few:
         client.get(TRAIL)
     _edits(world, report, 30)
     OfficeUserFactory()

@@ -115,7 +115,8 @@ def test_minsheng_export_and_minsheng_import_round_trip(seed_plan, tmp_path, cap
     out = tmp_path / "plan.json"
     call_command("export", plan=seed_plan.pk, dataset="document", out=str(out))
     jsonschema.validate(json.loads(out.read_text("utf-8")), SCHEMA)
-    call_command("import", str(out), region="新区域")
+    clerk = OfficeUserFactory()
+    call_command("import", str(out), region="新区域", by=clerk.username)
     copy = Plan.objects.get(region__name="新区域")
     assert snapshot(copy) == snapshot(seed_plan)
 

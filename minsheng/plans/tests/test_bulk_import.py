@@ -45,8 +45,9 @@ def test_the_query_count_of_an_import_does_not_grow_with_the_items(seed_txt):
     small = _queries(document, 2001)
     large = _queries(_grown(document, 3), 2002)
     assert Item.objects.filter(plan__year=2002).count() == 3 * Item.objects.filter(plan__year=2001).count()
-    # Per action there are a few writes (actions are renumbered in place), but nothing per item or target.
-    assert large - small <= 3 * len(document.actions)
+    # Per action there are a few writes (an action is saved alone, with its audit entry), but nothing per
+    # item or target: the two extra copies of the seed's actions cost a few queries each, no more.
+    assert large - small <= 3 * 2 * len(document.actions)
     assert small < 80
 
 

@@ -14,7 +14,7 @@ def test_a_kill_during_an_import_leaves_every_table_as_it_was(demo_sqlite, seed_
     shutil.copy(demo_sqlite, database)
     before = sqlite_counts(database)
     held = kill_midway(
-        ["import", str(seed_txt), "--region", "断电测试县", "--year", "2031"],
+        ["import", str(seed_txt), "--region", "断电测试县", "--year", "2031", "--by", "office"],
         env=child_env(database, tmp_path),
         module="minsheng.plans.services",
         function="audit_record",  # called once the plan, its version and its items are written
