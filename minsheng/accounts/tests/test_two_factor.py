@@ -144,7 +144,8 @@ def test_signing_in_with_the_form_then_a_code_opens_the_office_pages(client):
     right = client.post(reverse("accounts:two_factor"), {"code": totp_code(device.key), "next": "/people/"})
     assert right.status_code == 302 and right["Location"] == "/people/"
     assert client.get("/people/").status_code == 200
-    assert list(AuditEvent.objects.filter(object_id=str(user.pk)).values_list("verb", flat=True)) == [
+    # (the password step is recorded as a sign-in of its own; writes() leaves sign-ins and sign-outs out)
+    assert list(AuditEvent.objects.writes().filter(object_id=str(user.pk)).values_list("verb", flat=True)) == [
         "two_factor_fail"
     ]
 
