@@ -205,6 +205,15 @@ class Item(models.Model):
     departments = models.ManyToManyField(
         Department, verbose_name=_("departments"), through="ItemDepartment", related_name="items"
     )
+    # An unfinished item carried into the next year's plan points back to the one it came from.
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name=_("carried over from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+    )
 
     class Meta:
         verbose_name = _("item")
