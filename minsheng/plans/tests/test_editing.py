@@ -158,7 +158,7 @@ def test_a_target_is_added_and_one_removed(plan, office):
     milestone.refresh_from_db()
     assert milestone.removed_in_id == version.pk
     current = list(item.targets.filter(removed_in=None).order_by("position"))
-    assert [t.pk for t in current][0] == target.pk
+    assert current[0].pk == target.pk
     assert (current[1].subject, current[1].value, current[1].added_in_id) == ("培训", Decimal(3), version.pk)
 
 
@@ -186,7 +186,7 @@ def test_a_bad_edit_is_refused_and_nothing_changes(plan, office, mutate, reason)
     mutate(change)
     before = (PlanVersion.objects.count(), list(Target.objects.values_list("pk", "value", "weight", "op")))
     with pytest.raises(PlanEditError):
-        plan_item_edit(item=item, change=change, reason=reason if reason.strip() else reason, by=office)
+        plan_item_edit(item=item, change=change, reason=reason, by=office)
     assert (
         PlanVersion.objects.count(),
         list(Target.objects.values_list("pk", "value", "weight", "op")),
