@@ -417,6 +417,9 @@ class ImportDraft(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     parsed = models.JSONField(_("parsed document"))
     corrections = models.JSONField(_("corrections"), default=list, blank=True)
+    # The preview's diff against the plan it revises, as last computed (a rolled-back import takes a while):
+    # reused while the corrections and the plan's latest version are those it was computed for.
+    diff = models.JSONField(_("computed diff"), null=True, blank=True, editable=False)
     region = models.CharField(_("region"), max_length=100, blank=True)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     plan = models.ForeignKey(

@@ -187,6 +187,37 @@ def test_a_revised_document_shows_its_diff(client, office, seed_docx, seed_txt, 
     assert PlanVersion.objects.count() == 1
 
 
+def test_a_second_view_of_a_revised_documents_preview_reuses_the_diff(
+    client, office, seed_docx, seed_txt, en, monkeypatch
+):
+    """The diff (a rolled-back import of the whole plan) is computed once, kept on the draft, and computed
+    again only when a correction changes the draft or the plan gets a new version."""
+    from minsheng.plans import import_drafts
+    from minsheng.plans.services import plan_import
+
+    plan_import(content=seed_docx.read_bytes(), filename=seed_docx.name)
+    text = seed_txt.read_text(encoding="utf-8").replace("主管道9千米", "主管道12千米")
+    draft = import_draft_create(content=text.encode(), filename="revised.txt", by=office)
+    runs = []
+    real = import_drafts.plan_document_import
+    monkeypatch.setattr(import_drafts, "plan_document_import", lambda **kw: runs.append(1) or real(**kw))
+    client.force_login(office)
+    url = reverse("plans_import:preview", args=[draft.pk])
+    first = client.get(url).content.decode()
+    second = client.get(url).content.decode()
+    assert len(runs) == 1
+    assert "<ins>" in second and "12千米" in second
+    assert first.count("<ins>") == second.count("<ins>")
+    import_drafts.import_draft_correct(
+        draft=draft, by=office, op="target_weight", args={"a": 0, "i": 0, "t": 0, "weight": "2"}
+    )
+    client.get(url)
+    assert len(runs) == 2
+    client.get(url)
+    assert len(runs) == 2
+    assert PlanVersion.objects.count() == 1
+
+
 def test_the_preview_of_a_new_plan_takes_few_queries(client, office, draft, django_assert_max_num_queries):
     client.force_login(office)
     with django_assert_max_num_queries(8):
