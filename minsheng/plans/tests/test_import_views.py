@@ -116,11 +116,15 @@ def test_the_office_uploads_and_sees_the_preview(client, office, seed_docx, en):
         ("notes.txt", "今天天气很好。".encode(), "does not look like a plan"),
         ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, "binary"),
         ("scan.pdf", None, "scanned"),
+        ("bomb.docx", "bomb", "zip bomb"),
+        ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, ".doc/.xls"),
     ],
 )
 def test_a_bad_upload_says_why_with_400_and_stores_nothing(client, office, name, content, expected, en):
+    from minsheng.plans.tests.test_import_drafts import _zip_bomb
+
     client.force_login(office)
-    content = scanned_pdf() if content is None else content
+    content = scanned_pdf() if content is None else _zip_bomb() if content == "bomb" else content
     response = client.post(reverse("plans_import:upload"), {"file": SimpleUploadedFile(name, content)})
     assert response.status_code == 400
     assert expected in response.content.decode()
