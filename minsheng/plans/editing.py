@@ -502,8 +502,58 @@ def plan_items_carry_over(*, plan: Plan, items: list[Item], by: User) -> CarryOv
 
 
 @dataclass
+class FieldEdit:
+    """One field an edit changed, as the versions page shows it."""
+
+    label: str
+    target: int | None
+    before: str
+    after: str
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == []:
+        return "—"
+    if isinstance(value, dict):  # a whole target added or removed
+        parts = [
+            value.get("subject") or "",
+            value.get("op") or "",
+            value.get("value"),
+            value.get("unit") or "",
+        ]
+        return " ".join(str(part) for part in parts if part not in ("", None))
+    if isinstance(value, list):
+        return "、".join(str(part) for part in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _label(name: str) -> str:
+    if name in ("title", "text", "departments", "action"):
+        return str(Item._meta.get_field(name).verbose_name)
+    if name == "target":
+        return str(Target._meta.verbose_name)
+    return str(Target._meta.get_field(name).verbose_name)
+
+
+def _field_edits(changes: dict[str, Any]) -> list[FieldEdit]:
+    return [
+        FieldEdit(
+            label=_label(str(edit.get("field", ""))),
+            target=edit.get("target"),
+            before=_shown(edit.get("before")),
+            after=_shown(edit.get("after")),
+        )
+        for edit in changes.get("edits") or []
+        if isinstance(edit, dict)
+    ]
+
+
+@dataclass
 class VersionRow:
     version: PlanVersion
+    edits: list[FieldEdit] = field(default_factory=list)
     added: list[tuple[int, str]] = field(default_factory=list)
     removed: list[tuple[int, str]] = field(default_factory=list)
     changed: list[tuple[int, str, str]] = field(default_factory=list)
@@ -529,7 +579,7 @@ def plan_versions_page(*, plan: Plan) -> list[VersionRow]:
         last_text[revision.item_id] = revision.text
     rows = []
     for version in versions:
-        row = VersionRow(version=version)
+        row = VersionRow(version=version, edits=_field_edits(version.changes or {}))
         for revision, before in sorted(by_version.get(version.number, []), key=lambda pair: pair[0].no):
             if revision.kind == ItemRevision.Kind.ADDED:
                 row.added.append((revision.no, revision.text))

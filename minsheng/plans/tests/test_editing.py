@@ -294,6 +294,7 @@ def test_the_office_edits_an_item_in_the_browser_and_sees_the_version_and_its_di
     page = client.get(reverse("plans_edit:versions", args=[plan.pk]))
     assert "人大审议意见" in page.content.decode()
     assert "version-2" in page.content.decode()
+    assert "<td>20</td><td>30</td>" in page.content.decode()  # the target's value, before and after
 
 
 @pytest.mark.parametrize(
