@@ -8,19 +8,19 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.plans.models import Op, TargetKind
-
-_AMOUNT = {"max_digits": 20, "decimal_places": 4, "required": False}
+from minsheng.plans.models import Action, Department, Item, Op, TargetKind
 
 
 class ItemEditForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300, required=False)
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}))
-    action = forms.ModelChoiceField(label=_("Action"), queryset=None, empty_label=None)  # type: ignore[arg-type]
-    lead = forms.ModelChoiceField(label=_("Lead department"), queryset=None, required=False)  # type: ignore[arg-type]
+    action = forms.ModelChoiceField(label=_("Action"), queryset=Action.objects.none(), empty_label=None)
+    lead = forms.ModelChoiceField(
+        label=_("Lead department"), queryset=Department.objects.none(), required=False
+    )
     supporting = forms.ModelMultipleChoiceField(
         label=_("Supporting departments"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=Department.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -44,8 +44,8 @@ class TargetEditForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=TargetKind.choices, initial=TargetKind.QUANTITY)
     subject = forms.CharField(label=_("What is measured"), max_length=300, required=False)
     op = forms.ChoiceField(label=_("Comparator"), choices=Op.choices, initial=Op.EXACTLY)
-    value = forms.DecimalField(label=_("Value"), **_AMOUNT)
-    value_max = forms.DecimalField(label=_("Up to"), **_AMOUNT)
+    value = forms.DecimalField(label=_("Value"), max_digits=20, decimal_places=4, required=False)
+    value_max = forms.DecimalField(label=_("Up to"), max_digits=20, decimal_places=4, required=False)
     unit = forms.CharField(label=_("Unit"), max_length=32, required=False)
     period = forms.CharField(label=_("Per period"), max_length=16, required=False)
     weight = forms.DecimalField(label=_("Weight"), min_value=0, max_digits=8, decimal_places=4, initial=1)
@@ -58,7 +58,7 @@ TargetFormSet = forms.formset_factory(TargetEditForm, extra=1, max_num=50, valid
 class CarryOverForm(forms.Form):
     items = forms.ModelMultipleChoiceField(
         label=_("Items to carry over"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=Item.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one item to carry over.")},
     )

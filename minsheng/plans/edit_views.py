@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from minsheng.accounts.http import signed_in_user
 from minsheng.common.web import BAD_INPUT, OK, access, attempt, refusals_as_page, require
 from minsheng.plans import editing
 from minsheng.plans.edit_forms import ItemEditForm, TargetFormSet
@@ -123,7 +124,7 @@ def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
             version, status = attempt(
                 form,
                 lambda: editing.plan_item_edit(
-                    item=item, change=change, reason=data["reason"], by=request.user
+                    item=item, change=change, reason=data["reason"], by=signed_in_user(request)
                 ),
                 PlanEditError,
             )

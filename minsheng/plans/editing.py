@@ -286,19 +286,19 @@ def plan_item_edit(*, item: Item, change: ItemChange, reason: str, by: User) -> 
     edits: list[dict[str, Any]] = []
     for pk, index in sorted(stored_order.items(), key=lambda pair: pair[1]):
         old = entry["targets"][index]
-        target_change = mentioned.get(pk)
-        if target_change is not None and target_change.remove:
+        wanted = mentioned.get(pk)
+        if wanted is not None and wanted.remove:
             edits.append({"field": "target", "target": pk, "before": old, "after": None})
             continue
-        values = old if target_change is None else _target_entry(target_change, old)
+        values = old if wanted is None else _target_entry(wanted, old)
         for key in _TARGET_FIELDS:
             if (old.get(key) or None) != (values.get(key) or None):
                 edits.append({"field": key, "target": pk, "before": old.get(key), "after": values.get(key)})
         target_pins[(item.no, len(targets))] = pk
         targets.append(values)
-    for target_change in change.targets:
-        if target_change.id is None and not target_change.remove:
-            values = _target_entry(target_change, {})
+    for new_target in change.targets:
+        if new_target.id is None and not new_target.remove:
+            values = _target_entry(new_target, {})
             edits.append({"field": "target", "target": None, "before": None, "after": values})
             targets.append(values)
     entry["targets"] = targets
@@ -530,11 +530,10 @@ def _shown(value: Any) -> str:
 
 
 def _label(name: str) -> str:
-    if name in ("title", "text", "departments", "action"):
-        return str(Item._meta.get_field(name).verbose_name)
     if name == "target":
         return str(Target._meta.verbose_name)
-    return str(Target._meta.get_field(name).verbose_name)
+    model = Item if name in ("title", "text", "departments", "action") else Target
+    return str(getattr(model._meta.get_field(name), "verbose_name", name))
 
 
 def _field_edits(changes: dict[str, Any]) -> list[FieldEdit]:
@@ -587,7 +586,7 @@ def plan_versions_page(*, plan: Plan) -> list[VersionRow]:
                 row.removed.append((revision.no, revision.text))
             elif revision.kind == ItemRevision.Kind.CHANGED:
                 row.changed.append((revision.no, before, revision.text))
-        row.renumbered = [tuple(pair) for pair in version.changes.get("renumbered", [])]  # type: ignore[misc]
+        row.renumbered = [(old, new) for old, new in version.changes.get("renumbered", [])]
         rows.append(row)
     return rows
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from minsheng.accounts.http import signed_in_user
 from minsheng.common.web import BAD_INPUT, access, attempt, refusals_as_page, require
 from minsheng.delivery.schedule import Light
 from minsheng.delivery.selectors import plan_status
@@ -59,7 +60,7 @@ def carry_over(request: HttpRequest, plan_id: int) -> HttpResponse:
             result, code = attempt(
                 form,
                 lambda: plan_items_carry_over(
-                    plan=plan, items=list(form.cleaned_data["items"]), by=request.user
+                    plan=plan, items=list(form.cleaned_data["items"]), by=signed_in_user(request)
                 ),
                 PlanEditError,
             )

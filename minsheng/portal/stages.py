@@ -207,7 +207,7 @@ def round_now(request: HttpRequest, plan_id: int, kind: str, step: str) -> HttpR
         raise Http404
     if kind in Phase.values:
         require(request, "participation.change_window", plan)
-        label = Phase(kind).label
+        label = str(Phase(kind).label)
     else:
         require(request, f"voting.manage_{kind}", plan)
         label = _("The vote") if kind == "vote" else _("The rating")

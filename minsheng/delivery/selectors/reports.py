@@ -137,15 +137,12 @@ def figure_warnings(
     spec = target_spec(target)
     if spec.kind != "quantity" or actual is None:
         return []
-    previous = (
-        ProgressReport.objects.filter(
-            target_id=target.pk, status=ReportStatus.ACCEPTED, period_end__lt=period_end
-        )
-        .exclude(pk=exclude)
-        .order_by("-period_end", "-id")
-        .values_list("actual", flat=True)
-        .first()
+    earlier = ProgressReport.objects.filter(
+        target_id=target.pk, status=ReportStatus.ACCEPTED, period_end__lt=period_end
     )
+    if exclude is not None:
+        earlier = earlier.exclude(pk=exclude)
+    previous = earlier.order_by("-period_end", "-id").values_list("actual", flat=True).first()
     unit = target.unit or ""
     messages: list[str] = []
     for found in far_off(spec, actual, previous):

@@ -162,6 +162,10 @@ def test_a_target_is_added_and_one_removed(plan, office):
     assert (current[1].subject, current[1].value, current[1].added_in_id) == ("培训", Decimal(3), version.pk)
 
 
+def _bad_range(target: TargetChange) -> None:
+    target.op, target.value_max = "range", Decimal(1)
+
+
 @pytest.mark.parametrize(
     ("mutate", "reason"),
     [
@@ -169,10 +173,7 @@ def test_a_target_is_added_and_one_removed(plan, office):
         (lambda c: None, "nothing changed"),
         (lambda c: setattr(c.targets[0], "value", None), "no value"),
         (lambda c: setattr(c.targets[0], "weight", Decimal(-1)), "negative weight"),
-        (
-            lambda c: (setattr(c.targets[0], "op", "range"), setattr(c.targets[0], "value_max", Decimal(1))),
-            "bad range",
-        ),
+        (lambda c: _bad_range(c.targets[0]), "bad range"),
         (lambda c: setattr(c.targets[1], "value", Decimal(3)), "a milestone with a value"),
         (lambda c: setattr(c, "text", "  "), "empty text"),
         (lambda c: setattr(c, "lead", None), "no lead"),
