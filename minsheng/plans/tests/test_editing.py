@@ -348,3 +348,28 @@ def test_the_versions_page_costs_the_same_queries_whatever_the_history(
         plan_item_edit(item=item, change=_change(item, title=f"标题{no}"), reason="r", by=office)
     with django_assert_num_queries(len(before.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_an_edit_of_the_seed_changes_only_the_edited_item(office, seed_txt):
+    """The plan read back from the database and imported again is the plan itself: only the edited item is
+    changed, whatever standards, places and departments the others carry."""
+    from minsheng.plans.services import plan_import
+
+    plan = plan_import(content=seed_txt.read_bytes(), filename=seed_txt.name).plan
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.ADOPTED)
+    before = {
+        i.pk: (i.no, i.text, [(t.pk, t.value) for t in i.targets.all()])
+        for i in Item.objects.filter(plan=plan)
+    }
+    item = _item(plan, 5)
+    change = _change(item)
+    change.targets[0].value = (change.targets[0].value or Decimal(0)) + 1
+    version = plan_item_edit(item=item, change=change, reason="r", by=office)
+    assert version.changes["changed"] == [5]
+    assert version.changes["added"] == version.changes["removed"] == version.changes["renumbered"] == []
+    assert ItemRevision.objects.filter(version=version).count() == 1
+    after = {
+        i.pk: (i.no, i.text, [(t.pk, t.value) for t in i.targets.all()])
+        for i in Item.objects.filter(plan=plan)
+    }
+    assert {pk for pk in before if before[pk] != after[pk]} == {item.pk}
