@@ -31,6 +31,7 @@ lint: install
 
 bench: install
 	$(BIN)/pytest -m bench -p no:randomly -q -s minsheng
+	bin/bench-pages
 
 messages: install
 	$(BIN)/minsheng makemessages -l zh_Hans -l en --no-location --ignore='.venv/*' --ignore='minsheng/documents/*' --ignore='var/*'

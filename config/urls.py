@@ -6,7 +6,10 @@ vote and the year-end rating under /voting/, the office's people and departments
 from django.contrib import admin
 from django.urls import include, path
 
+from minsheng.common.web import health
+
 urlpatterns = [
+    path("healthz", health, name="health"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("minsheng.accounts.urls")),

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "axes",
     "django_q",
     "rules.apps.AutodiscoverRulesConfig",
+    "minsheng.common",
     "minsheng.accounts",
     "minsheng.plans",
     "minsheng.notifications",
@@ -203,3 +205,26 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Cache (docs/performance.md): each process's memory by default (nothing to run; cached pages stay correct
+# across processes because their version lives in the database); MINSHENG_CACHE_URL=redis://host:6379/0
+# shares one cache between several servers through Django's own Redis backend.
+_cache_url = os.environ.get("MINSHENG_CACHE_URL", "")
+CACHES: dict[str, dict[str, object]]
+if _cache_url.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}}
+elif _cache_url:
+    raise ImproperlyConfigured(
+        "MINSHENG_CACHE_URL must be a redis:// URL (or unset for each process's memory)"
+    )
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "minsheng",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("MINSHENG_CACHE_ENTRIES", "5000"))},
+        }
+    }
+# Whole pages cached until the next write (minsheng.common.pages); cookies that change a page's looks.
+PAGE_CACHE_ENABLED = os.environ.get("MINSHENG_PAGE_CACHE", "1") == "1"
+PAGE_CACHE_VARY_COOKIES: list[str] = []

@@ -15,3 +15,4 @@ STORAGES = {
 # Serve static files from the apps, as in development, so that tests can fetch them without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+PAGE_CACHE_ENABLED = False  # view tests count queries of a rendering; the cache has its own tests

@@ -21,6 +21,7 @@ class AuditVerb(StrEnum):
     SIGN_IN_LINK_CREATE = "sign_in_link_create"
     SIGN_IN_LINK_USE = "sign_in_link_use"
     PASSWORD_SET = "password_set"  # noqa: S105 - a verb, not a password
+    UPKEEP_SCHEDULE_INSTALL = "upkeep_schedule_install"
     # plans
     PLAN_IMPORT = "plan_import"
     PLAN_STATUS_SET = "plan_status_set"

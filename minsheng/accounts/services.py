@@ -146,3 +146,30 @@ def password_set(*, user: User, password: str) -> User:
     user.save(update_fields=["password", "must_change_password"])
     audit_record(actor=user, verb=AuditVerb.PASSWORD_SET, obj=user, details={})
     return user
+
+
+def upkeep_schedule_install(
+    *, at: dt.time = dt.time(3, 0), now: dt.datetime | None = None
+) -> tuple[Any, bool]:
+    """Create (or bring up to date) the django-q2 schedule that refreshes the database's statistics nightly
+    at ``at``, local time (:mod:`minsheng.common.database`). Idempotent. Returns (schedule, created)."""
+    from django_q.models import Schedule
+
+    from minsheng.common.database import UPKEEP_SCHEDULE_NAME, UPKEEP_TASK
+
+    now = timezone.localtime(now)
+    first = now.replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
+    if first <= now:
+        first += dt.timedelta(days=1)
+    with transaction.atomic():
+        schedule, created = Schedule.objects.update_or_create(
+            name=UPKEEP_SCHEDULE_NAME,
+            defaults={"func": UPKEEP_TASK, "schedule_type": Schedule.DAILY, "repeats": -1, "next_run": first},
+        )
+        audit_record(
+            actor=None,
+            verb=AuditVerb.UPKEEP_SCHEDULE_INSTALL,
+            obj=schedule,
+            details={"next_run": first.isoformat(), "created": created},
+        )
+    return schedule, created

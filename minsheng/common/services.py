@@ -9,6 +9,9 @@ here are the parts of that every app shares:
 - :func:`clean`: ``full_clean`` whose errors are raised as the calling app's own ``ValidationError``
   subclass, same messages on the same fields;
 - :func:`lock`: the row again, ``SELECT … FOR UPDATE``, or the app's error when it has gone;
+- :func:`clean_for_bulk` and :func:`constraint_message`: validation for bulk writes (imports, loads), where
+  ``full_clean`` would ask the database one question per constraint per row: the fields are checked in
+  Python, the constraints by the database itself, and a violation is told with the constraint's own message;
 - :func:`in_site_language`, :func:`item_label`, :func:`when`, :func:`link`: how stored text (notifications,
   mail, history) is worded: in the site's language, never the requester's.
 """
@@ -21,7 +24,7 @@ from typing import Any, Protocol, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import IntegrityError, models
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -64,6 +67,28 @@ def clean(obj: models.Model, error: type[ValidationError], **kwargs: Any) -> Non
         if isinstance(exc, error):
             raise
         raise error(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+
+
+def clean_for_bulk(obj: models.Model, error: type[ValidationError], **kwargs: Any) -> None:
+    """Validate ``obj``'s fields without a query: every field's own validators and ``clean()``, but not the
+    foreign keys' existence (the caller holds the related rows), the unique checks or the constraints, which
+    the database enforces on the bulk write (see :func:`constraint_message`). Errors as in :func:`clean`."""
+    relations = [f.name for f in obj._meta.concrete_fields if f.is_relation]
+    clean(obj, error, exclude=relations, validate_unique=False, validate_constraints=False, **kwargs)
+
+
+def constraint_message(exc: IntegrityError, *kinds: type[models.Model]) -> str:
+    """The user's message for a database constraint that ``exc`` reports, looked up by the constraint's name
+    among ``kinds``' constraints (SQLite and PostgreSQL both name it); a generic message otherwise."""
+    text = str(exc)
+    for kind in kinds:
+        for constraint in kind._meta.constraints:
+            if constraint.name in text:
+                return str(constraint.get_violation_error_message())
+        for field in kind._meta.concrete_fields:
+            if field.unique and f"{kind._meta.db_table}.{field.column}" in text:
+                return _("%(field)s must be unique.") % {"field": field.verbose_name}
+    return _("A row breaks a rule of the database.")
 
 
 def lock(

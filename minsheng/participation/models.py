@@ -249,6 +249,7 @@ class Suggestion(models.Model):
         null=True,
         blank=True,
         related_name="suggestions",
+        db_index=False,  # almost always NULL: indexed where set only (Meta.indexes)
     )
     matched_words = models.JSONField(_("sensitive words found"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
@@ -260,6 +261,7 @@ class Suggestion(models.Model):
         null=True,
         blank=True,
         related_name="merged_from",
+        db_index=False,  # almost always NULL: indexed where set only (Meta.indexes)
     )
     withheld = models.BooleanField(
         _("withheld from the public list"),
@@ -273,6 +275,7 @@ class Suggestion(models.Model):
         null=True,
         blank=True,
         related_name="suggestions",
+        db_index=False,  # almost always NULL: indexed where set only (Meta.indexes)
     )
     screened_at = models.DateTimeField(_("screened"), null=True, blank=True)
     screened_by = models.ForeignKey(
@@ -324,6 +327,17 @@ class Suggestion(models.Model):
             models.Index(fields=["plan", "author", "created_at"], name="participation_sugg_author_idx"),
             models.Index(fields=["plan", "ip", "created_at"], name="participation_sugg_ip_idx"),
             models.Index(fields=["plan", "status"], name="participation_sugg_status_idx"),
+            models.Index(
+                fields=["action"], condition=Q(action__isnull=False), name="participation_sugg_action_idx"
+            ),
+            models.Index(
+                fields=["merged_into"],
+                condition=Q(merged_into__isnull=False),
+                name="participation_sugg_merged_idx",
+            ),
+            models.Index(
+                fields=["item"], condition=Q(item__isnull=False), name="participation_sugg_item_idx"
+            ),
         ]
 
     def __str__(self) -> str:

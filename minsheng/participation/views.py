@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from minsheng.accounts.http import signed_in_user
 from minsheng.common import web
+from minsheng.common.pages import cached_page
 from minsheng.common.web import BAD_INPUT, OK
 from minsheng.participation import selectors, services
 from minsheng.participation.forms import (
@@ -300,6 +301,7 @@ def suggestion(request: HttpRequest, suggestion_id: int) -> HttpResponse:
 
 @require_safe
 @page
+@cached_page("participation.report")
 def report(request: HttpRequest, plan_id: int) -> HttpResponse:
     try:
         found = selectors.consultation_report_get(plan_id=plan_id)

@@ -161,6 +161,7 @@ class Action(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # almost always NULL: indexed where set only (Meta.indexes)
     )
 
     class Meta:
@@ -174,6 +175,13 @@ class Action(models.Model):
                 name="plans_action_unique_current_no",
             ),
             models.CheckConstraint(condition=Q(no__gte=1), name="plans_action_no_positive"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["removed_in"],
+                condition=Q(removed_in__isnull=False),
+                name="plans_action_removed_in_idx",
+            )
         ]
 
     def __str__(self) -> str:
@@ -201,6 +209,7 @@ class Item(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # almost always NULL: indexed where set only (Meta.indexes)
     )
     departments = models.ManyToManyField(
         Department, verbose_name=_("departments"), through="ItemDepartment", related_name="items"
@@ -213,6 +222,7 @@ class Item(models.Model):
         null=True,
         blank=True,
         related_name="carried_to",
+        db_index=False,  # almost always NULL: indexed where set only (Meta.indexes)
     )
 
     class Meta:
@@ -227,6 +237,16 @@ class Item(models.Model):
             ),
             models.CheckConstraint(condition=Q(no__gte=1), name="plans_item_no_positive"),
             models.CheckConstraint(condition=~Q(text=""), name="plans_item_text_not_empty"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["removed_in"], condition=Q(removed_in__isnull=False), name="plans_item_removed_in_idx"
+            ),
+            models.Index(
+                fields=["carried_from"],
+                condition=Q(carried_from__isnull=False),
+                name="plans_item_carried_from_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -303,6 +323,7 @@ class Target(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # almost always NULL: indexed where set only (Meta.indexes)
     )
 
     class Meta:
@@ -321,6 +342,13 @@ class Target(models.Model):
                 name="plans_target_range_ordered",
             ),
             models.CheckConstraint(condition=Q(weight__gte=0), name="plans_target_weight_not_negative"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["removed_in"],
+                condition=Q(removed_in__isnull=False),
+                name="plans_target_removed_in_idx",
+            )
         ]
 
     def __str__(self) -> str:

@@ -22,12 +22,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from minsheng.accounts.audit import AuditVerb
 from minsheng.accounts.services import audit_record
+from minsheng.common.database import statistics_refresh_after_commit
+from minsheng.common.services import clean_for_bulk, constraint_message
 from minsheng.plans.models import (
     Action,
     Department,
@@ -194,6 +196,11 @@ def plan_document_import(
             raise PlanImportError(
                 _("The document cannot be stored: %(problem)s") % {"problem": "; ".join(exc.messages)}
             ) from exc
+        except IntegrityError as exc:
+            problem = constraint_message(exc, Action, Item, Target, Standard, ItemDepartment, ItemRevision)
+            raise PlanImportError(
+                _("The document cannot be stored: %(problem)s") % {"problem": problem}
+            ) from exc
 
         version.changes = {
             "previous": previous.number if previous else None,
@@ -214,6 +221,10 @@ def plan_document_import(
             verb=AuditVerb.PLAN_IMPORT,
             obj=plan,
             details={"version": version.number, "filename": filename, "sha256": sha256, **version.changes},
+        )
+        # The plan's rows may have changed the tables' sizes a lot: the planner hears of it after the commit.
+        statistics_refresh_after_commit(
+            model._meta.db_table for model in (Action, Item, Target, Standard, ItemDepartment, ItemRevision)
         )
         if previous is not None:
             # followers of changed or removed items hear about it once the version is stored
@@ -432,7 +443,13 @@ def _action_key(title: str | None, no: int) -> tuple[str, Any]:
 
 
 class _Sync:
-    """Brings a plan's actions, items, targets, standards and assignments in line with a new document."""
+    """Brings a plan's actions, items, targets, standards and assignments in line with a new document.
+
+    New rows are gathered and written in bulk at the end (a handful of queries for a whole plan, not one per
+    row and constraint): each row's fields are validated in Python as it is built
+    (:func:`~minsheng.common.services.clean_for_bulk`), and the database's constraints, which hold every
+    invariant of these tables, refuse a bad row on the write; the caller turns that into a message.
+    """
 
     def __init__(
         self,
@@ -448,10 +465,28 @@ class _Sync:
         self.document = document
         self.result = result
         self.pins = pins or Pins()
+        self._new_items: list[Item] = []
+        self._new_targets: list[Target] = []
+        self._new_standards: list[Standard] = []
+        self._new_assignments: list[ItemDepartment] = []
+        self._new_revisions: list[ItemRevision] = []
 
     def run(self) -> None:
         actions = self._sync_actions()
         self._sync_items(actions)
+        self._write_new_rows()
+
+    @staticmethod
+    def _check(obj: Any) -> None:
+        clean_for_bulk(obj, ValidationError)
+
+    def _write_new_rows(self) -> None:
+        """Write the gathered rows: items first (the others refer to them), then what hangs on them."""
+        Item.objects.bulk_create(self._new_items)
+        Target.objects.bulk_create(self._new_targets)
+        Standard.objects.bulk_create(self._new_standards)
+        ItemDepartment.objects.bulk_create(self._new_assignments)
+        ItemRevision.objects.bulk_create(self._new_revisions)
 
     # Actions ----------------------------------------------------------------------------------------------
 
@@ -482,7 +517,7 @@ class _Sync:
                 continue
             for key, value in values.items():
                 setattr(action, key, value)
-            action.full_clean()
+            self._check(action)
             action.save()
         return rows
 
@@ -582,8 +617,8 @@ class _Sync:
 
     def _item_create(self, action: Action, doc_item: DocItem, departments: dict[str, Department]) -> None:
         item = Item(plan=self.plan, added_in=self.version, **self._item_values(action, doc_item))
-        item.full_clean()
-        item.save()
+        self._check(item)
+        self._new_items.append(item)
         for position, doc_target in enumerate(doc_item.targets):
             self._target_create(item, _target_values(doc_target, position))
         self._standards_replace(item, _standard_rows(doc_item))
@@ -609,7 +644,7 @@ class _Sync:
         for key, value in values.items():
             setattr(item, key, value)
         if changed or renumber:
-            item.full_clean()
+            self._check(item)
             item.save()
         changed |= self._targets_sync(item, doc_item.targets, doc_item.no)
         rows = _standard_rows(doc_item)
@@ -674,7 +709,7 @@ class _Sync:
                     changed = True
                 for name, value in values.items():
                     setattr(paired, name, value)
-                paired.full_clean()
+                self._check(paired)
                 paired.save()
         if free:
             Target.objects.filter(pk__in=[t.pk for t in free]).update(removed_in=self.version)
@@ -683,24 +718,24 @@ class _Sync:
 
     def _target_create(self, item: Item, values: dict[str, Any]) -> Target:
         target = Target(item=item, added_in=self.version, **values)
-        target.full_clean()
-        target.save()
+        self._check(target)
+        self._new_targets.append(target)
         return target
 
     def _standards_replace(self, item: Item, rows: list[dict[str, Any]], *, delete: bool = False) -> None:
         if delete:
             item.standards.all().delete()
-        standards = [Standard(item=item, **row) for row in rows]
-        for standard in standards:
-            standard.full_clean()
-        Standard.objects.bulk_create(standards)
+        for row in rows:
+            standard = Standard(item=item, **row)
+            self._check(standard)
+            self._new_standards.append(standard)
 
     def _departments(self, doc_items: Iterable[DocItem]) -> dict[str, Department]:
         names = {name for doc_item in doc_items for name in doc_item.departments}
         found = {d.name: d for d in Department.objects.filter(region=self.plan.region, name__in=names)}
         for name in sorted(names - set(found)):
             department = Department(region=self.plan.region, name=name)
-            department.full_clean()
+            self._check(department)
             department.save()
             found[name] = department
         return found
@@ -712,13 +747,13 @@ class _Sync:
             item.assignments.all().delete()
         for name, role in _assignment_plan(names):
             assignment = ItemDepartment(item=item, department=departments[name], role=role)
-            assignment.full_clean()
-            assignment.save()
+            self._check(assignment)
+            self._new_assignments.append(assignment)
 
     def _revision(self, item: Item, kind: str) -> None:
         revision = ItemRevision(item=item, version=self.version, kind=kind, no=item.no, text=item.text)
-        revision.full_clean()
-        revision.save()
+        self._check(revision)
+        self._new_revisions.append(revision)
 
 
 def _assignment_plan(names: Sequence[str]) -> list[tuple[str, str]]:

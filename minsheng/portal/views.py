@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from minsheng.common.pages import cached_page
 from minsheng.common.web import access, require
 from minsheng.plans.selectors import plan_page_get
 from minsheng.portal.navigation import landing_url
@@ -12,12 +13,14 @@ from minsheng.portal.selectors import home_plans, item_with_progress_get, plan_s
 
 
 @require_safe
+@cached_page("portal.home")
 def home(request: HttpRequest) -> HttpResponse:
     require(request, "plans.view_plan")
     return render(request, "portal/home.html", {"plans": home_plans(now=timezone.now())})
 
 
 @require_safe
+@cached_page("portal.plan")
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     page = access(plan_page_get(plan_id=plan_id), request.user, "plans.view_plan", private=False)
     return render(
@@ -33,6 +36,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @require_safe
+@cached_page("portal.item")
 def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     """An item with its progress: the office sees every accepted figure, everyone else published ones."""
     require(request, "delivery.view_public_status")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from minsheng.accounts.http import SignedInRequest
+from minsheng.common.pages import cached_page
 from minsheng.common.web import BAD_INPUT, access, require
 from minsheng.delivery import selectors, services
 from minsheng.delivery.forms import (
@@ -47,6 +48,7 @@ def _plan(request: SignedInRequest, plan_id: int) -> Plan:
 
 @require_safe
 @login_required
+@cached_page("delivery.dashboard")
 def dashboard(request: SignedInRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
     require(request, "delivery.view_delivery_status", plan)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from minsheng.accounts.http import SignedInRequest
+from minsheng.common.pages import cached_page
 from minsheng.common.web import BAD_INPUT, CONFLICT, access, require
 from minsheng.delivery import selectors, services
 from minsheng.delivery.forms import (
@@ -37,6 +38,7 @@ from minsheng.delivery.views._core import _attempt, _forms_shown, _rebased, _tod
 
 @require_safe
 @login_required
+@cached_page("delivery.workspace")
 def workspace(request: SignedInRequest) -> HttpResponse:
     if not request.user.has_perm("delivery.view_workspace"):
         raise PermissionDenied

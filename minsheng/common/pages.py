@@ -1,0 +1,164 @@
+"""Whole pages cached until anything changes: :func:`cached_page` and the content version.
+
+The pages everyone reads (home, a plan, an item, the dashboards) are rendered once per *content version*
+and served from the cache until the version moves on. The version is one row in the database
+(:class:`~minsheng.common.models.ContentVersion`), so every process and every server that shares the
+database agrees on it whatever the cache backend; it moves on after the commit of any transaction that
+saved or deleted a row of a minsheng model (the services' writes, the admin, the commands, the Excel load;
+their audit events too, so a write made with ``QuerySet.update`` is covered by the event it records).
+Invalidation is therefore wholesale, and never stale: a page is never served from before a write.
+
+A cached page is keyed by the content version, the path and query string, the language, the viewer (the
+user's id, or the anonymous visitor), htmx or not, and the cookies that change a page's looks
+(``settings.PAGE_CACHE_VARY_COOKIES``, the large-text mode). Only a successful GET is cached, and not
+while the viewer has a message waiting to be shown. The CSRF tokens a page holds are kept out of the cache
+and put back for each viewer (each gets their own, as if the page had been rendered for them).
+
+The cache backend is the ``default`` one (settings: ``MINSHENG_CACHE_URL``; memory of each process by
+default, Redis shared by several servers). See docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+
+# A masked CSRF token in a page: 64 letters and digits (Django's CSRF_TOKEN_LENGTH), a whole word.
+_TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
+_PLACEHOLDER = b"\x00csrf\x00"
+PAGE_TIMEOUT = 24 * 3600
+
+
+# --- the version ----------------------------------------------------------------------------------------
+
+
+def content_version() -> int:
+    """The current content version: one read of one row by its key (plain SQL: the ORM would cost more than
+    serving the page it guards)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT number FROM common_contentversion WHERE id = 1")
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def content_changed() -> None:
+    """Move the content version on once the current transaction commits: once however many rows it wrote
+    (the first of its callbacks bumps, the others find nothing left to do), and not at all if it rolls back
+    (Django drops the callbacks of a rolled-back transaction)."""
+    connection.minsheng_content_changed = True  # type: ignore[attr-defined]
+    transaction.on_commit(_bump)
+
+
+def _bump() -> None:
+    from minsheng.common.models import ContentVersion
+
+    if not getattr(connection, "minsheng_content_changed", False):
+        return
+    connection.minsheng_content_changed = False  # type: ignore[attr-defined]
+    if not ContentVersion.objects.filter(pk=1).update(number=F("number") + 1):
+        ContentVersion.objects.get_or_create(pk=1, defaults={"number": 1})
+
+
+def _on_write(sender: type, **kwargs: Any) -> None:
+    if sender.__module__.startswith("minsheng.") and sender.__name__ != "ContentVersion":
+        content_changed()
+
+
+def connect_signals() -> None:
+    """Called by the common app's ready(): every save and delete of a minsheng model moves the version."""
+    post_save.connect(_on_write, dispatch_uid="minsheng.common.pages.save")
+    post_delete.connect(_on_write, dispatch_uid="minsheng.common.pages.delete")
+
+
+# --- the cached page ------------------------------------------------------------------------------------
+
+
+def _has_messages(request: HttpRequest) -> bool:
+    if "messages" in request.COOKIES:
+        return True
+    session = getattr(request, "session", None)
+    return bool(session is not None and session.session_key and session.get("_messages"))
+
+
+def _key(request: HttpRequest, name: str, version: int) -> str:
+    user = getattr(request, "user", None)
+    viewer = f"u{user.pk}" if user is not None and user.is_authenticated else "anon"
+    looks = "|".join(request.COOKIES.get(cookie, "") for cookie in settings.PAGE_CACHE_VARY_COOKIES)
+    parts = [
+        name,
+        str(version),
+        request.get_full_path(),
+        getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
+        viewer,
+        "htmx" if request.headers.get("HX-Request") else "page",
+        looks,
+    ]
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return f"minsheng:page:{digest}"
+
+
+def _without_tokens(request: HttpRequest, content: bytes) -> bytes:
+    from django.middleware import csrf  # Django's own unmasking (a private function)
+
+    secret = request.META.get("CSRF_COOKIE")
+    if not secret:
+        return content
+
+    def swap(match: re.Match[bytes]) -> bytes:
+        word = match.group(0)
+        unmasked = csrf._unmask_cipher_token(word.decode())  # type: ignore[attr-defined]
+        return _PLACEHOLDER if unmasked == secret else word
+
+    return _TOKEN.sub(swap, content)
+
+
+def cached_page(name: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Decorate a view: serve its page from the cache while the content version stays (see above)."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if (
+                request.method not in ("GET", "HEAD")
+                or not settings.PAGE_CACHE_ENABLED
+                or _has_messages(request)
+            ):
+                return view(request, *args, **kwargs)
+            key = _key(request, name, content_version())
+            hit = cache.get(key)
+            if hit is not None:
+                content, content_type = hit
+                if _PLACEHOLDER in content:
+                    content = content.replace(_PLACEHOLDER, get_token(request).encode())
+                response = HttpResponse(content, content_type=content_type)
+                response["X-Page-Cache"] = "hit"
+                return response
+            response = view(request, *args, **kwargs)
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and not response.cookies
+                and not getattr(response, "_page_cache_skip", False)
+            ):
+                if hasattr(response, "render") and callable(response.render):
+                    response.render()
+                cache.set(
+                    key, (_without_tokens(request, response.content), response["Content-Type"]), PAGE_TIMEOUT
+                )
+                response["X-Page-Cache"] = "miss"
+            return response
+
+        return wrapper
+
+    return decorate

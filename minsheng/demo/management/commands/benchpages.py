@@ -1,0 +1,39 @@
+"""``minsheng benchpages [--rounds N] [--label TEXT]``: time the public and office pages against the configured
+database, each beside the trivial view ``/healthz`` (see :mod:`minsheng.demo.bench`); ``make bench`` runs it
+on the demo database and on a synthetic set, on SQLite and on PostgreSQL. It may add one office account
+(``bench-office``) to a database that has none.
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from minsheng.common.commands import bad_input
+from minsheng.demo.bench import force_sign_in, measure, pages
+
+
+class Command(BaseCommand):
+    help = "Time the main pages against the configured database, as ratios to a trivial view."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--rounds", default="30", help="requests per page (default 30)")
+        parser.add_argument("--label", default="", help="a label for the printed block")
+
+    def handle(self, *args, **options) -> None:
+        try:
+            rounds = int(options["rounds"])
+        except ValueError:
+            rounds = 0
+        if not 1 <= rounds <= 10_000:
+            raise bad_input(_("--rounds must be a whole number from 1 to 10000."))
+        try:
+            found = pages()
+        except LookupError as exc:
+            raise bad_input(str(exc)) from exc
+        self.stdout.write(
+            f"== pages: {options['label'] or connection.vendor} ({connection.vendor}), {rounds} rounds"
+        )
+        for page in found:
+            self.stdout.write(measure(page, rounds=rounds, sign_in=force_sign_in).line())
