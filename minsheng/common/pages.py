@@ -57,10 +57,10 @@ def content_changed() -> None:
     (the first of its callbacks bumps, the others find nothing left to do), and not at all if it rolls back
     (Django drops the callbacks of a rolled-back transaction)."""
     connection.minsheng_content_changed = True  # type: ignore[attr-defined]
-    transaction.on_commit(_bump)
+    transaction.on_commit(content_version_bump)
 
 
-def _bump() -> None:
+def content_version_bump() -> None:
     from minsheng.common.models import ContentVersion
 
     if not getattr(connection, "minsheng_content_changed", False):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from minsheng.delivery.selectors import ItemStatus, TimelineEntry, item_status, item_timeline
 from minsheng.participation.models import Phase
@@ -43,8 +43,13 @@ def item_with_progress_get(*, item_id: int, on: dt.date, public: bool = True) ->
     )
 
 
-def home_plans(*, now: dt.datetime) -> QuerySet[Plan]:
-    """The plans of the home page, each marked when its vote or its rating takes part now (in one query)."""
+HOME_PAGE_SIZE = 50
+
+
+def home_plans(*, now: dt.datetime, search: str = "") -> QuerySet[Plan]:
+    """The plans of the home page, each marked when its vote or its rating takes part now (in one query);
+    ``search``: only those whose region or title holds it (the page shows them ``HOME_PAGE_SIZE`` at a
+    time)."""
     from minsheng.voting.models import RatingRound, RoundStatus, VoteRound
 
     def taking_part(model: type[VoteRound] | type[RatingRound]) -> Exists:
@@ -54,7 +59,10 @@ def home_plans(*, now: dt.datetime) -> QuerySet[Plan]:
             )
         )
 
-    return plan_list().annotate(vote_open=taking_part(VoteRound), rating_open=taking_part(RatingRound))
+    plans = plan_list()
+    if search:
+        plans = plans.filter(Q(region__name__icontains=search) | Q(title__icontains=search))
+    return plans.annotate(vote_open=taking_part(VoteRound), rating_open=taking_part(RatingRound))
 
 
 # --- a plan's stages: the strip on its public page, and the office's stages page -------------------------

@@ -1,5 +1,6 @@
 """Public pages: check the rule, call one selector, render."""
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,14 +10,18 @@ from minsheng.common.pages import cached_page
 from minsheng.common.web import access, require
 from minsheng.plans.selectors import plan_page_get
 from minsheng.portal.navigation import landing_url
-from minsheng.portal.selectors import home_plans, item_with_progress_get, plan_stages_get
+from minsheng.portal.selectors import HOME_PAGE_SIZE, home_plans, item_with_progress_get, plan_stages_get
 
 
 @require_safe
 @cached_page("portal.home")
 def home(request: HttpRequest) -> HttpResponse:
     require(request, "plans.view_plan")
-    return render(request, "portal/home.html", {"plans": home_plans(now=timezone.now())})
+    search = request.GET.get("q", "").strip()[:100]
+    page = Paginator(home_plans(now=timezone.now(), search=search), HOME_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "portal/home.html", {"plans": page.object_list, "page": page, "search": search})
 
 
 @require_safe
