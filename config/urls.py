@@ -19,6 +19,7 @@ urlpatterns = [
     path("notifications/", include("minsheng.notifications.urls")),
     path("delivery/", include("minsheng.delivery.urls")),
     path("plans/import/", include("minsheng.plans.import_urls")),
+    path("plans/", include("minsheng.plans.edit_urls")),
     path("participation/", include("minsheng.participation.urls")),
     path("voting/", include("minsheng.voting.urls")),
     path("people/", include("minsheng.people.urls")),

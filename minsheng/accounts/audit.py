@@ -46,6 +46,8 @@ class AuditVerb(StrEnum):
     PLAN_IMPORT = "plan_import"
     PLAN_STATUS_SET = "plan_status_set"
     PLAN_ADOPT = "plan_adopt"
+    PLAN_EDIT = "plan_edit"
+    PLAN_CARRY_OVER = "plan_carry_over"
     DEPARTMENT_CREATE = "department_create"
     DEPARTMENT_RENAME = "department_rename"
     DEPARTMENT_MERGE = "department_merge"

@@ -177,6 +177,22 @@ class UploadForm(forms.Form):
             attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         ),
     )
+    # The rows whose far-off figures the office was shown (comma-separated row numbers) and confirms.
+    confirm_rows = forms.RegexField(regex=r"^[0-9, ]*$", required=False, widget=forms.HiddenInput)
+    confirm_far_off = forms.BooleanField(
+        label=_("I have checked the figures of the rows listed above and load them despite the warning"),
+        required=False,
+    )
+
+    def confirmed_rows(self) -> set[int]:
+        """The rows the office confirms (none unless the box is ticked)."""
+        if not self.cleaned_data.get("confirm_far_off"):
+            return set()
+        return {
+            int(part)
+            for part in self.cleaned_data.get("confirm_rows", "").replace(" ", "").split(",")
+            if part
+        }
 
 
 # --- departments -----------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -36,7 +37,7 @@ from minsheng.common.spreadsheets import SpreadsheetError as SpreadsheetError
 from minsheng.common.spreadsheets import cell_text, workbook_open
 from minsheng.common.spreadsheets import check_xlsx as check_xlsx
 from minsheng.delivery.models import Stage
-from minsheng.delivery.services import DeliveryError, report_record_accepted
+from minsheng.delivery.services import DeliveryError, FarOffFigure, report_record_accepted
 from minsheng.plans.models import Department, Item, ItemDepartment, Plan, Target
 
 if TYPE_CHECKING:
@@ -94,6 +95,12 @@ class SheetContent:
     rows: list[SheetRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     skipped: int = 0  # rows left empty
+
+
+class SheetNeedsConfirmation(SheetErrors):
+    """Every other row is good, but these rows' figures are far off (more than three times the target, or a
+    cumulative value going down): nothing was loaded; the office checks them and loads the sheet again
+    confirming exactly these rows (``confirm_rows``)."""
 
 
 @dataclass(frozen=True)
@@ -453,11 +460,14 @@ def progress_sheet_load(
     plan: Plan | None = None,
     as_of: dt.date | None = None,
     source: str = "spreadsheet",
+    confirm_rows: Collection[int] = (),
 ) -> LoadResult:
     """Record every row of a filled sheet as an accepted figure, in one transaction, or nothing at all.
 
     Raises :class:`SpreadsheetError` for a file that is not a progress sheet (for ``plan``, when given),
-    :class:`SheetErrors` listing every bad row, ``PermissionDenied`` unless ``by`` may load figures.
+    :class:`SheetErrors` listing every bad row, ``PermissionDenied`` unless ``by`` may load figures, and
+    :class:`SheetNeedsConfirmation` listing the rows whose figure is far off, unless each of them is in
+    ``confirm_rows`` (row numbers the office has checked), as the accept step asks the reviewer to.
     """
     if not by.has_perm(LOAD_PERMISSION, plan):
         raise PermissionDenied
@@ -467,6 +477,8 @@ def progress_sheet_load(
     if sheet.errors:
         raise SheetErrors(sheet.errors)
     errors: list[RowError] = []
+    far: list[RowError] = []
+    confirmed = set(confirm_rows)
     with transaction.atomic():
         for row in sheet.rows:
             try:
@@ -479,11 +491,16 @@ def progress_sheet_load(
                         stage=row.stage,
                         narrative=row.note,
                         source=source,
+                        confirm_far_off=row.row in confirmed,
                     )
+            except FarOffFigure as exc:
+                far.extend(RowError(row.row, _column("actual"), message) for message in exc.messages)
             except DeliveryError as exc:
                 errors.extend(RowError(row.row, "", message) for message in exc.messages)
         if errors:
-            raise SheetErrors(errors)
+            raise SheetErrors(errors + far)
+        if far:
+            raise SheetNeedsConfirmation(far)
     return LoadResult(plan=sheet.plan, loaded=len(sheet.rows), skipped=sheet.skipped)
 
 

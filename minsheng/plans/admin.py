@@ -8,6 +8,7 @@ from minsheng.accounts.admin_site import ReadOnlyAdmin
 from minsheng.plans.models import (
     Action,
     Department,
+    ImportDraft,
     Item,
     ItemDepartment,
     ItemRevision,
@@ -136,3 +137,19 @@ class RegionAdmin(ReadOnlyAdmin):
 class DepartmentAdmin(ReadOnlyAdmin):
     list_display = ("name", "region")
     list_select_related = ("region",)
+
+
+@admin.register(ImportDraft)
+class ImportDraftAdmin(ReadOnlyAdmin):
+    """Imports on the web, to read: who uploaded what, its corrections, and what became of it. The preview,
+    corrections, confirming and cancelling are on the import pages (/plans/import/)."""
+
+    list_display = ("filename", "status", "plan", "version", "created_by", "created_at")
+    list_filter = ("status",)
+    list_select_related = ("plan", "version__plan", "created_by")
+    search_fields = ("filename", "sha256")
+    fields = (
+        "filename", "sha256", "status", "region", "year", "plan", "version", "created_by", "created_at",
+        "updated_at", "corrections",
+    )  # fmt: skip
+    readonly_fields = fields

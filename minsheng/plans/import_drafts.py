@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -293,16 +294,47 @@ class _Rollback(Exception):
     pass
 
 
+def _diff_key(draft: ImportDraft, plan: Plan, latest: int | None) -> dict[str, Any]:
+    return {"plan": plan.pk, "version": latest, "corrections": len(draft.corrections)}
+
+
+def _diff_stored(draft: ImportDraft, plan: Plan, key: dict[str, Any]) -> Diff | None:
+    stored = draft.diff
+    if not isinstance(stored, dict) or stored.get("key") != key:
+        return None
+    return Diff(
+        plan=plan,
+        unchanged=bool(stored.get("unchanged")),
+        added=[(no, text) for no, text in stored.get("added", [])],
+        removed=[(no, text) for no, text in stored.get("removed", [])],
+        changed=[(no, before, after) for no, before, after in stored.get("changed", [])],
+        renumbered=[(old, new) for old, new in stored.get("renumbered", [])],
+        problem=stored.get("problem", ""),
+    )
+
+
 def import_draft_diff(*, draft: ImportDraft) -> Diff | None:
     """The changes against the current version of the plan this document revises (None for a new plan).
 
-    The import itself is run and rolled back, so that the preview shows exactly what confirming would do."""
+    The import itself is run and rolled back, so that the preview shows exactly what confirming would do.
+    That takes a while for a long plan, so the result is kept on the draft (``ImportDraft.diff``) and
+    reused on the next view while the draft's corrections and the plan's latest version are the same."""
     data = corrected(draft.parsed, draft.corrections)
     region = draft.region or data.get("region") or ""
     year = draft.year or data.get("year")
-    plan = Plan.objects.filter(region__name=region, year=int(year)).first() if region and year else None
+    plan = (
+        Plan.objects.filter(region__name=region, year=int(year))
+        .annotate(latest=Max("versions__number"))
+        .first()
+        if region and year
+        else None
+    )
     if plan is None:
         return None
+    key = _diff_key(draft, plan, getattr(plan, "latest", None))
+    stored = _diff_stored(draft, plan, key)
+    if stored is not None:
+        return stored
     diff = Diff(plan=plan)
     before = {
         item.pk: (item.no, item.text)
@@ -337,6 +369,17 @@ def import_draft_diff(*, draft: ImportDraft) -> Diff | None:
         pass
     except PlanImportError as exc:
         diff.problem = str(exc)
+    # Keep the result for the next view (a cache: the draft's content and status are not touched).
+    draft.diff = {
+        "key": key,
+        "unchanged": diff.unchanged,
+        "added": diff.added,
+        "removed": diff.removed,
+        "changed": diff.changed,
+        "renumbered": diff.renumbered,
+        "problem": diff.problem,
+    }
+    ImportDraft.objects.filter(pk=draft.pk).update(diff=draft.diff)
     return diff
 
 

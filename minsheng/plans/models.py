@@ -214,6 +214,16 @@ class Item(models.Model):
     departments = models.ManyToManyField(
         Department, verbose_name=_("departments"), through="ItemDepartment", related_name="items"
     )
+    # An unfinished item carried into the next year's plan points back to the one it came from.
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name=_("carried over from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+        db_index=False,  # almost always NULL: indexed where set only (Meta.indexes)
+    )
 
     class Meta:
         verbose_name = _("item")
@@ -231,7 +241,12 @@ class Item(models.Model):
         indexes = [
             models.Index(
                 fields=["removed_in"], condition=Q(removed_in__isnull=False), name="plans_item_removed_in_idx"
-            )
+            ),
+            models.Index(
+                fields=["carried_from"],
+                condition=Q(carried_from__isnull=False),
+                name="plans_item_carried_from_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -430,6 +445,9 @@ class ImportDraft(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     parsed = models.JSONField(_("parsed document"))
     corrections = models.JSONField(_("corrections"), default=list, blank=True)
+    # The preview's diff against the plan it revises, as last computed (a rolled-back import takes a while):
+    # reused while the corrections and the plan's latest version are those it was computed for.
+    diff = models.JSONField(_("computed diff"), null=True, blank=True, editable=False)
     region = models.CharField(_("region"), max_length=100, blank=True)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     plan = models.ForeignKey(

@@ -25,3 +25,6 @@ rules.add_perm("plans.change_plan", is_office_staff)
 # The office imports plan documents on the web: uploads, previews, corrects, confirms or cancels.
 rules.add_perm("plans.import_plan", is_office_staff)
 rules.add_perm("plans.view_importdraft", is_office_staff)
+
+# The office edits an adopted plan (a new version with a reason) and carries unfinished items into next year.
+rules.add_perm("plans.edit_plan", is_office_staff)

@@ -78,6 +78,17 @@ class ImportResult:
     renumbered: list[tuple[int, int]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Pins:
+    """Identities fixed in advance, for a document built from the plan itself (an edit in the browser):
+    ``items`` maps a document item's number to the item it continues, ``targets`` maps (item number, target
+    position in the document) to the target it continues. Pinned pairs are matched before any text matching,
+    so an edit that rewrites a text or a target's value and unit keeps every id (and the reports on it)."""
+
+    items: dict[int, int] = field(default_factory=dict)
+    targets: dict[tuple[int, int], int] = field(default_factory=dict)
+
+
 def plan_import(
     *,
     content: bytes,
@@ -115,8 +126,10 @@ def plan_document_import(
     content: bytes = b"",
     filename: str = "",
     by: User | None = None,
+    pins: Pins | None = None,
 ) -> ImportResult:
-    """Import an already-read document: create the plan, or add a version to the region's plan for the year."""
+    """Import an already-read document: create the plan, or add a version to the region's plan for the year.
+    ``pins`` fixes which stored items and targets the document's continue (see :class:`Pins`)."""
     region_name = (region or document.region or "").strip()
     year = year or document.year
     if not region_name:
@@ -154,8 +167,12 @@ def plan_document_import(
                 raise PlanImportError(
                     _("The plan is at the voting stage; its items are the candidates and cannot change now.")
                 )
-            if previous is not None and (
-                previous.sha256 == sha256 or _canonical_json(previous.parsed) == _canonical_json(parsed)
+            # A document built from the plan itself (pins: an edit in the browser) is always a new version;
+            # the editing service has checked that something changed.
+            if (
+                pins is None
+                and previous is not None
+                and (previous.sha256 == sha256 or _canonical_json(previous.parsed) == _canonical_json(parsed))
             ):
                 return ImportResult(plan=plan, version=previous, unchanged=True)
 
@@ -174,7 +191,7 @@ def plan_document_import(
 
         result = ImportResult(plan=plan, version=version, created=created)
         try:
-            _Sync(plan=plan, version=version, document=document, result=result).run()
+            _Sync(plan=plan, version=version, document=document, result=result, pins=pins).run()
         except ValidationError as exc:
             raise PlanImportError(
                 _("The document cannot be stored: %(problem)s") % {"problem": "; ".join(exc.messages)}
@@ -434,11 +451,20 @@ class _Sync:
     invariant of these tables, refuse a bad row on the write; the caller turns that into a message.
     """
 
-    def __init__(self, *, plan: Plan, version: PlanVersion, document: PlanDocument, result: ImportResult):
+    def __init__(
+        self,
+        *,
+        plan: Plan,
+        version: PlanVersion,
+        document: PlanDocument,
+        result: ImportResult,
+        pins: Pins | None = None,
+    ):
         self.plan = plan
         self.version = version
         self.document = document
         self.result = result
+        self.pins = pins or Pins()
         self._new_items: list[Item] = []
         self._new_targets: list[Target] = []
         self._new_standards: list[Standard] = []
@@ -540,8 +566,13 @@ class _Sync:
         """Index in ``new_items`` -> the old item it continues."""
         matches: dict[int, Item] = {}
         free = {item.pk: item for item in old_items}
+        # 0. Pinned (an edit of the plan itself says which item each one is).
+        for index, (_action, _doc_action, doc_item) in enumerate(new_items):
+            pinned = self.pins.items.get(doc_item.no)
+            if pinned is not None and pinned in free:
+                matches[index] = free.pop(pinned)
         by_text: dict[str, list[Item]] = defaultdict(list)
-        for item in old_items:
+        for item in free.values():
             by_text[_normalize(item.text)].append(item)
         # 1. Identical text (perhaps renumbered or moved to another action).
         for index, (_action, _doc_action, doc_item) in enumerate(new_items):
@@ -617,7 +648,7 @@ class _Sync:
         if changed or renumber:
             self._check(item)
             item.save()
-        changed |= self._targets_sync(item, doc_item.targets)
+        changed |= self._targets_sync(item, doc_item.targets, doc_item.no)
         rows = _standard_rows(doc_item)
         keys = list(rows[0]) if rows else []
         if [_model_values(s, keys) for s in item.standards.all()] != rows:
@@ -637,7 +668,7 @@ class _Sync:
 
     # Targets, standards, assignments ----------------------------------------------------------------------
 
-    def _targets_sync(self, item: Item, doc_targets: Sequence[DocTarget]) -> bool:
+    def _targets_sync(self, item: Item, doc_targets: Sequence[DocTarget], no: int) -> bool:
         """Update the item's targets in place; returns whether anything changed."""
         old = [t for t in item.targets.all() if t.removed_in_id is None]
         new = [_target_values(t, position) for position, t in enumerate(doc_targets)]
@@ -648,6 +679,13 @@ class _Sync:
         )
         pairs: dict[int, Target] = {}
         free = list(old)
+        for index in range(len(new)):
+            pinned = self.pins.targets.get((no, index))
+            for target in free:
+                if target.pk == pinned:
+                    pairs[index] = target
+                    free.remove(target)
+                    break
         for key in keys:
             for index, values in enumerate(new):
                 if index in pairs:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,6 +29,9 @@ from minsheng.plans.models import Plan
 from minsheng.plans.services import PlanStatusError, plan_status_set
 from minsheng.portal.forms import SensitiveWordForm, StageForm, WindowForm
 from minsheng.portal.selectors import plan_stages_get
+from minsheng.voting import services as voting
+from minsheng.voting.selectors import plan_rounds_get
+from minsheng.voting.services import VotingError
 
 page = refusals_as_page("notifications/denied.html")
 
@@ -144,4 +148,75 @@ def word_remove(request: HttpRequest, plan_id: int, word_id: int) -> HttpRespons
     require(request, "participation.change_sensitiveword", word.plan)
     participation.sensitive_word_remove(sensitive_word=word, by=signed_in_user(request))
     messages.success(request, _("“%(word)s” is removed.") % {"word": word.word})
+    return redirect("portal:stages", plan.pk)
+
+
+# --- "open now" / "close now" beside each dated form --------------------------------------------------------
+
+NOW_KINDS = ("solicitation", "consultation", "vote", "rating")
+
+
+def _round_now(plan: Plan, kind: str, step: str, by: Any) -> None:
+    """Open or close a window, the vote or the rating now, through their own services (one transaction).
+    A vote or rating whose opening time is still ahead is first moved to open now (``vote_set`` /
+    ``rating_set``, its other settings kept)."""
+    now = timezone.now()
+    with transaction.atomic():
+        if kind in Phase.values:
+            if step == "open":
+                participation.window_open_now(plan=plan, phase=kind, by=by, now=now)
+            else:
+                participation.window_close_now(plan=plan, phase=kind, by=by, now=now)
+            return
+        vote, rating = plan_rounds_get(plan=plan)
+        if kind == "vote":
+            if vote is None:
+                raise VotingError(_("No vote is set up for this plan."))
+            if step == "open":
+                if vote.opens_at > now:
+                    vote = voting.vote_set(
+                        plan=plan,
+                        by=by,
+                        rule=vote.rule,
+                        choose=vote.choose,
+                        opens_at=now,
+                        closes_at=vote.closes_at,
+                        majority_required=vote.majority_required,
+                    )
+                voting.vote_open(round=vote, by=by)
+            else:
+                voting.vote_close(round=vote, by=by)
+            return
+        if rating is None:
+            raise VotingError(_("No rating is set up for this plan."))
+        if step == "open":
+            if rating.opens_at > now:
+                rating = voting.rating_set(
+                    plan=plan, by=by, opens_at=now, closes_at=rating.closes_at, threshold=rating.threshold
+                )
+            voting.rating_open(round=rating, by=by)
+        else:
+            voting.rating_close(round=rating, by=by)
+
+
+@require_POST
+@page
+def round_now(request: HttpRequest, plan_id: int, kind: str, step: str) -> HttpResponse:
+    plan = _plan(request, plan_id)
+    if kind not in NOW_KINDS or step not in ("open", "close"):
+        raise Http404
+    if kind in Phase.values:
+        require(request, "participation.change_window", plan)
+        label = str(Phase(kind).label)
+    else:
+        require(request, f"voting.manage_{kind}", plan)
+        label = _("The vote") if kind == "vote" else _("The rating")
+    try:
+        _round_now(plan, kind, step, signed_in_user(request))
+    except (ParticipationError, VotingError) as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        done = _("“%(what)s” is open now.") if step == "open" else _("“%(what)s” is closed now.")
+        messages.success(request, done % {"what": label})
     return redirect("portal:stages", plan.pk)

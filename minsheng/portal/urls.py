@@ -1,6 +1,6 @@
 from django.urls import path
 
-from minsheng.portal import stages, views
+from minsheng.portal import carry_over, stages, views
 
 app_name = "portal"
 urlpatterns = [
@@ -16,4 +16,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/stages/windows/<str:phase>/", stages.window_save, name="window_save"),
     path("plans/<int:plan_id>/stages/words/", stages.word_add, name="word_add"),
     path("plans/<int:plan_id>/stages/words/<int:word_id>/remove/", stages.word_remove, name="word_remove"),
+    path("plans/<int:plan_id>/stages/<str:kind>/<str:step>-now/", stages.round_now, name="round_now"),
+    # Carrying unfinished items into next year's plan (the office).
+    path("plans/<int:plan_id>/carry-over/", carry_over.carry_over, name="carry_over"),
 ]

@@ -67,6 +67,7 @@ from minsheng.delivery.selectors.pages import (
     workspace_get,
 )
 from minsheng.delivery.selectors.reports import (
+    figure_warnings,
     items_for_department,
     notice_actions,
     notice_get,
@@ -150,6 +151,7 @@ __all__ = [
     "delivery_start",
     "department_get",
     "evidence_get",
+    "figure_warnings",
     "item_delivery_get",
     "item_for_assignment_get",
     "item_forecast",

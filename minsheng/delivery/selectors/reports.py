@@ -4,6 +4,8 @@ and the steps a user may take on them (from :mod:`minsheng.delivery.workflows`, 
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -121,29 +123,36 @@ def report_warnings(*, report: ProgressReport) -> list[str]:
     """Why this report's figure looks far off (more than three times its target, or a cumulative value
     below the one accepted for an earlier period), in the user's language; empty when nothing is odd.
     The accept step asks the reviewer to confirm these (docs/stages.md)."""
-    target = report.target
-    spec = target_spec(target)
-    if spec.kind != "quantity" or report.actual is None:
-        return []
-    previous = (
-        ProgressReport.objects.filter(
-            target_id=report.target_id, status=ReportStatus.ACCEPTED, period_end__lt=report.period_end
-        )
-        .exclude(pk=report.pk)
-        .order_by("-period_end", "-id")
-        .values_list("actual", flat=True)
-        .first()
+    return figure_warnings(
+        target=report.target, actual=report.actual, period_end=report.period_end, exclude=report.pk
     )
+
+
+def figure_warnings(
+    *, target: Target, actual: Decimal | None, period_end: dt.date, exclude: int | None = None
+) -> list[str]:
+    """Why a figure ``actual`` for ``target`` as of ``period_end`` looks far off, compared with its target
+    and with the figure accepted for the period before (``exclude``: the report it would replace). The
+    office's accept step and the Excel load both ask for a confirmation of these."""
+    spec = target_spec(target)
+    if spec.kind != "quantity" or actual is None:
+        return []
+    earlier = ProgressReport.objects.filter(
+        target_id=target.pk, status=ReportStatus.ACCEPTED, period_end__lt=period_end
+    )
+    if exclude is not None:
+        earlier = earlier.exclude(pk=exclude)
+    previous = earlier.order_by("-period_end", "-id").values_list("actual", flat=True).first()
     unit = target.unit or ""
     messages: list[str] = []
-    for found in far_off(spec, report.actual, previous):
+    for found in far_off(spec, actual, previous):
         if found is FarOff.OVER_TARGET:
             messages.append(
                 _(
                     "The figure %(actual)s%(unit)s is more than %(factor)s times the target of %(value)s%(unit)s."
                 )
                 % {
-                    "actual": format_number(report.actual),
+                    "actual": format_number(actual),
                     "value": format_number(target.value) if target.value is not None else "",
                     "factor": format_number(int(FAR_OFF_FACTOR)),
                     "unit": unit,
@@ -156,7 +165,7 @@ def report_warnings(*, report: ProgressReport) -> list[str]:
                     "earlier period, though it counts what is done so far."
                 )
                 % {
-                    "actual": format_number(report.actual),
+                    "actual": format_number(actual),
                     "previous": format_number(previous or 0),
                     "unit": unit,
                 }

@@ -50,6 +50,7 @@ from minsheng.delivery.services.reminders import (
     reminders_send,
 )
 from minsheng.delivery.services.reports import (
+    FarOffFigure,
     report_accept,
     report_approve,
     report_publish_set,
@@ -73,6 +74,7 @@ __all__ = [
     "REMINDER_TASK",
     "ConflictError",
     "DeliveryError",
+    "FarOffFigure",
     "assignment_set",
     "delivery_settings_set",
     "delivery_settings_validate",

@@ -29,6 +29,7 @@ from minsheng.delivery.models import (
 from minsheng.delivery.rules import returns_as_office
 from minsheng.delivery.selectors import (
     delivery_settings_get,
+    figure_warnings,
     report_warnings,
 )
 from minsheng.delivery.workflows import REPORT_FLOW
@@ -421,6 +422,10 @@ def report_publish_set(
     )
 
 
+class FarOffFigure(DeliveryError):
+    """A figure far off its target or below an earlier one, not confirmed; the messages say which."""
+
+
 def report_record_accepted(
     *,
     target: Target,
@@ -433,9 +438,14 @@ def report_record_accepted(
     funds_spent: Decimal | None = None,
     publish: bool = True,
     today: dt.date | None = None,
+    confirm_far_off: bool = False,
 ) -> ProgressReport:
     """The office records an accepted figure directly (the Excel load): creates or replaces the report
-    for (target, period_end) as accepted and published, with an event saying where it came from."""
+    for (target, period_end) as accepted and published, with an event saying where it came from.
+
+    A figure far off (more than three times its target, or a cumulative value below the one accepted for an
+    earlier period) is recorded only with ``confirm_far_off=True``; otherwise :class:`FarOffFigure` says
+    why, as for the accept step."""
     require(by, "delivery.record_accepted", target)
     today = today or timezone.localdate()
     with transaction.atomic():
@@ -453,7 +463,14 @@ def report_record_accepted(
         existing = (
             ProgressReport.objects.select_for_update().filter(target=target, period_end=period_end).first()
         )
+        warnings = figure_warnings(
+            target=target, actual=number, period_end=period_end, exclude=existing.pk if existing else None
+        )
+        if warnings and not confirm_far_off:
+            raise FarOffFigure({"actual": warnings})
         note = _text(source) or "office"
+        if warnings:
+            note = f"{note}; confirmed far off"
         if existing is None:
             lead = (
                 ItemDepartment.objects.filter(item_id=target.item_id, role=ItemDepartment.Role.LEAD)

@@ -20,6 +20,7 @@ from minsheng.delivery.models import ProgressReport, ReportEvent, ReportStatus
 from minsheng.delivery.spreadsheets import (
     COLUMN_INDEX,
     SheetErrors,
+    SheetNeedsConfirmation,
     SpreadsheetError,
     progress_sheet_load,
     progress_sheet_read,
@@ -126,7 +127,12 @@ def test_a_good_sheet_is_loaded_as_accepted_and_published_figures(world):
 
 def test_rows_left_empty_are_skipped_and_the_as_of_date_fills_in(world):
     content = _fill(_template(world), {f"T{world.quantity.pk}": {"actual": "1,200"}})
-    result = progress_sheet_load(content=content, by=world.office, as_of=dt.date(2025, 9, 30))
+    with pytest.raises(SheetNeedsConfirmation) as far:  # 1,200 is more than three times the target
+        progress_sheet_load(content=content, by=world.office, as_of=dt.date(2025, 9, 30))
+    rows = {error.row for error in far.value.errors}
+    result = progress_sheet_load(
+        content=content, by=world.office, as_of=dt.date(2025, 9, 30), confirm_rows=rows
+    )
     assert (result.loaded, result.skipped) == (1, 1)
     report = ProgressReport.objects.get()
     assert (report.period_end, report.actual) == (dt.date(2025, 9, 30), Decimal(1200))
@@ -476,3 +482,80 @@ def test_an_uploaded_file_that_is_too_large_is_refused(office_client, world, mon
     assert response.status_code == 400
     assert "too large" in response.content.decode()
     assert not ProgressReport.objects.exists()
+
+
+# --- far-off figures need the office's confirmation, as in the accept step ---------------------------------
+
+
+def _far(world, actual=1000) -> bytes:
+    return _fill(
+        _template(world),
+        {
+            f"T{world.quantity.pk}": {"as_of": "2025-06-30", "actual": actual},
+            f"T{world.milestone.pk}": {"as_of": "2025-06-30", "stage": "开工"},
+        },
+    )
+
+
+def test_a_figure_far_over_its_target_is_listed_for_confirmation_and_nothing_is_loaded(world):
+    before = _counts()
+    with pytest.raises(SheetNeedsConfirmation) as far:
+        progress_sheet_load(content=_far(world), by=world.office)
+    assert [(e.row, e.column[:1]) for e in far.value.errors] == [(2, "I")]
+    assert "more than 3 times" in far.value.errors[0].message
+    _nothing_changed(before)
+    # confirming another row does not confirm this one
+    with pytest.raises(SheetNeedsConfirmation):
+        progress_sheet_load(content=_far(world), by=world.office, confirm_rows={3})
+    _nothing_changed(before)
+    result = progress_sheet_load(content=_far(world), by=world.office, confirm_rows={2})
+    assert result.loaded == 2
+    report = ProgressReport.objects.get(target=world.quantity)
+    assert report.actual == Decimal(1000) and report.status == ReportStatus.ACCEPTED
+    assert "confirmed far off" in report.events.get().note
+
+
+def test_a_cumulative_figure_going_down_is_listed_for_confirmation(world):
+    progress_sheet_load(content=_good(world), by=world.office)  # 55 as of June
+    lower = _fill(_template(world), {f"T{world.quantity.pk}": {"as_of": "2025-09-30", "actual": 40}})
+    before = _counts()
+    with pytest.raises(SheetNeedsConfirmation) as far:
+        progress_sheet_load(content=lower, by=world.office)
+    assert "lower than the 55" in far.value.errors[0].message
+    _nothing_changed(before)
+
+
+def test_a_sheet_with_a_bad_row_is_refused_as_bad_before_any_figure_is_weighed(world):
+    content = _fill(
+        _template(world),
+        {
+            f"T{world.quantity.pk}": {"as_of": "2025-06-30", "actual": 1000},
+            f"T{world.milestone.pk}": {"as_of": "2025-06-30", "stage": "开工"},
+        },
+        extra=[[f"T{world.quantity.pk}", *([None] * 6), "2025-05-31", -1]],
+    )
+    with pytest.raises(SheetErrors) as bad:
+        progress_sheet_load(content=content, by=world.office)
+    assert not isinstance(bad.value, SheetNeedsConfirmation)
+    assert not ProgressReport.objects.exists()
+
+
+def test_the_upload_page_lists_far_off_rows_and_loads_them_once_confirmed(office_client, world):
+    url = reverse("delivery:progress_upload", args=[world.plan.pk])
+    response = office_client.post(url, {"file": SimpleUploadedFile("p.xlsx", _far(world))})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "far-off-rows" in html and "more than 3 times" in html
+    assert 'name="confirm_rows" value="2"' in html and 'name="confirm_far_off"' in html
+    assert not ProgressReport.objects.exists()
+    # the box not ticked: still refused
+    response = office_client.post(
+        url, {"file": SimpleUploadedFile("p.xlsx", _far(world)), "confirm_rows": "2"}
+    )
+    assert response.status_code == 400 and not ProgressReport.objects.exists()
+    response = office_client.post(
+        url,
+        {"file": SimpleUploadedFile("p.xlsx", _far(world)), "confirm_rows": "2", "confirm_far_off": "on"},
+    )
+    assert response.status_code == 302
+    assert ProgressReport.objects.get(target=world.quantity).actual == Decimal(1000)

@@ -24,6 +24,7 @@ from minsheng.delivery.spreadsheets import (
     MAX_SHEET_BYTES,
     XLSX_CONTENT_TYPE,
     SheetErrors,
+    SheetNeedsConfirmation,
     SpreadsheetError,
     progress_sheet_load,
     progress_template_build,
@@ -64,6 +65,7 @@ def progress_upload(request: SignedInRequest, plan_id: int) -> HttpResponse:
     require(request, "delivery.load_progress", plan)
     status = 200
     row_errors: list = []
+    far_off: list = []
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
@@ -77,9 +79,21 @@ def progress_upload(request: SignedInRequest, plan_id: int) -> HttpResponse:
                 status = BAD_INPUT
             else:
                 try:
-                    result = progress_sheet_load(content=upload.read(), by=request.user, plan=plan)
+                    result = progress_sheet_load(
+                        content=upload.read(),
+                        by=request.user,
+                        plan=plan,
+                        confirm_rows=form.confirmed_rows(),
+                    )
                 except SpreadsheetError as error:
                     form.add_error("file", str(error))
+                    status = BAD_INPUT
+                except SheetNeedsConfirmation as errors:
+                    far_off = errors.errors
+                    rows = sorted({error.row for error in far_off})
+                    form = UploadForm(
+                        initial={"confirm_rows": ",".join(str(row) for row in rows), "confirm_far_off": False}
+                    )
                     status = BAD_INPUT
                 except SheetErrors as errors:
                     row_errors = errors.errors
@@ -105,6 +119,7 @@ def progress_upload(request: SignedInRequest, plan_id: int) -> HttpResponse:
             "plan": plan,
             "form": form,
             "row_errors": row_errors,
+            "far_off": far_off,
             "template_form": TemplateForm(None, departments=selectors.region_departments(plan=plan)),
         },
         status=status,

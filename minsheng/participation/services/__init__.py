@@ -62,6 +62,8 @@ from minsheng.participation.services.suggestions import (
 from minsheng.participation.services.windows import (
     sensitive_word_add,
     sensitive_word_remove,
+    window_close_now,
+    window_open_now,
     window_set,
 )
 from minsheng.participation.workflows import Decision
@@ -95,5 +97,7 @@ __all__ = [
     "suggestion_item_link",
     "suggestion_merge",
     "suggestion_submit",
+    "window_close_now",
+    "window_open_now",
     "window_set",
 ]

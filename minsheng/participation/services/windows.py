@@ -74,6 +74,48 @@ def window_set(
     return window
 
 
+# A window opened "now" without a closing time already ahead stays open this long.
+OPEN_NOW_DAYS = 14
+_WINDOW_RULES = (
+    "moderation", "flag_threshold", "max_length", "user_limit", "user_limit_minutes", "ip_limit",
+    "ip_limit_minutes",
+)  # fmt: skip
+
+
+@transaction.atomic
+def window_open_now(*, plan: Plan, phase: str, by: User, now: dt.datetime | None = None) -> Window:
+    """Open the plan's ``phase`` window at once (the office's "open now" button): it opens now and closes at
+    its closing time if that is still ahead, else in :data:`OPEN_NOW_DAYS` days; its rules are kept. The plan
+    must be at the window's stage (a window takes posts only then)."""
+    now = now or timezone.now()
+    if plan.status != phase:
+        raise ParticipationError(
+            _("Move the plan to the stage “%(stage)s” first.") % {"stage": Plan.Status(phase).label}
+        )
+    window = Window.objects.filter(plan=plan, phase=phase).first()
+    rules = {key: getattr(window, key) for key in _WINDOW_RULES} if window is not None else {}
+    closes_at = window.closes_at if window is not None and window.closes_at > now else None
+    return window_set(
+        plan=plan,
+        phase=phase,
+        by=by,
+        opens_at=now,
+        closes_at=closes_at or now + dt.timedelta(days=OPEN_NOW_DAYS),
+        **rules,
+    )
+
+
+@transaction.atomic
+def window_close_now(*, plan: Plan, phase: str, by: User, now: dt.datetime | None = None) -> Window:
+    """Close the plan's ``phase`` window at once (the "close now" button); its rules are kept."""
+    now = now or timezone.now()
+    window = Window.objects.filter(plan=plan, phase=phase).first()
+    if window is None or not window.opens_at <= now < window.closes_at:
+        raise ParticipationError(_("The window is not open."))
+    rules = {key: getattr(window, key) for key in _WINDOW_RULES}
+    return window_set(plan=plan, phase=phase, by=by, opens_at=window.opens_at, closes_at=now, **rules)
+
+
 @transaction.atomic
 def sensitive_word_add(*, word: str, by: User, plan: Plan | None = None) -> SensitiveWord:
     """Add a word or phrase that holds comments for review (for one plan, or all when ``plan`` is None)."""

@@ -18,7 +18,9 @@ def plan():
     return plan_document_import(document=document(n_items=3)).plan
 
 
-@pytest.mark.parametrize("model", ["plan", "planversion", "item", "action", "region", "department"])
+@pytest.mark.parametrize(
+    "model", ["plan", "planversion", "item", "action", "region", "department", "importdraft"]
+)
 def test_the_office_can_read_every_list(office_client, plan, model):
     assert office_client.get(reverse(f"admin:plans_{model}_changelist")).status_code == 200
 
@@ -61,3 +63,23 @@ def _empty_inline(prefix: str) -> dict:
         f"{prefix}-MIN_NUM_FORMS": "0",
         f"{prefix}-MAX_NUM_FORMS": "1000",
     }
+
+
+def test_the_office_reads_an_import_draft_and_cannot_change_it(office_client, seed_txt):
+    from minsheng.accounts.tests.factories import OfficeUserFactory
+    from minsheng.plans.import_drafts import import_draft_create
+    from minsheng.plans.models import ImportDraft
+
+    draft = import_draft_create(content=seed_txt.read_bytes(), filename="plan.txt", by=OfficeUserFactory())
+    page = office_client.get(reverse("admin:plans_importdraft_change", args=[draft.pk]))
+    assert page.status_code == 200 and "plan.txt" in page.content.decode()
+    assert office_client.get(reverse("admin:plans_importdraft_add")).status_code == 403
+    assert office_client.get(reverse("admin:plans_importdraft_delete", args=[draft.pk])).status_code == 403
+    office_client.post(reverse("admin:plans_importdraft_change", args=[draft.pk]), {"status": "cancelled"})
+    assert ImportDraft.objects.get(pk=draft.pk).status == ImportDraft.Status.PENDING
+
+
+def test_other_roles_cannot_read_import_drafts(client):
+    client.force_login(UserFactory(is_staff=True))
+    response = client.get(reverse("admin:plans_importdraft_changelist"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]

@@ -117,11 +117,15 @@ def test_the_office_uploads_and_sees_the_preview(client, office, seed_docx, en):
         ("notes.txt", "今天天气很好。".encode(), "does not look like a plan"),
         ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, "binary"),
         ("scan.pdf", None, "scanned"),
+        ("bomb.docx", "bomb", "zip bomb"),
+        ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, ".doc/.xls"),
     ],
 )
 def test_a_bad_upload_says_why_with_400_and_stores_nothing(client, office, name, content, expected, en):
+    from minsheng.plans.tests.test_import_drafts import _zip_bomb
+
     sign_in(client, office)
-    content = scanned_pdf() if content is None else content
+    content = scanned_pdf() if content is None else _zip_bomb() if content == "bomb" else content
     response = client.post(reverse("plans_import:upload"), {"file": SimpleUploadedFile(name, content)})
     assert response.status_code == 400
     assert expected in response.content.decode()
@@ -185,6 +189,37 @@ def test_a_revised_document_shows_its_diff(client, office, seed_docx, seed_txt, 
     page = client.get(reverse("plans_import:preview", args=[draft.pk])).content.decode()
     assert 'class="import-diff"' in page
     assert "<ins>" in page and "12千米" in page
+    assert PlanVersion.objects.count() == 1
+
+
+def test_a_second_view_of_a_revised_documents_preview_reuses_the_diff(
+    client, office, seed_docx, seed_txt, en, monkeypatch
+):
+    """The diff (a rolled-back import of the whole plan) is computed once, kept on the draft, and computed
+    again only when a correction changes the draft or the plan gets a new version."""
+    from minsheng.plans import import_drafts
+    from minsheng.plans.services import plan_import
+
+    plan_import(content=seed_docx.read_bytes(), filename=seed_docx.name)
+    text = seed_txt.read_text(encoding="utf-8").replace("主管道9千米", "主管道12千米")
+    draft = import_draft_create(content=text.encode(), filename="revised.txt", by=office)
+    runs = []
+    real = import_drafts.plan_document_import
+    monkeypatch.setattr(import_drafts, "plan_document_import", lambda **kw: runs.append(1) or real(**kw))
+    client.force_login(office)
+    url = reverse("plans_import:preview", args=[draft.pk])
+    first = client.get(url).content.decode()
+    second = client.get(url).content.decode()
+    assert len(runs) == 1
+    assert "<ins>" in second and "12千米" in second
+    assert first.count("<ins>") == second.count("<ins>")
+    import_drafts.import_draft_correct(
+        draft=draft, by=office, op="target_weight", args={"a": 0, "i": 0, "t": 0, "weight": "2"}
+    )
+    client.get(url)
+    assert len(runs) == 2
+    client.get(url)
+    assert len(runs) == 2
     assert PlanVersion.objects.count() == 1
 
 

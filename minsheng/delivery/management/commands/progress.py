@@ -39,6 +39,12 @@ class Command(BaseCommand):
         load.add_argument("file", help="the filled .xlsx")
         add_by_argument(load, help="the office user recording the figures")
         load.add_argument("--as-of", dest="as_of", help="the date of rows that leave it empty (YYYY-MM-DD)")
+        load.add_argument(
+            "--confirm-rows",
+            dest="confirm_rows",
+            default="",
+            help="rows whose far-off figures you have checked and load anyway (e.g. 3,7)",
+        )
 
     def handle(self, *args, **options) -> None:
         if options["action"] == "template":
@@ -89,7 +95,15 @@ class Command(BaseCommand):
                 returncode=BAD_INPUT,
             ) from exc
         try:
-            result = progress_sheet_load(content=content, by=user, as_of=as_of, source="spreadsheet")
+            confirm_rows = {int(part) for part in options["confirm_rows"].split(",") if part.strip()}
+        except ValueError as exc:
+            raise CommandError(
+                _("--confirm-rows takes row numbers separated by commas (such as 3,7)."), returncode=BAD_INPUT
+            ) from exc
+        try:
+            result = progress_sheet_load(
+                content=content, by=user, as_of=as_of, source="spreadsheet", confirm_rows=confirm_rows
+            )
         except PermissionDenied as exc:
             raise CommandError(
                 _("%(name)s may not record accepted figures; name a supervision office user.")
