@@ -145,9 +145,9 @@ def test_signing_in_with_the_form_then_a_code_opens_the_office_pages(client):
     assert right.status_code == 302 and right["Location"] == "/people/"
     assert client.get("/people/").status_code == 200
     # (the password step is recorded as a sign-in of its own; writes() leaves sign-ins and sign-outs out)
-    assert list(AuditEvent.objects.writes().filter(object_id=str(user.pk)).values_list("verb", flat=True)) == [
-        "two_factor_fail"
-    ]
+    assert list(
+        AuditEvent.objects.writes().filter(object_id=str(user.pk)).values_list("verb", flat=True)
+    ) == ["two_factor_fail"]
 
 
 def test_a_code_is_taken_once_and_a_foreign_next_is_ignored(client):

@@ -80,6 +80,6 @@ def test_the_office_reads_an_import_draft_and_cannot_change_it(office_client, se
 
 
 def test_other_roles_cannot_read_import_drafts(client):
-    client.force_login(UserFactory(is_staff=True))
+    sign_in(client, UserFactory(is_staff=True))
     response = client.get(reverse("admin:plans_importdraft_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from minsheng.plans.services import plan_import
+from minsheng.testing import sign_in
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db]
 
@@ -35,7 +36,7 @@ def test_bench_preview_of_a_revised_seed_seen_again(benchmark, client, seed_docx
     office = OfficeUserFactory()
     text = seed_txt.read_text(encoding="utf-8").replace("主管道9千米", "主管道12千米")
     draft = import_draft_create(content=text.encode(), filename="revised.txt", by=office)
-    client.force_login(office)
+    sign_in(client, office)
     url = reverse("plans_import:preview", args=[draft.pk])
     client.get(url)
     response = benchmark(client.get, url)

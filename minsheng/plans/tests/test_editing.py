@@ -31,6 +31,7 @@ from minsheng.plans.editing import (
 from minsheng.plans.models import Department, Item, ItemRevision, Plan, PlanVersion, Target
 from minsheng.plans.services import plan_document_import
 from minsheng.plans.tests.factories import doc_item, document
+from minsheng.testing import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -283,7 +284,7 @@ def _post(item: Item, **overrides) -> dict:
 
 
 def test_the_office_edits_an_item_in_the_browser_and_sees_the_version_and_its_diff(client, plan, office):
-    client.force_login(office)
+    sign_in(client, office)
     item = _item(plan, 2)
     assert client.get(reverse("plans_edit:plan", args=[plan.pk])).status_code == 200
     assert client.get(reverse("plans_edit:item", args=[item.pk])).status_code == 200
@@ -310,7 +311,7 @@ def test_the_office_edits_an_item_in_the_browser_and_sees_the_version_and_its_di
     ],
 )
 def test_a_bad_value_comes_back_on_the_form_and_nothing_is_saved(client, plan, office, overrides):
-    client.force_login(office)
+    sign_in(client, office)
     item = _item(plan, 2)
     response = client.post(reverse("plans_edit:item", args=[item.pk]), _post(item, **overrides))
     assert response.status_code == 400
@@ -319,7 +320,7 @@ def test_a_bad_value_comes_back_on_the_form_and_nothing_is_saved(client, plan, o
 
 @pytest.mark.parametrize("role", OTHERS)
 def test_no_one_but_the_office_edits_a_plan(client, plan, role):
-    client.force_login(OTHERS[role]())
+    sign_in(client, OTHERS[role]())
     item = _item(plan, 2)
     assert client.get(reverse("plans_edit:plan", args=[plan.pk])).status_code == 403
     assert client.get(reverse("plans_edit:item", args=[item.pk])).status_code == 403

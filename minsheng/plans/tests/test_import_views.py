@@ -206,7 +206,7 @@ def test_a_second_view_of_a_revised_documents_preview_reuses_the_diff(
     runs = []
     real = import_drafts.plan_document_import
     monkeypatch.setattr(import_drafts, "plan_document_import", lambda **kw: runs.append(1) or real(**kw))
-    client.force_login(office)
+    sign_in(client, office)
     url = reverse("plans_import:preview", args=[draft.pk])
     first = client.get(url).content.decode()
     second = client.get(url).content.decode()

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from minsheng.accounts.models import User
 from minsheng.accounts.services import user_create
-from minsheng.testing import BROWSER_TEST, PASSWORD, click, no_sideways_scroll, phones
+from minsheng.testing import BROWSER_TEST, PASSWORD, click, no_sideways_scroll, phones, two_factor_device
 
 pytestmark = BROWSER_TEST
 NEW_PASSWORD = "the-reporters-own-password-7"
@@ -25,7 +25,7 @@ DEPARTMENT = "铁门关市示范教育局"
 
 @pytest.fixture
 def browser(live_server):
-    user_create(username="office", password=PASSWORD, role=User.Role.OFFICE, is_staff=True)
+    two_factor_device(user_create(username="office", password=PASSWORD, role=User.Role.OFFICE, is_staff=True))
     with phones(live_server.url) as person:
         yield person
 

@@ -20,6 +20,7 @@ from minsheng.delivery.tests.factories import ProgressReportFactory
 from minsheng.plans.models import Item, Plan
 from minsheng.plans.services import plan_document_import
 from minsheng.plans.tests.factories import document
+from minsheng.testing import sign_in
 
 pytestmark = [pytest.mark.django_db]
 
@@ -56,7 +57,7 @@ def _url(plan: Plan) -> str:
 
 
 def test_the_office_carries_the_unfinished_items_and_each_links_back(client, plan):
-    client.force_login(OfficeUserFactory())
+    sign_in(client, OfficeUserFactory())
     page = client.get(_url(plan)).content.decode()
     unfinished = list(Item.objects.filter(plan=plan, no__in=[2, 3, 4]).order_by("no"))
     done = Item.objects.get(plan=plan, no=1)
@@ -80,7 +81,7 @@ def test_the_office_carries_the_unfinished_items_and_each_links_back(client, pla
 
 
 def test_nothing_ticked_or_a_done_item_is_refused_and_nothing_is_made(client, plan):
-    client.force_login(OfficeUserFactory())
+    sign_in(client, OfficeUserFactory())
     assert client.post(_url(plan), {}).status_code == 400
     done = Item.objects.get(plan=plan, no=1)
     assert client.post(_url(plan), {"items": [done.pk]}).status_code == 400
@@ -89,7 +90,7 @@ def test_nothing_ticked_or_a_done_item_is_refused_and_nothing_is_made(client, pl
 
 @pytest.mark.parametrize("role", NOT_OFFICE)
 def test_no_one_but_the_office_carries_items_over(client, plan, role):
-    client.force_login(NOT_OFFICE[role]())
+    sign_in(client, NOT_OFFICE[role]())
     item = Item.objects.get(plan=plan, no=2)
     assert client.get(_url(plan)).status_code == 403
     assert client.post(_url(plan), {"items": [item.pk]}).status_code == 403
@@ -102,7 +103,7 @@ def test_a_visitor_is_asked_to_sign_in(client, plan):
 
 
 def test_the_page_costs_the_same_queries_whatever_the_plan(client, plan, django_assert_num_queries):
-    client.force_login(OfficeUserFactory())
+    sign_in(client, OfficeUserFactory())
     client.get(_url(plan))
     with CaptureQueriesContext(connection) as small:
         client.get(_url(plan))

@@ -21,6 +21,7 @@ from minsheng.participation.models import Window
 from minsheng.participation.tests.factories import WindowFactory
 from minsheng.plans.models import Plan
 from minsheng.plans.tests.factories import PlanFactory
+from minsheng.testing import sign_in
 from minsheng.voting import services as voting
 from minsheng.voting.models import RoundStatus
 from minsheng.voting.tests.conftest import world  # noqa: F401  (fixtures)
@@ -43,7 +44,7 @@ def english(client):
 @pytest.fixture
 def office(client):
     user = OfficeUserFactory()
-    client.force_login(user)
+    sign_in(client, user)
     return user
 
 
@@ -93,7 +94,7 @@ def test_a_window_of_another_stage_is_not_opened_and_the_reason_is_said(client, 
 
 
 def test_the_office_opens_and_closes_the_vote_and_the_rating_now(client, world):  # noqa: F811
-    client.force_login(world.office)
+    sign_in(client, world.office)
     later = {
         "opens_at": timezone.now() + dt.timedelta(days=2),
         "closes_at": timezone.now() + dt.timedelta(days=9),
@@ -133,7 +134,7 @@ def test_an_unknown_kind_or_step_is_not_found(client, office):
 @pytest.mark.parametrize("role", NOT_OFFICE)
 def test_no_one_but_the_office_opens_or_closes_now(client, role):
     plan = PlanFactory(status="solicitation")
-    client.force_login(NOT_OFFICE[role]())
+    sign_in(client, NOT_OFFICE[role]())
     assert client.post(_now(plan, "solicitation", "open")).status_code == 403
     assert not Window.objects.filter(plan=plan).exists()
 
