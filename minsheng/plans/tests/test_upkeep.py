@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 
 from minsheng.accounts.models import AuditEvent
+from minsheng.accounts.tests.factories import OfficeUserFactory
 from minsheng.common.database import UPKEEP_SCHEDULE_NAME, UPKEEP_TASK, statistics_refresh
 from minsheng.plans.services import plan_import
 
@@ -71,9 +73,13 @@ def test_the_upkeep_command_refreshes_and_says_so(seed_docx, capsys, en):
 def test_the_nightly_schedule_is_installed_once_and_audited():
     from django_q.models import Schedule
 
-    call_command("upkeep", "--install-schedule")
-    call_command("upkeep", "--install-schedule")
+    clerk = OfficeUserFactory()
+    with pytest.raises(CommandError):
+        call_command("upkeep", "--install-schedule")  # for whom? --by is required for a write
+    call_command("upkeep", "--install-schedule", "--by", clerk.username)
+    call_command("upkeep", "--install-schedule", "--by", clerk.username)
     schedules = Schedule.objects.filter(name=UPKEEP_SCHEDULE_NAME)
     assert schedules.count() == 1
     assert schedules.get().func == UPKEEP_TASK
-    assert AuditEvent.objects.filter(verb="upkeep_schedule_install").count() == 2
+    events = AuditEvent.objects.filter(verb="upkeep_schedule_install")
+    assert events.count() == 2 and {event.actor for event in events} == {clerk}

@@ -1,6 +1,7 @@
 """``minsheng upkeep``: refresh the database's planner statistics now (SQLite and PostgreSQL; see
-:mod:`minsheng.common.database`). ``minsheng upkeep --install-schedule`` instead installs the django-q2
-schedule that does it nightly at 03:00 (``minsheng qcluster`` works it); cron may run ``minsheng upkeep``
+:mod:`minsheng.common.database`; this writes no record, so it needs no ``--by``).
+``minsheng upkeep --install-schedule --by USER`` instead installs the django-q2 schedule that does it nightly
+at 03:00 (``minsheng qcluster`` works it), recorded for that person; cron may run ``minsheng upkeep``
 instead. Imports and bulk loads refresh the statistics of the tables they fill on their own.
 """
 
@@ -12,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.commands import acting_for, add_by_argument
 from minsheng.accounts.services import upkeep_schedule_install
 from minsheng.common.database import statistics_refresh
 
@@ -25,10 +27,12 @@ class Command(BaseCommand):
             action="store_true",
             help="create or update the nightly django-q2 schedule instead of refreshing now",
         )
+        add_by_argument(parser, help="with --install-schedule: the person the schedule is recorded for")
 
     def handle(self, *args, **options) -> None:
         if options["install_schedule"]:
-            schedule, created = upkeep_schedule_install()
+            with acting_for(options):
+                schedule, created = upkeep_schedule_install()
             message = (
                 _("Created the nightly statistics schedule; next run %(when)s.")
                 if created
