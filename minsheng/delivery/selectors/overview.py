@@ -87,6 +87,21 @@ def _points(share: float | None) -> float | None:
     return None if share is None else round(share * 100, 1)
 
 
+class _Points:
+    """Completion and expected shares (0..1) as percentage points for the pages, one decimal."""
+
+    completion: float | None
+    expected: float
+
+    @property
+    def completion_points(self) -> float | None:
+        return _points(self.completion)
+
+    @property
+    def expected_points(self) -> float:
+        return round(self.expected * 100, 1)
+
+
 @dataclass(frozen=True)
 class LightTally:
     light: Light
@@ -95,7 +110,7 @@ class LightTally:
 
 
 @dataclass(frozen=True)
-class OverviewRow:
+class OverviewRow(_Points):
     """One action, lead department or place: its items rolled up like the plan."""
 
     key: str  # the action's id, the department's name, the place
@@ -108,32 +123,16 @@ class OverviewRow:
     done: int
     item_ids: tuple[int, ...]
 
-    @property
-    def completion_points(self) -> float | None:
-        return _points(self.completion)
-
-    @property
-    def expected_points(self) -> float:
-        return round(self.expected * 100, 1)
-
 
 @dataclass(frozen=True)
-class CurvePoint:
+class CurvePoint(_Points):
     on: dt.date
     completion: float | None  # None after the as-of date (not known yet)
     expected: float
 
-    @property
-    def completion_points(self) -> float | None:
-        return _points(self.completion)
-
-    @property
-    def expected_points(self) -> float:
-        return round(self.expected * 100, 1)
-
 
 @dataclass(frozen=True)
-class LaggingItem:
+class LaggingItem(_Points):
     id: int
     no: int
     title: str
@@ -141,14 +140,6 @@ class LaggingItem:
     light: Light
     completion: float | None
     expected: float
-
-    @property
-    def completion_points(self) -> float | None:
-        return _points(self.completion)
-
-    @property
-    def expected_points(self) -> float:
-        return round(self.expected * 100, 1)
 
     @property
     def behind_points(self) -> float:
@@ -201,7 +192,7 @@ class ItemForecast:
 
 
 @dataclass(frozen=True)
-class OverviewItem:
+class OverviewItem(_Points):
     """What an item's card shows and what the filters need."""
 
     id: int
@@ -215,13 +206,9 @@ class OverviewItem:
     completion: float | None
     expected: float
 
-    @property
-    def completion_points(self) -> float | None:
-        return _points(self.completion)
-
 
 @dataclass(frozen=True)
-class PlanOverview:
+class PlanOverview(_Points):
     plan_id: int
     on: dt.date
     public: bool
@@ -240,14 +227,6 @@ class PlanOverview:
     ]  # projected to miss first (lowest first), then no figure, then the rest
     items: tuple[OverviewItem, ...]
     status: PlanStatus
-
-    @property
-    def completion_points(self) -> float | None:
-        return _points(self.completion)
-
-    @property
-    def expected_points(self) -> float:
-        return round(self.expected * 100, 1)
 
     @property
     def projected_to_miss(self) -> tuple[ItemForecast, ...]:
