@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -43,6 +45,10 @@ class User(AbstractUser):
                 name="accounts_user_role_valid",
             ),
         ]
+
+    def changes_no_page(self, update_fields: Any) -> bool:
+        """Signing in saves ``last_login`` alone: no cached page shows it (minsheng.common.pages)."""
+        return update_fields is not None and set(update_fields) <= {"last_login"}
 
 
 class SignInLink(models.Model):
@@ -113,3 +119,9 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.verb} {self.object_type}#{self.object_id}"
+
+    def changes_no_page(self, update_fields: Any) -> bool:
+        """Signing in and out changes no cached page; every other event may stand for a write that does."""
+        from minsheng.accounts.audit import SESSION_VERBS
+
+        return self.verb in {verb.value for verb in SESSION_VERBS}

@@ -5,7 +5,9 @@ and served from the cache until the version moves on. The version is one row in 
 (:class:`~minsheng.common.models.ContentVersion`), so every process and every server that shares the
 database agrees on it whatever the cache backend; it moves on after the commit of any transaction that
 saved or deleted a row of a minsheng model (the services' writes, the admin, the commands, the Excel load;
-their audit events too, so a write made with ``QuerySet.update`` is covered by the event it records).
+their audit events too, so a write made with ``QuerySet.update`` is covered by the event it records). A
+model whose instance answers ``changes_no_page(update_fields)`` with True is left out for that write:
+signing in and out (a user's ``last_login``, its audit event) changes no page.
 Invalidation is therefore wholesale, and never stale: a page is never served from before a write.
 
 A cached page is keyed by the content version, the day (lights and schedules move with the date), the
@@ -72,9 +74,14 @@ def content_version_bump() -> None:
         ContentVersion.objects.get_or_create(pk=1, defaults={"number": 1})
 
 
-def _on_write(sender: type, **kwargs: Any) -> None:
-    if sender.__module__.startswith("minsheng.") and sender.__name__ != "ContentVersion":
-        content_changed()
+def _on_write(sender: type, instance: Any = None, update_fields: Any = None, **kwargs: Any) -> None:
+    if not sender.__module__.startswith("minsheng.") or sender.__name__ == "ContentVersion":
+        return
+    # A model may say that a write of it changes no page (a sign-in's last_login, its audit event).
+    quiet = getattr(instance, "changes_no_page", None)
+    if callable(quiet) and quiet(update_fields):
+        return
+    content_changed()
 
 
 def connect_signals() -> None:

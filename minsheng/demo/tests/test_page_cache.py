@@ -212,3 +212,18 @@ def test_several_servers_share_pages_through_redis(settings):
         assert caches["default"].__class__.__name__ == "RedisCache"
     finally:
         caches["default"].clear()
+
+
+def test_signing_in_and_out_leaves_the_cached_pages_in_place(django_capture_on_commit_callbacks):
+    world = build_world()
+    world.reporter.set_password("a-long-enough-password-7")
+    world.reporter.save()
+    start = content_version()
+    client = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.login(username=world.reporter.username, password="a-long-enough-password-7")
+        client.logout()
+    assert content_version() == start
+    with django_capture_on_commit_callbacks(execute=True):
+        world.report(ReportStatus.SUBMITTED)  # a write still moves it
+    assert content_version() > start
