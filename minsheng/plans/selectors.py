@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from minsheng.plans.funding import ItemEstimate, TotalEstimate, item_estimate
 from minsheng.plans.models import (
@@ -46,6 +46,17 @@ class ActionRow:
 class PlanPage:
     plan: Plan
     actions: list[ActionRow]
+    estimate: TotalEstimate
+    versions: list[PlanVersion]
+    item_count: int
+
+
+@dataclass
+class PlanSummary:
+    """What the public plan page needs of the plan itself beside its overview: the funding estimate over
+    its current items, their number and the versions (no item rows: a plan may hold thousands)."""
+
+    plan: Plan
     estimate: TotalEstimate
     versions: list[PlanVersion]
     item_count: int
@@ -118,6 +129,35 @@ def plan_page_get(*, plan_id: int) -> PlanPage | None:
     return PlanPage(
         plan=plan, actions=list(rows.values()), estimate=total, versions=versions, item_count=count
     )
+
+
+def plan_summary_get(*, plan_id: int) -> PlanSummary | None:
+    """A plan with the total funding estimate of its current items (as :func:`plan_page_get` adds them up),
+    their number and its versions. Six queries whatever the number of items: only the items that state a
+    standard can have an estimate, so only their text and targets are read."""
+    plan = Plan.objects.select_related("region").filter(pk=plan_id).first()
+    if plan is None:
+        return None
+    current = Item.objects.filter(plan=plan, removed_in__isnull=True)
+    count = current.count()
+    standards: dict[int, list[Standard]] = {}
+    for standard in Standard.objects.filter(item__in=current.values("pk")).order_by(
+        "item_id", "position", "id"
+    ):
+        standards.setdefault(standard.item_id, []).append(standard)
+    with_standards = current.filter(Exists(Standard.objects.filter(item=OuterRef("pk"))))
+    targets: dict[int, list[Target]] = {}
+    for target in Target.objects.filter(
+        item__in=with_standards.values("pk"), removed_in__isnull=True
+    ).order_by("item_id", "position", "id"):
+        targets.setdefault(target.item_id, []).append(target)
+    total = TotalEstimate()
+    for item_id, text in with_standards.order_by().values_list("id", "text"):
+        total.add(item_estimate(text=text, targets=targets.get(item_id, []), standards=standards[item_id]))
+    for _ in range(count - total.items):  # the others state no standard: no estimate
+        total.add(item_estimate(text="", targets=[], standards=[]))
+    versions = list(plan.versions.defer("content", "parsed").order_by("-number"))
+    return PlanSummary(plan=plan, estimate=total, versions=versions, item_count=count)
 
 
 def item_page_get(*, item_id: int) -> ItemPage | None:

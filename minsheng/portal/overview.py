@@ -2,8 +2,10 @@
 only) and its items as short cards grouped by action, narrowed by the visitor's search and filters.
 
 The filters come from the address (a plain GET form: ``q``, ``action``, ``department``, ``place``, ``light``),
-so a filtered page can be shared; a value that names nothing is ignored rather than refused. Queries: those of
-the overview, plus one for the items' text when a search is given, whatever the number of items.
+so a filtered page can be shared; a value that names nothing is ignored rather than refused. The cards that
+match are shown :data:`CARDS_PER_PAGE` at a time (``page`` in the address; a plan of the usual size fits on
+one), so that a plan of thousands of items is a page of a hundred cards, not megabytes. Queries: those of the
+overview, plus one for the items' text when a search is given, whatever the number of items.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django import forms
+from django.core.paginator import Page, Paginator
 
 from minsheng.delivery.schedule import Light
 from minsheng.delivery.selectors import OverviewItem, OverviewRow, PlanOverview, plan_overview
 from minsheng.plans.models import Item, Plan
+
+CARDS_PER_PAGE = 100
 
 DELIVERING = (Plan.Status.ADOPTED, Plan.Status.CLOSED)
 """The stages in which a plan's items are being delivered: only then are lights and percentages shown."""
@@ -71,10 +76,11 @@ class PlanFilters:
 
 @dataclass
 class CardGroup:
-    """An action's items as cards (those the filters let through)."""
+    """An action's items as cards: those the filters let through on this page; ``matched``: on all pages."""
 
     action: OverviewRow
     cards: list[OverviewItem] = field(default_factory=list)
+    matched: int = 0
 
 
 @dataclass
@@ -82,8 +88,9 @@ class PublicPlan:
     overview: PlanOverview
     filters: PlanFilters
     groups: list[CardGroup]
-    shown: int
+    shown: int  # cards that match, on every page
     delivering: bool
+    page: Page[OverviewItem]
 
     @property
     def departments(self) -> list[str]:
@@ -124,24 +131,33 @@ def _matches(item: OverviewItem, filters: PlanFilters, texts: dict[int, str]) ->
     return True
 
 
-def public_plan_get(*, plan: Plan, on: dt.date, filters: PlanFilters) -> PublicPlan:
-    """The plan page's overview (published figures only) and its cards, grouped by action and filtered."""
-    overview = plan_overview(plan=plan, on=on, public=True)
+def public_plan_get(
+    *, plan: Plan, on: dt.date, filters: PlanFilters, page: str | int | None = None
+) -> PublicPlan:
+    """The plan page's overview (published figures only) and one page of its cards (``page``, the first
+    where it names none), filtered and grouped by action."""
+    overview = plan_overview(plan=plan, on=on, public=True, forecast=False)
     texts: dict[int, str] = {}
     if filters.q:
         texts = dict(
             Item.objects.filter(plan=plan, removed_in__isnull=True).values_list("id", "text").order_by()
         )
     groups = {int(row.key): CardGroup(action=row) for row in overview.actions}
-    shown = 0
-    for item in overview.items:
-        if item.action_id in groups and _matches(item, filters, texts):
-            groups[item.action_id].cards.append(item)
-            shown += 1
+    matching = [
+        item for item in overview.items if item.action_id in groups and _matches(item, filters, texts)
+    ]
+    order = {action_id: position for position, action_id in enumerate(groups)}
+    matching.sort(key=lambda item: order[item.action_id or 0])  # by action, in plan order within it
+    for item in matching:
+        groups[item.action_id or 0].matched += 1
+    shown = Paginator(matching, CARDS_PER_PAGE).get_page(page)
+    for item in shown.object_list:
+        groups[item.action_id or 0].cards.append(item)
     return PublicPlan(
         overview=overview,
         filters=filters,
         groups=[group for group in groups.values() if group.cards],
-        shown=shown,
+        shown=len(matching),
         delivering=plan.status in DELIVERING,
+        page=shown,
     )

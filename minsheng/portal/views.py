@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from minsheng.common.pages import cached_page
 from minsheng.common.web import access, require
 from minsheng.delivery.charts import item_charts, overview_charts
-from minsheng.plans.selectors import plan_page_get
+from minsheng.plans.selectors import plan_summary_get
 from minsheng.portal.navigation import landing_url
 from minsheng.portal.overview import PlanFilterForm, public_plan_get
 from minsheng.portal.selectors import HOME_PAGE_SIZE, home_plans, item_with_progress_get, plan_stages_get
@@ -38,9 +38,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The plan at a glance (published figures), then its items as cards, searched and filtered by the
     address's ``q``, ``action``, ``department``, ``place`` and ``light``."""
-    page = access(plan_page_get(plan_id=plan_id), request.user, "plans.view_plan", private=False)
+    page = access(plan_summary_get(plan_id=plan_id), request.user, "plans.view_plan", private=False)
     filters = PlanFilterForm(request.GET).filters()
-    public = public_plan_get(plan=page.plan, on=timezone.localdate(), filters=filters)
+    public = public_plan_get(
+        plan=page.plan, on=timezone.localdate(), filters=filters, page=request.GET.get("page")
+    )
     return render(
         request,
         "portal/plan.html",

@@ -14,8 +14,8 @@ expected share and lights, docs/delivery.md) and adds what a reader takes in at 
 - a forecast per item (:func:`item_forecast`), the items projected to miss their targets first.
 
 ``public=True`` counts published figures only, as the public pages do. Queries: those of ``plan_status``
-plus four (settings, planned values, accepted figures, places), whatever the number of items, targets and
-reports.
+plus two (settings, places), whatever the number of items, targets and reports: the planned values and
+accepted figures are the ones ``plan_status`` read (:class:`~minsheng.delivery.selectors.status.Readings`).
 """
 
 from __future__ import annotations
@@ -44,12 +44,14 @@ from minsheng.delivery.schedule import (
 )
 from minsheng.delivery.selectors.status import (
     LIGHT_LABELS,
+    Figure,
     ItemStatus,
     PlanStatus,
+    Readings,
     TargetStatus,
     delivery_settings_get,
     delivery_start,
-    plan_status,
+    plan_status_with_readings,
     stages_of,
     thresholds_of,
 )
@@ -145,15 +147,6 @@ class LaggingItem(_Points):
     def behind_points(self) -> float:
         """How far behind schedule, in percentage points (expected − completion)."""
         return round((self.expected - (self.completion or 0.0)) * 100, 1)
-
-
-@dataclass(frozen=True)
-class Figure:
-    """An accepted figure of a target: cumulative ``actual`` (a quantity) or ``stage`` (a milestone)."""
-
-    period_end: dt.date
-    actual: float | None
-    stage: str
 
 
 @dataclass(frozen=True)
@@ -404,71 +397,52 @@ def _grouped(
     return groups
 
 
-def _progress_on(
-    day: dt.date,
+def _curve(
+    days: Sequence[dt.date],
     items: Sequence[ItemStatus],
-    figures: Mapping[int, Sequence[Figure]],
-    planned: Mapping[int, Mapping[tuple[int, int], float]],
+    readings: Readings,
     *,
     start: dt.date,
     default_deadline: dt.date,
     stages: Sequence[tuple[str, float]],
     thresholds: Thresholds,
-) -> Progress:
-    """The plan's completion and expected share on ``day`` from the figures accepted by then."""
-    progresses: list[Progress] = []
+) -> list[Progress]:
+    """The plan's completion and expected share on each of ``days`` (ascending) from the figures accepted
+    by then: one pass over each target's figures for all the days."""
+    per_day: list[list[Progress]] = [[] for _ in days]
     for item in items:
         deadline = item.deadline or default_deadline
-        rows: list[tuple[TargetSpec, float | None, float]] = []
+        rows: list[list[tuple[TargetSpec, float | None, float]]] = [[] for _ in days]
         for target in item.targets:
             spec = _spec(target)
-            known = [f for f in figures.get(target.id, ()) if f.period_end <= day]
-            completion = _completion(spec, known[-1], stages) if known else None
-            schedule = Schedule(start=start, deadline=deadline, planned=planned.get(target.id, {}))
-            rows.append((spec, completion, expected_share(spec, schedule, day)))
-        progresses.append(item_progress(rows, thresholds=thresholds))
-    return roll_up(progresses, thresholds=thresholds)
+            known = readings.figures.get(target.id, ())
+            schedule = Schedule(start=start, deadline=deadline, planned=readings.planned.get(target.id, {}))
+            index, completion = 0, None
+            for day, day_rows in zip(days, rows, strict=True):
+                if index < len(known) and known[index].period_end <= day:
+                    while index < len(known) and known[index].period_end <= day:
+                        index += 1
+                    completion = _completion(spec, known[index - 1], stages)
+                day_rows.append((spec, completion, expected_share(spec, schedule, day)))
+        for progresses, day_rows in zip(per_day, rows, strict=True):
+            progresses.append(item_progress(day_rows, thresholds=thresholds))
+    return [roll_up(progresses, thresholds=thresholds) for progresses in per_day]
 
 
-def plan_overview(
-    *, plan: Plan, on: dt.date, public: bool = False, status: PlanStatus | None = None
-) -> PlanOverview:
+def plan_overview(*, plan: Plan, on: dt.date, public: bool = False, forecast: bool = True) -> PlanOverview:
     """The plan at a glance on ``on`` (see the module's docstring). ``public``: published figures only.
-    ``status``: the plan's ``plan_status`` on the same day, where the caller has it already."""
-    if status is None or status.on != on or status.public != public:
-        status = plan_status(plan=plan, on=on, public=public)
+    ``forecast=False`` leaves the forecast out (empty), for a page that does not show it."""
+    status, readings = plan_status_with_readings(plan=plan, on=on, public=public)
     settings = delivery_settings_get(plan=plan)
     thresholds = thresholds_of(settings)
     stages = stages_of(settings)
     start = delivery_start(plan=plan, settings=settings)
     year_end = dt.date(plan.year, 12, 31)
-    target_ids = [t.id for item in status.items for t in item.targets]
-
-    planned: dict[int, dict[tuple[int, int], float]] = defaultdict(dict)
-    for target_id, year, month, value in PlannedValue.objects.filter(target_id__in=target_ids).values_list(
-        "target_id", "year", "month", "value"
-    ):
-        planned[target_id][(year, month)] = float(value)
-
-    reports = ProgressReport.objects.filter(
-        target_id__in=target_ids, period_end__lte=on, status=ReportStatus.ACCEPTED
-    )
-    if public:
-        reports = reports.filter(published=True)
-    figures: dict[int, list[Figure]] = defaultdict(list)
-    for target_id, period_end, actual, stage in reports.order_by("target_id", "period_end", "id").values_list(
-        "target_id", "period_end", "actual", "stage"
-    ):
-        found = figures[target_id]
-        figure = Figure(period_end=period_end, actual=None if actual is None else float(actual), stage=stage)
-        if found and found[-1].period_end == period_end:
-            found[-1] = figure
-        else:
-            found.append(figure)
+    figures = readings.figures
 
     places_of = {
         pk: tuple(p for p in (found or []) if isinstance(p, str) and p)
-        for pk, found in Item.objects.filter(pk__in=[s.id for s in status.items])
+        for pk, found in Item.objects.filter(plan=plan, removed_in__isnull=True)
         .values_list("id", "locations")
         .order_by()
     }
@@ -499,23 +473,22 @@ def plan_overview(
     curve_days = _month_ends(start, max(year_end, start))
     if start <= on <= year_end and on not in curve_days:
         curve_days = sorted([*curve_days, on])
-    curve: list[CurvePoint] = []
-    for day in curve_days:
-        progress = _progress_on(
-            day,
-            status.items,
-            figures,
-            planned,
-            start=start,
-            default_deadline=year_end,
-            stages=stages,
-            thresholds=thresholds,
+    curve = [
+        CurvePoint(on=day, completion=progress.completion if day <= on else None, expected=progress.expected)
+        for day, progress in zip(
+            curve_days,
+            _curve(
+                curve_days,
+                status.items,
+                readings,
+                start=start,
+                default_deadline=year_end,
+                stages=stages,
+                thresholds=thresholds,
+            ),
+            strict=True,
         )
-        curve.append(
-            CurvePoint(
-                on=day, completion=progress.completion if day <= on else None, expected=progress.expected
-            )
-        )
+    ]
 
     lagging = tuple(
         LaggingItem(
@@ -532,11 +505,11 @@ def plan_overview(
             key=lambda s: (-(s.expected - (s.completion or 0.0)), s.no),
         )
     )
-    forecast = tuple(
+    forecasts = tuple(
         sorted(
             (
                 item_forecast(s, figures, start=start, stages=stages, default_deadline=year_end)
-                for s in status.items
+                for s in (status.items if forecast else ())
             ),
             key=_forecast_order,
         )
@@ -570,7 +543,7 @@ def plan_overview(
         unplaced=sum(1 for s in status.items if not places_of.get(s.id)),
         curve=tuple(curve),
         lagging=lagging,
-        forecast=forecast,
+        forecast=forecasts,
         items=items,
         status=status,
     )

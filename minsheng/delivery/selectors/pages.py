@@ -12,11 +12,14 @@ import bisect
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from minsheng.accounts.models import User
+from minsheng.common.paging import page_of
 from minsheng.delivery.models import (
     Assignment,
     DeliverySettings,
@@ -27,7 +30,7 @@ from minsheng.delivery.models import (
     SupervisionNotice,
 )
 from minsheng.delivery.schedule import Light
-from minsheng.delivery.selectors.overview import PlanOverview, plan_overview
+from minsheng.delivery.selectors.overview import ItemForecast, PlanOverview, plan_overview
 from minsheng.delivery.selectors.reports import (
     items_for_department,
     notice_list,
@@ -101,17 +104,36 @@ class DepartmentOverdue:
     items: list[ItemStatus] = field(default_factory=list)
 
 
+DASHBOARD_ITEMS_PER_PAGE = 100
+DASHBOARD_LIST_PAGE = 20  # reports to review, open notices, items projected to miss
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    """An item in the dashboard's list: its status and its forecast."""
+
+    status: ItemStatus
+    forecast: ItemForecast | None
+
+
 @dataclass
 class Dashboard:
+    """The office's dashboard. Whatever grows with the plan is paged: the items (``rows``, ``page`` in the
+    address), the reports to review (``reviews``) and the open notices (``notices``); the items projected
+    to miss show the furthest short first (``projected_to_miss``, the rest counted)."""
+
     plan: Plan
     on: dt.date
     status: PlanStatus
     items: list[ItemStatus]
+    rows: Page[DashboardRow]
     counts: list[LightCount]
     lagging: list[ItemStatus]
     overdue_by_department: list[DepartmentOverdue]
-    open_notices: list[SupervisionNotice]
-    to_review: list[ProgressReport]
+    open_notices: Page[SupervisionNotice]
+    to_review: Page[ProgressReport]
+    projected_to_miss: list[ItemForecast]
+    missing: int  # items projected to miss, on every page
     unassigned: int
     departments: list[Department]
     places: list[str]
@@ -123,6 +145,22 @@ class Dashboard:
     @property
     def filtered(self) -> bool:
         return bool(self.action_id or self.department_id or self.place)
+
+    @property
+    def missing_more(self) -> int:
+        """Items projected to miss beyond those listed."""
+        return self.missing - len(self.projected_to_miss)
+
+    @property
+    def query(self) -> str:
+        """The filters as a query string, for the pagers' links."""
+        pairs = [
+            ("action", str(self.action_id or "")),
+            ("department", str(self.department_id or "")),
+            ("place", self.place),
+            ("on", self.on.isoformat()),
+        ]
+        return urlencode([(key, value) for key, value in pairs if value])
 
 
 def _gap(status: ItemStatus) -> float:
@@ -137,11 +175,15 @@ def dashboard_get(
     action_id: int | None = None,
     department_id: int | None = None,
     place: str = "",
+    page: str | int | None = None,
+    reviews: str | int | None = None,
+    notices: str | int | None = None,
 ) -> Dashboard:
     """The plan at a glance for the office on a date, optionally only one action's, department's or
     place's items: counts by light, lagging items, overdue reports by department, open notices and the
     reports waiting for the office; and the whole plan at a glance with its forecast (``plan_overview``).
-    Fourteen queries whatever the size of the plan."""
+    ``page``, ``reviews`` and ``notices`` choose the pages of the items, the reports to review and the open
+    notices. Sixteen queries whatever the size of the plan."""
     overview = plan_overview(plan=plan, on=on)
     status = overview.status
     departments = list(
@@ -167,28 +209,32 @@ def dashboard_get(
         by_light[s.light] += 1
         if s.overdue:
             overdue.setdefault(s.lead or "", DepartmentOverdue(name=s.lead or "")).items.append(s)
-    notices = [
-        n
-        for n in notice_list(user=user)
-        .filter(item__plan=plan, status__in=OPEN_NOTICES)
-        .order_by("reply_deadline", "id")
-        if n.item_id in shown
-    ]
-    to_review = [
-        r for r in report_queue(user=user).filter(target__item__plan=plan) if r.target.item_id in shown
-    ]
+    open_notices = notice_list(user=user).filter(item__plan=plan, status__in=OPEN_NOTICES)
+    waiting = report_queue(user=user).filter(target__item__plan=plan)
+    if len(shown) < len(
+        status.items
+    ):  # a filter: only the items shown (a list of ids, a few thousand at most)
+        open_notices = open_notices.filter(item_id__in=shown)
+        waiting = waiting.filter(target__item_id__in=shown)
+    forecasts = {f.id: f for f in overview.forecast}
+    missing = [f for f in overview.projected_to_miss if f.id in shown]
     return Dashboard(
         plan=plan,
         on=on,
         status=status,
         items=items,
+        rows=Paginator(
+            [DashboardRow(s, forecasts.get(s.id)) for s in items], DASHBOARD_ITEMS_PER_PAGE
+        ).get_page(page),
+        projected_to_miss=missing[:DASHBOARD_LIST_PAGE],
+        missing=len(missing),
         counts=[LightCount(light=light, count=by_light.get(light, 0)) for light in LIGHT_ORDER],
         lagging=sorted(
             (s for s in items if s.light in (Light.RED, Light.YELLOW)), key=lambda s: (-_gap(s), s.no)
         ),
         overdue_by_department=sorted(overdue.values(), key=lambda group: (-len(group.items), group.name)),
-        open_notices=notices,
-        to_review=to_review,
+        open_notices=page_of(open_notices.order_by("reply_deadline", "id"), notices, DASHBOARD_LIST_PAGE),
+        to_review=page_of(waiting, reviews, DASHBOARD_LIST_PAGE),
         unassigned=sum(1 for s in status.items if not s.assigned),
         departments=departments,
         places=places,

@@ -61,6 +61,9 @@ def dashboard(request: SignedInRequest, plan_id: int) -> HttpResponse:
         action_id=chosen.get("action"),
         department_id=chosen.get("department"),
         place=chosen.get("place") or "",
+        page=request.GET.get("page"),
+        reviews=request.GET.get("reviews"),
+        notices=request.GET.get("notices"),
     )
     return render(
         request,
