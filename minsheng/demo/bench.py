@@ -10,10 +10,16 @@ the page serves half as many requests as a view that returns "ok").
 The objects are chosen the same way on any database: the adopted plan whose size is nearest the seed's (40
 items), its first item, its lead department's reporter, an office account (created if the database has
 none, as synthetic sets do), and the largest plan as a separate line.
+
+``--sample N`` measures first renderings instead (:func:`sampled_pages`, :func:`measure_sample`): each page
+kind for N different plans chosen at random (with a fixed seed), each requested once with the page cache
+off, so that what is timed is a rendering from the database, as the first reader after a write gets it.
+Printed per kind: median and 99th-percentile latency over the N, and the fewest and most queries.
 """
 
 from __future__ import annotations
 
+import random
 import statistics
 import time
 from collections.abc import Callable
@@ -22,7 +28,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from minsheng.accounts.models import User
@@ -161,3 +167,120 @@ def force_sign_in(client: Client, user: User) -> None:
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
+
+
+# --- first renderings over a sample of plans ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SampleTiming:
+    name: str
+    count: int
+    median_ms: float
+    p99_ms: float
+    fewest_queries: int
+    most_queries: int
+    statuses: tuple[int, ...]
+
+    def line(self) -> str:
+        queries = (
+            f"{self.fewest_queries}"
+            if self.fewest_queries == self.most_queries
+            else f"{self.fewest_queries}-{self.most_queries}"
+        )
+        return (
+            f"{self.name:<24} {self.median_ms:8.2f} ms median {self.p99_ms:8.2f} ms p99 "
+            f"{queries:>7} queries  over {self.count} pages  {list(self.statuses)}"
+        )
+
+
+def sampled_pages(count: int, *, seed: int = 1) -> dict[str, list[Page]]:
+    """Each page kind for ``count`` different adopted or closed plans chosen at random (``seed``): the plan,
+    its first item, its dashboard and consultation report, its lead department's reporter's workspace; and
+    the first ``count`` pages of the home page's list."""
+    plan_ids = sorted(
+        Plan.objects.filter(status__in=(Plan.Status.ADOPTED, Plan.Status.CLOSED)).values_list("pk", flat=True)
+    )
+    if not plan_ids:
+        raise LookupError(
+            "no adopted plan to measure: build a demo (minsheng demo) or a set (minsheng synth)"
+        )
+    chosen = random.Random(seed).sample(plan_ids, min(count, len(plan_ids)))  # noqa: S311 (a benchmark's sample)
+    office = User.objects.filter(role=User.Role.OFFICE, is_active=True).first()
+    if office is None:
+        office = User.objects.create(username="bench-office", role=User.Role.OFFICE, is_staff=True)
+    found: dict[str, list[Page]] = {
+        "home": [Page("home", f"{reverse('portal:home')}?page={n}", None) for n in range(1, count + 1)],
+        "plan": [],
+        "item": [],
+        "dashboard": [],
+        "consultation report": [],
+        "workspace": [],
+    }
+    for plan_id in chosen:
+        found["plan"].append(Page("plan", reverse("portal:plan", args=[plan_id]), None))
+        item = Item.objects.filter(plan_id=plan_id, removed_in=None).order_by("no").first()
+        if item is not None:
+            found["item"].append(Page("item", reverse("portal:item", args=[item.pk]), None))
+        found["dashboard"].append(Page("dashboard", reverse("delivery:dashboard", args=[plan_id]), office))
+        found["consultation report"].append(
+            Page("consultation report", reverse("participation:report", args=[plan_id]), office)
+        )
+        lead = ItemDepartment.objects.filter(item__plan_id=plan_id, role=ItemDepartment.Role.LEAD).first()
+        reporter = (
+            User.objects.filter(
+                role=User.Role.REPORTER, department_id=lead.department_id, is_active=True
+            ).first()
+            if lead
+            else None
+        )
+        if reporter is not None:
+            found["workspace"].append(Page("workspace", reverse("delivery:workspace"), reporter))
+    return found
+
+
+def measure_sample(name: str, found: list[Page], *, sign_in: Callable[[Client, User], None]) -> SampleTiming:
+    """Request each of ``found`` once with the page cache off (one client per viewer, signed in once;
+    a warm-up request of the first page first, so that templates are compiled)."""
+    clients: dict[int | None, Client] = {}
+
+    def client_for(user: User | None) -> Client:
+        key = None if user is None else user.pk
+        if key not in clients:
+            clients[key] = Client(SERVER_NAME=_host())
+            if user is not None:
+                sign_in(clients[key], user)
+        return clients[key]
+
+    times: list[float] = []
+    query_counts: list[int] = []
+    statuses: set[int] = set()
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        if found:
+            client_for(found[0].user).get(found[0].url)
+        for page in found:
+            client = client_for(page.user)
+            queries = 0
+
+            def count(execute, sql, params, many, context):
+                nonlocal queries
+                queries += 1
+                return execute(sql, params, many, context)
+
+            with connection.execute_wrapper(count):
+                started = time.perf_counter()
+                status = client.get(page.url).status_code
+                times.append(time.perf_counter() - started)
+            query_counts.append(queries)
+            statuses.add(status)
+    if not times:
+        return SampleTiming(name, 0, 0.0, 0.0, 0, 0, ())
+    return SampleTiming(
+        name=name,
+        count=len(times),
+        median_ms=statistics.median(times) * 1000,
+        p99_ms=_percentile(times, 0.99) * 1000,
+        fewest_queries=min(query_counts),
+        most_queries=max(query_counts),
+        statuses=tuple(sorted(statuses)),
+    )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
+from minsheng.common.paging import page_of
 from minsheng.plans.funding import ItemEstimate, TotalEstimate, item_estimate
 from minsheng.plans.models import (
     Action,
@@ -79,6 +81,29 @@ def plan_list() -> QuerySet[Plan]:
         .annotate(item_count=Count("items", filter=Q(items__removed_in__isnull=True)))
         .order_by("region__name", "-year", "id")
     )
+
+
+def plans_in_order() -> QuerySet[Plan]:
+    """Every plan with its region, by region then newest year first (no counts: see :func:`plan_page_of`)."""
+    return Plan.objects.select_related("region").order_by("region__name", "-year", "id")
+
+
+def plan_page_of(plans: QuerySet[Plan], number: str | int | None, per_page: int) -> Page[Plan]:
+    """A page of ``plans`` (ordered), each with its count of current items as ``item_count``: three
+    queries whatever the number of plans (how many, the page, the page's counts). Annotating every plan
+    with its count instead would count every item of every plan before the page is cut (slow at national
+    scale)."""
+    page = page_of(plans, number, per_page)
+    counts = dict(
+        Item.objects.filter(plan__in=[plan.pk for plan in page.object_list], removed_in__isnull=True)
+        .order_by()
+        .values("plan")
+        .annotate(n=Count("pk"))
+        .values_list("plan", "n")
+    )
+    for plan in page.object_list:
+        plan.item_count = counts.get(plan.pk, 0)  # type: ignore[attr-defined]
+    return page
 
 
 def _current_targets() -> Prefetch:

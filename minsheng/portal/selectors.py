@@ -18,7 +18,7 @@ from minsheng.delivery.selectors import (
 from minsheng.participation.models import Phase
 from minsheng.participation.selectors import WindowState, plan_windows
 from minsheng.plans.models import Plan
-from minsheng.plans.selectors import ItemPage, item_page_get, plan_list
+from minsheng.plans.selectors import ItemPage, item_page_get, plans_in_order
 from minsheng.voting.models import RatingRound, VoteRound
 from minsheng.voting.selectors import plan_rounds_get
 
@@ -62,7 +62,7 @@ HOME_PAGE_SIZE = 50
 def home_plans(*, now: dt.datetime, search: str = "") -> QuerySet[Plan]:
     """The plans of the home page, each marked when its vote or its rating takes part now (in one query);
     ``search``: only those whose region or title holds it (the page shows them ``HOME_PAGE_SIZE`` at a
-    time)."""
+    time, with their item counts: ``plans.selectors.plan_page_of``)."""
     from minsheng.voting.models import RatingRound, RoundStatus, VoteRound
 
     def taking_part(model: type[VoteRound] | type[RatingRound]) -> Exists:
@@ -72,7 +72,7 @@ def home_plans(*, now: dt.datetime, search: str = "") -> QuerySet[Plan]:
             )
         )
 
-    plans = plan_list()
+    plans = plans_in_order()
     if search:
         plans = plans.filter(Q(region__name__icontains=search) | Q(title__icontains=search))
     return plans.annotate(vote_open=taking_part(VoteRound), rating_open=taking_part(RatingRound))

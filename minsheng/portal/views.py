@@ -1,7 +1,6 @@
 """Public pages: check the rule, call one selector, render."""
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from minsheng.common.pages import cached_page
 from minsheng.common.web import access, require
 from minsheng.delivery.charts import item_charts, overview_charts
-from minsheng.plans.selectors import plan_summary_get
+from minsheng.plans.selectors import plan_page_of, plan_summary_get
 from minsheng.portal.navigation import landing_url
 from minsheng.portal.overview import PlanFilterForm, public_plan_get
 from minsheng.portal.selectors import HOME_PAGE_SIZE, home_plans, item_with_progress_get, plan_stages_get
@@ -27,8 +26,8 @@ CARE_COOKIE_AGE = 365 * 24 * 3600
 def home(request: HttpRequest) -> HttpResponse:
     require(request, "plans.view_plan")
     search = request.GET.get("q", "").strip()[:100]
-    page = Paginator(home_plans(now=timezone.now(), search=search), HOME_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = plan_page_of(
+        home_plans(now=timezone.now(), search=search), request.GET.get("page"), HOME_PAGE_SIZE
     )
     return render(request, "portal/home.html", {"plans": page.object_list, "page": page, "search": search})
 

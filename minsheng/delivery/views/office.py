@@ -24,7 +24,9 @@ from minsheng.delivery.forms import (
 )
 from minsheng.delivery.views._core import _attempt, _today
 from minsheng.plans.models import Plan
-from minsheng.plans.selectors import plan_list
+from minsheng.plans.selectors import plan_page_of, plans_in_order
+
+PLANS_PER_PAGE = 50
 
 # --- entry -----------------------------------------------------------------------------------------------
 
@@ -34,7 +36,8 @@ from minsheng.plans.selectors import plan_list
 def home(request: SignedInRequest) -> HttpResponse:
     """The office chooses a plan; a department goes to its workspace; anyone else to notifications."""
     if request.user.has_perm("delivery.view_delivery_status"):
-        return render(request, "delivery/home.html", {"plans": plan_list()})
+        page = plan_page_of(plans_in_order(), request.GET.get("page"), PLANS_PER_PAGE)
+        return render(request, "delivery/home.html", {"plans": page.object_list, "page": page})
     if request.user.has_perm("delivery.view_workspace"):
         return redirect("delivery:workspace")
     return redirect("notifications:inbox")
