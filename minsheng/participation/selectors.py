@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.expressions import Window as Over
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from minsheng.common.web import access
@@ -29,7 +31,7 @@ from minsheng.participation.models import (
     Support,
     Window,
 )
-from minsheng.participation.phrases import Phrase, recurring_phrases
+from minsheng.participation.phrases import Corpus, Phrase
 from minsheng.participation.text import sensitive_matches
 from minsheng.plans.models import Action, Item, ItemRevision, Plan
 
@@ -259,26 +261,35 @@ def plan_consultation_items(*, plan: Plan) -> QuerySet[Item]:
 # --- the consultation report ------------------------------------------------------------------------------
 
 NO_RESPONSE = "none"
+RECENT_COMMENTS = 3  # the comments the report shows under each item; the rest are a link away
+PHRASE_SAMPLE = 2000  # the most recent comments the recurring phrases are counted in
 
 
 @dataclass
 class ReportItem:
+    """One item in the report: its counts, the most recent ``recent`` comments (newest first) and the
+    number of the others (on the item's paged page)."""
+
     item: Item
-    comments: list[Comment]
+    comment_count: int
+    recent: list[Comment]
     support_count: int
     outcomes: dict[str, int]  # ResponseKind values and NO_RESPONSE -> count
     phrases: list[Phrase]
     changes: list[Change]
 
     @property
-    def comment_count(self) -> int:
-        return len(self.comments)
+    def more(self) -> int:
+        """How many of the item's comments the report does not show."""
+        return self.comment_count - len(self.recent)
 
 
 @dataclass
 class ConsultationReport:
-    """The public report on a plan's consultation: per item the published comments and the office's
-    responses, support, outcome counts, recurring phrases and what the revised versions changed."""
+    """The public report on a plan's consultation: per item the published comments' counts and outcomes, the
+    most recent comments with the office's responses, support, recurring phrases and what the revised versions
+    changed. ``phrase_sample`` is the number of most recent comments the phrases were counted in when that is
+    fewer than all of them, else None."""
 
     plan: Plan
     window: WindowState
@@ -288,19 +299,24 @@ class ConsultationReport:
     outcomes: dict[str, int]
     phrases: list[Phrase]
     commenters: int = 0
+    phrase_sample: int | None = None
 
 
-def _outcome_counts(comments: list[Comment]) -> dict[str, int]:
-    counts = Counter(getattr(getattr(c, "response", None), "kind", NO_RESPONSE) for c in comments)
+def _outcome_counts(counts: Counter[str]) -> dict[str, int]:
     return {kind: counts.get(kind, 0) for kind in [*ResponseKind.values, NO_RESPONSE]}
 
 
-def consultation_report_get(*, plan_id: int, phrase_limit: int = 10) -> ConsultationReport:
-    """The consultation report for a plan (5 queries, whatever the number of items and comments). Items are
-    the current ones and any removed item that was commented on. Phrases: see phrases.py."""
+def consultation_report_get(
+    *, plan_id: int, phrase_limit: int = 10, recent: int = RECENT_COMMENTS, phrase_sample: int = PHRASE_SAMPLE
+) -> ConsultationReport:
+    """The consultation report for a plan (8 queries, whatever the number of items and comments). Items are
+    the current ones and any removed item that was commented on. Counts and outcomes are counted by the
+    database; comments become model instances only for the ``recent`` most recent of each item. Phrases
+    (see phrases.py) are counted in the ``phrase_sample`` most recent comments of the plan."""
     plan = Plan.objects.select_related("region").get(pk=plan_id)
     window = window_state_get(plan=plan, phase=Phase.CONSULTATION)
-    commented = Comment.objects.filter(item=OuterRef("pk"), status=CommentStatus.PUBLISHED)
+    published = Comment.objects.filter(plan_id=plan.pk, status=CommentStatus.PUBLISHED)
+    commented = published.filter(item=OuterRef("pk"))
     items = list(
         Item.objects.filter(plan_id=plan.pk)
         .filter(Q(removed_in__isnull=True) | Exists(commented))
@@ -314,32 +330,61 @@ def consultation_report_get(*, plan_id: int, phrase_limit: int = 10) -> Consulta
         )
     )
     items.sort(key=lambda i: (i.removed_in_id is not None, i.no, i.pk))
-    comments_by_item: dict[int, list[Comment]] = defaultdict(list)
-    for comment in _published_comments().filter(plan_id=plan.pk).order_by("created_at", "id"):
-        comments_by_item[comment.item_id].append(comment)
+    outcomes: dict[int, Counter[str]] = defaultdict(Counter)
+    for row in (
+        published.annotate(kind=Coalesce("response__kind", Value(NO_RESPONSE)))
+        .values("item_id", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        outcomes[row["item_id"]][row["kind"]] = row["n"]
+    commenters = published.exclude(author_id=None).aggregate(n=Count("author_id", distinct=True))["n"]
+    texts = list(published.order_by("-created_at", "-id").values_list("item_id", "text")[:phrase_sample])
+    corpus = Corpus(text for _item_id, text in texts)
+    indices: dict[int, list[int]] = defaultdict(list)
+    for index, (item_id, _text) in enumerate(texts):
+        indices[item_id].append(index)
+    latest = list(
+        _published_comments()
+        .filter(plan_id=plan.pk)
+        .annotate(
+            rank=Over(
+                RowNumber(), partition_by=[F("item_id")], order_by=[F("created_at").desc(), F("id").desc()]
+            )
+        )
+        .filter(rank__lte=recent)
+        .order_by("item_id", "-created_at", "-id")
+    )
+    recent_by_item: dict[int, list[Comment]] = defaultdict(list)
+    for comment in latest:
+        recent_by_item[comment.item_id].append(comment)
     rows = []
+    total: Counter[str] = Counter()
     for item in items:
-        comments = comments_by_item.get(item.pk, [])
+        counts = outcomes.get(item.pk, Counter())
+        total.update(counts)
         rows.append(
             ReportItem(
                 item=item,
-                comments=comments,
+                comment_count=sum(counts.values()),
+                recent=recent_by_item.get(item.pk, []),
                 support_count=item.support_count,
-                outcomes=_outcome_counts(comments),
-                phrases=recurring_phrases([c.text for c in comments], limit=phrase_limit),
+                outcomes=_outcome_counts(counts),
+                phrases=corpus.top(indices.get(item.pk, []), limit=phrase_limit),
                 changes=_changes(list(item.revisions.all())),
             )
         )
-    every = [c for row in rows for c in row.comments]
+    comment_count = sum(total.values())
     return ConsultationReport(
         plan=plan,
         window=window,
         items=rows,
-        comment_count=len(every),
+        comment_count=comment_count,
         support_count=sum(row.support_count for row in rows),
-        outcomes=_outcome_counts(every),
-        phrases=recurring_phrases([c.text for c in every], limit=phrase_limit),
-        commenters=len({c.author_id for c in every if c.author_id}),
+        outcomes=_outcome_counts(total),
+        phrases=corpus.top(limit=phrase_limit),
+        commenters=commenters,
+        phrase_sample=len(texts) if len(texts) < comment_count else None,
     )
 
 
