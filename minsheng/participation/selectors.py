@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import Window as Over
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
@@ -173,15 +174,20 @@ def _changes(revisions: list[ItemRevision]) -> list[Change]:
     return changes
 
 
+COMMENTS_PER_PAGE = 50  # the published comments on one page of an item
+
+
 @dataclass
 class ItemConsultation:
-    """An item's page during and after consultation. ``comments`` are the published ones (with their
-    responses); ``own_comments`` are the viewer's comments that are not published (held, hidden, rejected,
-    withdrawn), so that they see what became of them."""
+    """An item's page during and after consultation. ``comments`` are the published ones on the page
+    ``comments_page`` (oldest first, ``COMMENTS_PER_PAGE`` a page, with their responses); ``own_comments``
+    are the viewer's comments that are not published (held, hidden, rejected, withdrawn), so that they see
+    what became of them."""
 
     item: Item
     window: WindowState
     comments: list[Comment]
+    comments_page: Page
     own_comments: list[Comment]
     support_count: int
     viewer_supports: bool
@@ -196,19 +202,37 @@ def _published_comments() -> QuerySet[Comment]:
     )
 
 
-def item_consultation_get(*, item_id: int, viewer: Any = None) -> ItemConsultation:
-    """An item with its published comments and responses, support, what versions changed, and the viewer's
-    own comments, support, follow and flags. 5 queries for anyone, 9 for a signed-in viewer, whatever the
-    number of comments."""
+def _page_of_comment(item_id: int, comment_id: int, per_page: int) -> int:
+    """The page of the item's published comments (oldest first) that holds ``comment_id``; the first when
+    it is not one of them (1 query)."""
+    published = Comment.objects.filter(item_id=item_id, status=CommentStatus.PUBLISHED)
+    at = Subquery(published.filter(pk=comment_id).values("created_at")[:1])
+    before = published.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=comment_id)).count()
+    return before // per_page + 1
+
+
+def item_consultation_get(
+    *,
+    item_id: int,
+    viewer: Any = None,
+    page: Any = None,
+    comment_id: int | None = None,
+    per_page: int = COMMENTS_PER_PAGE,
+) -> ItemConsultation:
+    """An item with one page of its published comments and their responses, support, what versions changed,
+    and the viewer's own comments, support, follow and flags. ``page`` is the page asked for (a number as
+    typed: one that is not a number gives the first page, one past the end the last); without it, the page
+    holding ``comment_id`` (one query more), else the first. 6 queries for anyone, 10 for a signed-in
+    viewer, whatever the number of comments."""
     item = Item.objects.select_related("plan", "action", "added_in", "removed_in").get(pk=item_id)
     window = window_state_get(plan=item.plan, phase=Phase.CONSULTATION)
-    comments = list(_published_comments().filter(item_id=item.pk).order_by("created_at", "id"))
+    if page is None and comment_id is not None:
+        page = _page_of_comment(item.pk, comment_id, per_page)
+    current = Paginator(
+        _published_comments().filter(item_id=item.pk).order_by("created_at", "id"), per_page
+    ).get_page(page)
+    comments = list(current.object_list)
     support_count = Support.objects.filter(item_id=item.pk).count()
-    revisions = list(
-        ItemRevision.objects.filter(item_id=item.pk)
-        .select_related("version")
-        .order_by("version__number", "id")
-    )
     signed_in = viewer is not None and viewer.is_authenticated
     own: list[Comment] = []
     supports = follows = False
@@ -231,12 +255,24 @@ def item_consultation_get(*, item_id: int, viewer: Any = None) -> ItemConsultati
         item=item,
         window=window,
         comments=comments,
+        comments_page=current,
         own_comments=own,
         support_count=support_count,
         viewer_supports=supports,
         viewer_follows=follows,
         viewer_flagged=flagged,
-        changes=_changes(revisions),
+        changes=item_changes(item_id=item.pk),
+    )
+
+
+def item_changes(*, item_id: int) -> list[Change]:
+    """What each version after the first did to the item (1 query)."""
+    return _changes(
+        list(
+            ItemRevision.objects.filter(item_id=item_id)
+            .select_related("version")
+            .order_by("version__number", "id")
+        )
     )
 
 
@@ -307,12 +343,18 @@ def _outcome_counts(counts: Counter[str]) -> dict[str, int]:
 
 
 def consultation_report_get(
-    *, plan_id: int, phrase_limit: int = 10, recent: int = RECENT_COMMENTS, phrase_sample: int = PHRASE_SAMPLE
+    *,
+    plan_id: int,
+    phrase_limit: int = 10,
+    recent: int = RECENT_COMMENTS,
+    phrase_sample: int | None = None,
 ) -> ConsultationReport:
     """The consultation report for a plan (8 queries, whatever the number of items and comments). Items are
     the current ones and any removed item that was commented on. Counts and outcomes are counted by the
     database; comments become model instances only for the ``recent`` most recent of each item. Phrases
-    (see phrases.py) are counted in the ``phrase_sample`` most recent comments of the plan."""
+    (see phrases.py) are counted in the ``phrase_sample`` (default ``PHRASE_SAMPLE``) most recent comments of
+    the plan: they take the most time, and the report says when they come from a sample."""
+    phrase_sample = PHRASE_SAMPLE if phrase_sample is None else phrase_sample
     plan = Plan.objects.select_related("region").get(pk=plan_id)
     window = window_state_get(plan=plan, phase=Phase.CONSULTATION)
     published = Comment.objects.filter(plan_id=plan.pk, status=CommentStatus.PUBLISHED)

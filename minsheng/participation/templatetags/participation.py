@@ -43,3 +43,13 @@ def status_label(value: str) -> str:
         except ValueError:
             continue
     return value
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context: dict[str, Any], name: str, number: int) -> str:
+    """The page's address query with ``name`` set to ``number`` and the rest kept (``?q=…&page=3``); a
+    ``comment`` (which only says where to open) is dropped."""
+    query = context["request"].GET.copy()
+    query.pop("comment", None)
+    query[name] = str(number)
+    return "?" + query.urlencode()

@@ -100,7 +100,7 @@ def test_the_item_page_query_count_does_not_grow_with_comments(
 
     with django_assert_max_num_queries(few):
         read()
-    assert few == (9 if signed_in else 5)
+    assert few == (10 if signed_in else 6)
     assert len(page.comments) == 12
 
 
