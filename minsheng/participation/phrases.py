@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 # Function characters: an n-gram holding one of these is rarely a phrase worth reporting.
@@ -56,6 +56,7 @@ NGRAM_SIZES = (2, 3, 4)
 
 _RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_STOPS = re.compile("[" + re.escape("".join(sorted(STOP_CHARS))) + "]")
 
 
 @dataclass(frozen=True)
@@ -64,66 +65,134 @@ class Phrase:
     count: int  # in how many comments it occurs
 
 
-def _phrases_of(text: str) -> set[str]:
-    folded = unicodedata.normalize("NFKC", text).casefold()
+def fold(text: str) -> str:
+    """A text as the phrases are counted in it: full-width folded to ASCII, case folded."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def phrases_of(folded: str) -> set[str]:
+    """The candidate phrases of one folded text (see the module's steps 1 and 2). An n-gram holding a
+    function character is never a candidate, so the Han runs are cut at those characters first."""
     found: set[str] = set()
     for run in _RUN.findall(folded):
         if _HAN.match(run):
-            for size in NGRAM_SIZES:
-                for start in range(len(run) - size + 1):
-                    gram = run[start : start + size]
-                    if gram in STOP_PHRASES or any(ch in STOP_CHARS for ch in gram):
-                        continue
-                    found.add(gram)
+            for part in _STOPS.split(run):
+                found.update(
+                    part[start : start + size]
+                    for size in NGRAM_SIZES
+                    for start in range(len(part) - size + 1)
+                )
         elif len(run) >= 3 and not run.isdigit() and run not in STOP_WORDS:
             found.add(run)
+    found -= STOP_PHRASES
     return found
+
+
+class Corpus:
+    """Texts folded and cut into candidate phrases once, so that several lists (a plan's, each item's) are
+    counted from the same cuts: ``top(indices)`` is the phrase list of those texts."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.documents = [fold(t) for t in texts]
+        self.phrases = [phrases_of(d) for d in self.documents]
+
+    def counts(self, indices: Sequence[int] | None = None) -> Counter[str]:
+        """In how many of the texts at ``indices`` (all by default) each candidate phrase occurs."""
+        counts: Counter[str] = Counter()
+        for index in range(len(self.documents)) if indices is None else indices:
+            counts.update(self.phrases[index])
+        return counts
+
+    def top(
+        self,
+        indices: Sequence[int] | None = None,
+        *,
+        counts: Counter[str] | None = None,
+        limit: int = 10,
+        min_count: int = 2,
+    ) -> list[Phrase]:
+        """The ``limit`` phrases that occur in the most of the texts at ``indices`` (all by default; their
+        ``counts`` when already counted), at least ``min_count`` of them.
+
+        A phrase is grown and compared only with phrases of its own count (growing keeps the count, and a
+        phrase is dropped only inside a longer one of the same count), so the counts are taken from the
+        highest down and the work stops at the first count that completes the list: the lower ones could
+        not enter it. Growing remembers where each phrase it passed through ended, so the n-grams of one
+        long phrase are grown once."""
+        if counts is None:
+            counts = self.counts(indices)
+        documents = self.documents if indices is None else [self.documents[i] for i in indices]
+        levels: dict[int, list[str]] = {}
+        for phrase, count in counts.items():
+            if count >= min_count:
+                levels.setdefault(count, []).append(phrase)
+        grown: dict[str, str] = {}
+        result: list[Phrase] = []
+        for count in sorted(levels, reverse=True):
+            kept: set[str] = set()
+            for phrase in sorted(levels[count], key=lambda p: (-len(p), p)):
+                if not _HAN.match(phrase):
+                    kept.add(phrase)
+                elif not any(phrase in longer for longer in kept):
+                    kept.add(_extend(phrase, count, documents, grown))
+            # Drop a phrase inside a longer kept phrase with the same count.
+            result += [
+                Phrase(phrase, count)
+                for phrase in kept
+                if not any(len(other) > len(phrase) and phrase in other for other in kept)
+            ]
+            if len(result) >= limit:
+                break
+        result.sort(key=lambda p: (-p.count, -len(p.text), p.text))
+        return result[:limit]
 
 
 def recurring_phrases(texts: Iterable[str], *, limit: int = 10, min_count: int = 2) -> list[Phrase]:
     """The ``limit`` phrases that occur in the most of ``texts`` (at least ``min_count`` of them)."""
-    documents = [unicodedata.normalize("NFKC", t).casefold() for t in texts]
-    counts: Counter[str] = Counter()
-    for document in documents:
-        counts.update(_phrases_of(document))
-    kept: dict[str, int] = {}
-    for phrase, count in counts.items():
-        if count >= min_count:
-            longest = _extend(phrase, count, documents) if _HAN.match(phrase) else phrase
-            kept[longest] = count
-    # Drop a phrase inside a longer kept phrase with the same count.
-    by_count: dict[int, list[str]] = {}
-    for phrase, count in kept.items():
-        by_count.setdefault(count, []).append(phrase)
-    result = [
-        Phrase(phrase, count)
-        for phrase, count in kept.items()
-        if not any(len(other) > len(phrase) and phrase in other for other in by_count[count])
-    ]
-    result.sort(key=lambda p: (-p.count, -len(p.text), p.text))
-    return result[:limit]
+    return Corpus(texts).top(limit=limit, min_count=min_count)
 
 
-def _extend(phrase: str, count: int, documents: list[str]) -> str:
+def _extend(phrase: str, count: int, documents: list[str], grown: dict[str, str] | None = None) -> str:
     """Grow a Han phrase one character at a time, left or right, while the longer phrase still occurs in
-    ``count`` documents (气管道改造 → 燃气管道改造 when every comment saying the one says the other)."""
+    ``count`` documents (气管道改造 → 燃气管道改造 when every comment saying the one says the other).
+    ``grown`` remembers, for each phrase passed through, where it ended."""
+    grown = {} if grown is None else grown
+    if phrase in grown:
+        return grown[phrase]
+    passed = [phrase]
     holders = [d for d in documents if phrase in d]
-    grown = True
-    while grown:
-        grown = False
+    growing = True
+    while growing and phrase not in grown:
+        growing = False
         for side in ("left", "right"):
-            neighbours: Counter[str] = Counter()
-            for document in holders:
-                found: set[str] = set()
-                start = document.find(phrase)
-                while start != -1:
-                    at = start - 1 if side == "left" else start + len(phrase)
-                    if 0 <= at < len(document):
-                        found.add(document[at])
-                    start = document.find(phrase, start + 1)
-                neighbours.update(found)
-            for char, docs in neighbours.most_common(1):
-                if docs == count and _HAN.match(char) and char not in STOP_CHARS:
-                    phrase = char + phrase if side == "left" else phrase + char
-                    grown = True
+            longer = _grow(phrase, side, count, holders)
+            if longer is not None:
+                phrase, growing = longer, True
+                if phrase in grown:  # the rest of the way is known
+                    break
+                passed.append(phrase)
+    phrase = grown.get(phrase, phrase)
+    for step in passed:
+        grown[step] = phrase
     return phrase
+
+
+def _grow(phrase: str, side: str, count: int, holders: list[str]) -> str | None:
+    """``phrase`` with the character on ``side`` of it that all ``count`` holders share, or None. Only the
+    neighbours in the first holder can be shared by all, so only they are tried, in the order they occur
+    there."""
+    if len(holders) != count or not holders:
+        return None
+    first = holders[0]
+    tried: set[str] = set()
+    start = first.find(phrase)
+    while start != -1:
+        at = start - 1 if side == "left" else start + len(phrase)
+        if 0 <= at < len(first) and first[at] not in tried:
+            char = first[at]
+            tried.add(char)
+            longer = char + phrase if side == "left" else phrase + char
+            if _HAN.match(char) and char not in STOP_CHARS and all(longer in d for d in holders):
+                return longer
+        start = first.find(phrase, start + 1)
+    return None

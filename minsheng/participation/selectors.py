@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.expressions import Window as Over
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from minsheng.common.web import access
@@ -29,7 +32,7 @@ from minsheng.participation.models import (
     Support,
     Window,
 )
-from minsheng.participation.phrases import Phrase, recurring_phrases
+from minsheng.participation.phrases import Corpus, Phrase
 from minsheng.participation.text import sensitive_matches
 from minsheng.plans.models import Action, Item, ItemRevision, Plan
 
@@ -171,15 +174,20 @@ def _changes(revisions: list[ItemRevision]) -> list[Change]:
     return changes
 
 
+COMMENTS_PER_PAGE = 50  # the published comments on one page of an item
+
+
 @dataclass
 class ItemConsultation:
-    """An item's page during and after consultation. ``comments`` are the published ones (with their
-    responses); ``own_comments`` are the viewer's comments that are not published (held, hidden, rejected,
-    withdrawn), so that they see what became of them."""
+    """An item's page during and after consultation. ``comments`` are the published ones on the page
+    ``comments_page`` (oldest first, ``COMMENTS_PER_PAGE`` a page, with their responses); ``own_comments``
+    are the viewer's comments that are not published (held, hidden, rejected, withdrawn), so that they see
+    what became of them."""
 
     item: Item
     window: WindowState
     comments: list[Comment]
+    comments_page: Page
     own_comments: list[Comment]
     support_count: int
     viewer_supports: bool
@@ -194,19 +202,37 @@ def _published_comments() -> QuerySet[Comment]:
     )
 
 
-def item_consultation_get(*, item_id: int, viewer: Any = None) -> ItemConsultation:
-    """An item with its published comments and responses, support, what versions changed, and the viewer's
-    own comments, support, follow and flags. 5 queries for anyone, 9 for a signed-in viewer, whatever the
-    number of comments."""
+def _page_of_comment(item_id: int, comment_id: int, per_page: int) -> int:
+    """The page of the item's published comments (oldest first) that holds ``comment_id``; the first when
+    it is not one of them (1 query)."""
+    published = Comment.objects.filter(item_id=item_id, status=CommentStatus.PUBLISHED)
+    at = Subquery(published.filter(pk=comment_id).values("created_at")[:1])
+    before = published.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=comment_id)).count()
+    return before // per_page + 1
+
+
+def item_consultation_get(
+    *,
+    item_id: int,
+    viewer: Any = None,
+    page: Any = None,
+    comment_id: int | None = None,
+    per_page: int = COMMENTS_PER_PAGE,
+) -> ItemConsultation:
+    """An item with one page of its published comments and their responses, support, what versions changed,
+    and the viewer's own comments, support, follow and flags. ``page`` is the page asked for (a number as
+    typed: one that is not a number gives the first page, one past the end the last); without it, the page
+    holding ``comment_id`` (one query more), else the first. 6 queries for anyone, 10 for a signed-in
+    viewer, whatever the number of comments."""
     item = Item.objects.select_related("plan", "action", "added_in", "removed_in").get(pk=item_id)
     window = window_state_get(plan=item.plan, phase=Phase.CONSULTATION)
-    comments = list(_published_comments().filter(item_id=item.pk).order_by("created_at", "id"))
+    if page is None and comment_id is not None:
+        page = _page_of_comment(item.pk, comment_id, per_page)
+    current = Paginator(
+        _published_comments().filter(item_id=item.pk).order_by("created_at", "id"), per_page
+    ).get_page(page)
+    comments = list(current.object_list)
     support_count = Support.objects.filter(item_id=item.pk).count()
-    revisions = list(
-        ItemRevision.objects.filter(item_id=item.pk)
-        .select_related("version")
-        .order_by("version__number", "id")
-    )
     signed_in = viewer is not None and viewer.is_authenticated
     own: list[Comment] = []
     supports = follows = False
@@ -229,12 +255,24 @@ def item_consultation_get(*, item_id: int, viewer: Any = None) -> ItemConsultati
         item=item,
         window=window,
         comments=comments,
+        comments_page=current,
         own_comments=own,
         support_count=support_count,
         viewer_supports=supports,
         viewer_follows=follows,
         viewer_flagged=flagged,
-        changes=_changes(revisions),
+        changes=item_changes(item_id=item.pk),
+    )
+
+
+def item_changes(*, item_id: int) -> list[Change]:
+    """What each version after the first did to the item (1 query)."""
+    return _changes(
+        list(
+            ItemRevision.objects.filter(item_id=item_id)
+            .select_related("version")
+            .order_by("version__number", "id")
+        )
     )
 
 
@@ -259,26 +297,35 @@ def plan_consultation_items(*, plan: Plan) -> QuerySet[Item]:
 # --- the consultation report ------------------------------------------------------------------------------
 
 NO_RESPONSE = "none"
+RECENT_COMMENTS = 3  # the comments the report shows under each item; the rest are a link away
+PHRASE_SAMPLE = 2000  # the most recent comments the recurring phrases are counted in
 
 
 @dataclass
 class ReportItem:
+    """One item in the report: its counts, the most recent ``recent`` comments (newest first) and the
+    number of the others (on the item's paged page)."""
+
     item: Item
-    comments: list[Comment]
+    comment_count: int
+    recent: list[Comment]
     support_count: int
     outcomes: dict[str, int]  # ResponseKind values and NO_RESPONSE -> count
     phrases: list[Phrase]
     changes: list[Change]
 
     @property
-    def comment_count(self) -> int:
-        return len(self.comments)
+    def more(self) -> int:
+        """How many of the item's comments the report does not show."""
+        return self.comment_count - len(self.recent)
 
 
 @dataclass
 class ConsultationReport:
-    """The public report on a plan's consultation: per item the published comments and the office's
-    responses, support, outcome counts, recurring phrases and what the revised versions changed."""
+    """The public report on a plan's consultation: per item the published comments' counts and outcomes, the
+    most recent comments with the office's responses, support, recurring phrases and what the revised versions
+    changed. ``phrase_sample`` is the number of most recent comments the phrases were counted in when that is
+    fewer than all of them, else None."""
 
     plan: Plan
     window: WindowState
@@ -288,19 +335,30 @@ class ConsultationReport:
     outcomes: dict[str, int]
     phrases: list[Phrase]
     commenters: int = 0
+    phrase_sample: int | None = None
 
 
-def _outcome_counts(comments: list[Comment]) -> dict[str, int]:
-    counts = Counter(getattr(getattr(c, "response", None), "kind", NO_RESPONSE) for c in comments)
+def _outcome_counts(counts: Counter[str]) -> dict[str, int]:
     return {kind: counts.get(kind, 0) for kind in [*ResponseKind.values, NO_RESPONSE]}
 
 
-def consultation_report_get(*, plan_id: int, phrase_limit: int = 10) -> ConsultationReport:
-    """The consultation report for a plan (5 queries, whatever the number of items and comments). Items are
-    the current ones and any removed item that was commented on. Phrases: see phrases.py."""
+def consultation_report_get(
+    *,
+    plan_id: int,
+    phrase_limit: int = 10,
+    recent: int = RECENT_COMMENTS,
+    phrase_sample: int | None = None,
+) -> ConsultationReport:
+    """The consultation report for a plan (8 queries, whatever the number of items and comments). Items are
+    the current ones and any removed item that was commented on. Counts and outcomes are counted by the
+    database; comments become model instances only for the ``recent`` most recent of each item. Phrases
+    (see phrases.py) are counted in the ``phrase_sample`` (default ``PHRASE_SAMPLE``) most recent comments of
+    the plan: they take the most time, and the report says when they come from a sample."""
+    phrase_sample = PHRASE_SAMPLE if phrase_sample is None else phrase_sample
     plan = Plan.objects.select_related("region").get(pk=plan_id)
     window = window_state_get(plan=plan, phase=Phase.CONSULTATION)
-    commented = Comment.objects.filter(item=OuterRef("pk"), status=CommentStatus.PUBLISHED)
+    published = Comment.objects.filter(plan_id=plan.pk, status=CommentStatus.PUBLISHED)
+    commented = published.filter(item=OuterRef("pk"))
     items = list(
         Item.objects.filter(plan_id=plan.pk)
         .filter(Q(removed_in__isnull=True) | Exists(commented))
@@ -314,32 +372,61 @@ def consultation_report_get(*, plan_id: int, phrase_limit: int = 10) -> Consulta
         )
     )
     items.sort(key=lambda i: (i.removed_in_id is not None, i.no, i.pk))
-    comments_by_item: dict[int, list[Comment]] = defaultdict(list)
-    for comment in _published_comments().filter(plan_id=plan.pk).order_by("created_at", "id"):
-        comments_by_item[comment.item_id].append(comment)
+    outcomes: dict[int, Counter[str]] = defaultdict(Counter)
+    for row in (
+        published.annotate(kind=Coalesce("response__kind", Value(NO_RESPONSE)))
+        .values("item_id", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        outcomes[row["item_id"]][row["kind"]] = row["n"]
+    commenters = published.exclude(author_id=None).aggregate(n=Count("author_id", distinct=True))["n"]
+    texts = list(published.order_by("-created_at", "-id").values_list("item_id", "text")[:phrase_sample])
+    corpus = Corpus(text for _item_id, text in texts)
+    indices: dict[int, list[int]] = defaultdict(list)
+    for index, (item_id, _text) in enumerate(texts):
+        indices[item_id].append(index)
+    latest = list(
+        _published_comments()
+        .filter(plan_id=plan.pk)
+        .annotate(
+            rank=Over(
+                RowNumber(), partition_by=[F("item_id")], order_by=[F("created_at").desc(), F("id").desc()]
+            )
+        )
+        .filter(rank__lte=recent)
+        .order_by("item_id", "-created_at", "-id")
+    )
+    recent_by_item: dict[int, list[Comment]] = defaultdict(list)
+    for comment in latest:
+        recent_by_item[comment.item_id].append(comment)
     rows = []
+    total: Counter[str] = Counter()
     for item in items:
-        comments = comments_by_item.get(item.pk, [])
+        counts = outcomes.get(item.pk, Counter())
+        total.update(counts)
         rows.append(
             ReportItem(
                 item=item,
-                comments=comments,
+                comment_count=sum(counts.values()),
+                recent=recent_by_item.get(item.pk, []),
                 support_count=item.support_count,
-                outcomes=_outcome_counts(comments),
-                phrases=recurring_phrases([c.text for c in comments], limit=phrase_limit),
+                outcomes=_outcome_counts(counts),
+                phrases=corpus.top(indices.get(item.pk, []), limit=phrase_limit),
                 changes=_changes(list(item.revisions.all())),
             )
         )
-    every = [c for row in rows for c in row.comments]
+    comment_count = sum(total.values())
     return ConsultationReport(
         plan=plan,
         window=window,
         items=rows,
-        comment_count=len(every),
+        comment_count=comment_count,
         support_count=sum(row.support_count for row in rows),
-        outcomes=_outcome_counts(every),
-        phrases=recurring_phrases([c.text for c in every], limit=phrase_limit),
-        commenters=len({c.author_id for c in every if c.author_id}),
+        outcomes=_outcome_counts(total),
+        phrases=corpus.top(limit=phrase_limit),
+        commenters=commenters,
+        phrase_sample=len(texts) if len(texts) < comment_count else None,
     )
 
 

@@ -1,5 +1,6 @@
-"""The participation pages, under /participation/. The services link to ``item`` (with the anchors
-``#comment-<id>`` and ``#changes``), ``suggestion`` and ``email_confirm``."""
+"""The participation pages, under /participation/. The services link to ``item`` (with
+``?comment=<id>#comment-<id>``, which opens the page of its comments that holds that one, and the anchor
+``#changes``), ``suggestion`` and ``email_confirm``."""
 
 from django.urls import path
 

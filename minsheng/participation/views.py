@@ -17,6 +17,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.paginator import Page, Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -76,6 +77,25 @@ def _next(request: HttpRequest, default: str) -> str:
 
 def _item_url(item_id: int, fragment: str = "") -> str:
     return reverse("participation:item", args=[item_id]) + fragment
+
+
+def _comment_url(item_id: int, comment_id: int) -> str:
+    """A comment on its item's page: the page of the comments that holds it (``?comment=``), at the comment."""
+    return _item_url(item_id, f"?comment={comment_id}#comment-{comment_id}")
+
+
+def _number(value: str | None) -> int | None:
+    """A whole number typed in the address, or None."""
+    return int(value) if value and value.isdigit() and len(value) < 12 else None
+
+
+PER_PAGE = 50  # rows of the office's queues, a plan's suggestions and a person's own lists
+
+
+def _paged(request: HttpRequest, rows: Any, name: str = "page") -> Page:
+    """One page of ``rows`` (``PER_PAGE``), the number from the address's ``name``: the first page for one
+    that is not a number, the last for one past the end (as the portal's home page)."""
+    return Paginator(rows, PER_PAGE).get_page(request.GET.get(name))
 
 
 def _plan(request: HttpRequest, plan_id: int) -> Plan:
@@ -175,12 +195,16 @@ def mine(request: HttpRequest) -> HttpResponse:
     """The signed-in person's suggestions, comments (with what became of them) and followed items."""
     web.require(request, "participation.view_notifications")
     user = request.user
+    suggestions = _paged(request, selectors.suggestion_list_for_author(user=user), "suggestions")
+    comments = _paged(request, selectors.comment_list_for_author(user=user), "comments")
     return render(
         request,
         "participation/mine.html",
         {
-            "suggestions": selectors.suggestion_list_for_author(user=user),
-            "comments": selectors.comment_list_for_author(user=user),
+            "suggestions": suggestions.object_list,
+            "suggestion_pages": suggestions,
+            "comments": comments.object_list,
+            "comment_pages": comments,
             "followed": selectors.followed_items(user=user),
             "email_state": selectors.email_state(user=user),
         },
@@ -272,12 +296,14 @@ def suggest(request: HttpRequest, plan_id: int) -> HttpResponse:
 def suggestions(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
     web.require(request, "participation.view_suggestions", plan)
+    pages = _paged(request, selectors.suggestion_public_list(plan=plan))
     return render(
         request,
         "participation/suggestions.html",
         {
             "plan": plan,
-            "suggestions": selectors.suggestion_public_list(plan=plan),
+            "suggestions": pages.object_list,
+            "pages": pages,
             "window": selectors.window_state_get(plan=plan, phase=Phase.SOLICITATION),
         },
     )
@@ -343,7 +369,12 @@ def _item_page(
     status: int = 200,
 ) -> HttpResponse:
     try:
-        page = selectors.item_consultation_get(item_id=item_id, viewer=request.user)
+        page = selectors.item_consultation_get(
+            item_id=item_id,
+            viewer=request.user,
+            page=request.GET.get("page"),
+            comment_id=flag[0] if flag else _number(request.GET.get("comment")),
+        )
     except ObjectDoesNotExist:
         raise Http404 from None
     item = page.item
@@ -448,7 +479,7 @@ def comment_add(request: HttpRequest, item_id: int) -> HttpResponse:
                         "office see it."
                     ),
                 )
-            return redirect(_item_url(item_id, f"#comment-{comment.pk}"))
+            return redirect(_comment_url(item_id, comment.pk))
     return _item_page(request, item_id, comment_form=form, status=BAD_INPUT)
 
 
@@ -529,7 +560,7 @@ def comment_flag(request: HttpRequest, comment_id: int) -> HttpResponse:
         )
         if status == OK:
             messages.success(request, _("Thank you for telling us. A moderator will look at this comment."))
-            return redirect(_item_url(comment.item_id, f"#comment-{comment.pk}"))
+            return redirect(_comment_url(comment.item_id, comment.pk))
     return _item_page(request, comment.item_id, flag=(comment.pk, form), status=BAD_INPUT)
 
 
@@ -562,8 +593,8 @@ def _office_comment_page(
     respond_form: RespondForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    page = selectors.item_consultation_get(item_id=comment.item_id)
-    revisions = [change.revision for change in page.changes]
+    changes = selectors.item_changes(item_id=comment.item_id)
+    revisions = [change.revision for change in changes]
     allowed = moderation_decisions(comment=comment, user=request.user)
     if moderate_form is None and allowed:
         moderate_form = ModerateForm(allowed=allowed)
@@ -583,7 +614,7 @@ def _office_comment_page(
             "comment": comment,
             "item": comment.item,
             "plan": comment.plan,
-            "page": page,
+            "changes": changes,
             "history": selectors.moderation_history(comment=comment),
             "moderate_form": moderate_form,
             "respond_form": respond_form,
@@ -633,8 +664,8 @@ def comment_moderate(request: HttpRequest, comment_id: int) -> HttpResponse:
 @page
 def comment_respond(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _office_comment(request, comment_id, "participation.respond_comment")
-    page = selectors.item_consultation_get(item_id=comment.item_id)
-    form = RespondForm(request.POST, revisions=[change.revision for change in page.changes])
+    changes = selectors.item_changes(item_id=comment.item_id)
+    form = RespondForm(request.POST, revisions=[change.revision for change in changes])
     if form.is_valid():
         data = form.cleaned_data
         _response, status = _attempt(
@@ -649,7 +680,7 @@ def comment_respond(request: HttpRequest, comment_id: int) -> HttpResponse:
         )
         if status == OK:
             messages.success(request, _("The response is published under the comment."))
-            return redirect(_item_url(comment.item_id, f"#comment-{comment.pk}"))
+            return redirect(_comment_url(comment.item_id, comment.pk))
     return _office_comment_page(request, comment, respond_form=form, status=BAD_INPUT)
 
 
@@ -658,14 +689,15 @@ def comment_respond(request: HttpRequest, comment_id: int) -> HttpResponse:
 def moderation(request: HttpRequest) -> HttpResponse:
     """Comments waiting for a moderator (held or hidden), with quick decisions, and what was done lately."""
     web.require(request, "participation.view_moderation_queue")
+    pages = _paged(request, selectors.moderation_queue())
     queue = [
         (comment, ModerateForm(allowed=moderation_decisions(comment=comment, user=request.user)))
-        for comment in selectors.moderation_queue()
+        for comment in pages.object_list
     ]
     return render(
         request,
         "participation/moderation.html",
-        {"queue": queue, "history": selectors.moderation_history(limit=50)},
+        {"queue": queue, "pages": pages, "history": selectors.moderation_history(limit=50)},
     )
 
 
@@ -676,7 +708,8 @@ def moderation(request: HttpRequest) -> HttpResponse:
 @page
 def screening(request: HttpRequest) -> HttpResponse:
     web.require(request, "participation.screen_suggestion")
-    return render(request, "participation/screening.html", {"queue": selectors.suggestion_queue()})
+    pages = _paged(request, selectors.suggestion_queue())
+    return render(request, "participation/screening.html", {"queue": pages.object_list, "pages": pages})
 
 
 def _screen_page(

@@ -304,7 +304,7 @@ def comment_respond(
         _users_following(item.pk, [current.author_id]),
         kind=NotificationKind.RESPONSE_POSTED,
         message=message,
-        url=_item_link(item.pk, f"#comment-{current.pk}"),
+        url=_item_link(item.pk, f"?comment={current.pk}#comment-{current.pk}"),
         item_id=item.pk,
     )
     return response

@@ -230,7 +230,8 @@ def test_respond_then_see_the_response_and_the_draft_to_final_diff(browser, draf
     office.fill("textarea[name=text]", "主管道调整为12千米，其余按计划实施。")
     office.select_option("select[name=revision]", str(revision.pk))
     _click(office, "form[action$='/respond/'] button[type=submit]")
-    assert office.url.split("#")[0].endswith(item_url)
+    # back on the page of the item's comments that holds the comment, at the comment
+    assert office.url.endswith(f"{item_url}?comment={comment_id.removeprefix('comment-')}#{comment_id}")
 
     # The resident is notified of the change and of the response, and sees both on the item page.
     resident.goto(reverse("notifications:inbox"))

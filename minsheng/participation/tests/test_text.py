@@ -103,3 +103,79 @@ def test_the_limit_and_the_order():
 
 def test_no_comments_no_phrases():
     assert recurring_phrases([]) == []
+
+
+def _plain_phrases(texts: list[str], limit: int = 10, min_count: int = 2) -> list[tuple[str, int]]:
+    """The phrase list as phrases.py's docstring describes it, done the plain (slow) way: every n-gram of
+    every Han run checked for function characters, every phrase with at least ``min_count`` grown."""
+    from collections import Counter
+
+    from minsheng.participation import phrases as p
+
+    documents = [p.fold(t) for t in texts]
+    counts: Counter[str] = Counter()
+    for document in documents:
+        found = set()
+        for run in p._RUN.findall(document):
+            if p._HAN.match(run):
+                for size in p.NGRAM_SIZES:
+                    for start in range(len(run) - size + 1):
+                        gram = run[start : start + size]
+                        if gram not in p.STOP_PHRASES and not any(ch in p.STOP_CHARS for ch in gram):
+                            found.add(gram)
+            elif len(run) >= 3 and not run.isdigit() and run not in p.STOP_WORDS:
+                found.add(run)
+        counts.update(found)
+    kept: dict[str, int] = {}
+    for phrase, count in counts.items():
+        if count >= min_count:
+            while p._HAN.match(phrase):
+                holders = [d for d in documents if phrase in d]
+                longer = p._grow(phrase, "left", count, holders) or p._grow(phrase, "right", count, holders)
+                if longer is None:
+                    break
+                phrase = longer
+            kept[phrase] = count
+    result = [
+        (phrase, count)
+        for phrase, count in kept.items()
+        if not any(len(o) > len(phrase) and phrase in o and c == count for o, c in kept.items())
+    ]
+    result.sort(key=lambda pc: (-pc[1], -len(pc[0]), pc[0]))
+    return result[:limit]
+
+
+def test_the_fast_phrase_count_gives_the_plain_one():
+    """Counting from the highest count down, cutting at function characters first and not growing a phrase
+    already inside a grown one change nothing (on comments that say each concern once)."""
+    import random
+
+    from minsheng.participation.phrases import Corpus
+
+    concerns = [
+        "老旧小区燃气管道改造",
+        "停车位不够",
+        "加装电梯",
+        "学校周边交通安全",
+        "雨污分流工程",
+        "路灯维修",
+    ]
+    filler = [
+        "建议尽快落实",
+        "希望政府重视",
+        "资金要公开透明",
+        "群众反映强烈",
+        "请公布时间表",
+        "wifi coverage",
+    ]
+    rng = random.Random(3)
+    for _ in range(40):
+        texts = [
+            "，".join(rng.sample(concerns, rng.randint(1, 3)) + rng.sample(filler, rng.randint(1, 3)))
+            for _ in range(rng.choice([2, 5, 12, 40]))
+        ]
+        assert [(p.text, p.count) for p in recurring_phrases(texts)] == _plain_phrases(texts)
+        half = list(range(0, len(texts), 2))
+        assert [(p.text, p.count) for p in Corpus(texts).top(half)] == _plain_phrases(
+            [texts[i] for i in half]
+        )

@@ -161,7 +161,7 @@ def test_every_signed_in_role_may_comment_support_follow_and_flag(client, world,
     assert response.status_code == 302
     comment = Comment.objects.get(text="支持燃气改造")
     assert comment.author == getattr(world, role)
-    assert response["Location"] == _item_url(world, f"#comment-{comment.pk}")
+    assert response["Location"] == _item_url(world, f"?comment={comment.pk}#comment-{comment.pk}")
     client.post(reverse("participation:support", args=[world.item.pk]))
     assert Support.objects.filter(item=world.item, user=getattr(world, role)).exists()
     client.post(reverse("participation:follow", args=[world.items[1].pk]))

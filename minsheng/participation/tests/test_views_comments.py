@@ -409,7 +409,7 @@ def test_the_office_responds_and_everyone_sees_the_response_and_the_change(clien
         reverse("participation:comment_respond", args=[comment.pk]),
         {"kind": "partly", "text": "主管道增至12千米。", "revision": revision.pk},
     )
-    assert response["Location"] == _item_url(world, f"#comment-{comment.pk}")
+    assert response["Location"] == _item_url(world, f"?comment={comment.pk}#comment-{comment.pk}")
     html = _text(_as(client, world, "anonymous").get(_item_url(world)))
     assert "Partly adopted (部分采纳)" in html
     assert "主管道增至12千米。" in html
