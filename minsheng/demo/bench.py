@@ -181,6 +181,7 @@ class SampleTiming:
     fewest_queries: int
     most_queries: int
     statuses: tuple[int, ...]
+    slowest: str = ""  # the slowest page's address
 
     def line(self) -> str:
         queries = (
@@ -190,7 +191,7 @@ class SampleTiming:
         )
         return (
             f"{self.name:<24} {self.median_ms:8.2f} ms median {self.p99_ms:8.2f} ms p99 "
-            f"{queries:>7} queries  over {self.count} pages  {list(self.statuses)}"
+            f"{queries:>7} queries  over {self.count} pages  {list(self.statuses)}  slowest: {self.slowest}"
         )
 
 
@@ -283,4 +284,5 @@ def measure_sample(name: str, found: list[Page], *, sign_in: Callable[[Client, U
         fewest_queries=min(query_counts),
         most_queries=max(query_counts),
         statuses=tuple(sorted(statuses)),
+        slowest=found[times.index(max(times))].url,
     )
