@@ -298,6 +298,7 @@ def plan_consultation_items(*, plan: Plan) -> QuerySet[Item]:
 
 NO_RESPONSE = "none"
 RECENT_COMMENTS = 3  # the comments the report shows under each item; the rest are a link away
+REPORT_ITEMS_PER_PAGE = 50  # the items the report shows a page (a plan of the usual size fits on one)
 PHRASE_SAMPLE = 2000  # the most recent comments the recurring phrases are counted in
 
 
@@ -329,13 +330,16 @@ class ConsultationReport:
 
     plan: Plan
     window: WindowState
-    items: list[ReportItem]
+    items: list[ReportItem]  # those of this page
     comment_count: int
     support_count: int
     outcomes: dict[str, int]
     phrases: list[Phrase]
     commenters: int = 0
     phrase_sample: int | None = None
+    pages: Page[tuple[int, int, int | None, int]] | None = (
+        None  # the items' pages (id, no, removed in, support)
+    )
 
 
 def _outcome_counts(counts: Counter[str]) -> dict[str, int]:
@@ -348,30 +352,43 @@ def consultation_report_get(
     phrase_limit: int = 10,
     recent: int = RECENT_COMMENTS,
     phrase_sample: int | None = None,
+    page: str | int | None = None,
 ) -> ConsultationReport:
-    """The consultation report for a plan (8 queries, whatever the number of items and comments). Items are
+    """The consultation report for a plan (9 queries, whatever the number of items and comments). Items are
     the current ones and any removed item that was commented on. Counts and outcomes are counted by the
     database; comments become model instances only for the ``recent`` most recent of each item. Phrases
     (see phrases.py) are counted in the ``phrase_sample`` (default ``PHRASE_SAMPLE``) most recent comments of
-    the plan: they take the most time, and the report says when they come from a sample."""
+    the plan: they take the most time, and the report says when they come from a sample. The items are
+    shown ``REPORT_ITEMS_PER_PAGE`` at a time (``page``; the totals are the whole plan's): a plan of
+    thousands of items is read in full only as plain rows."""
     phrase_sample = PHRASE_SAMPLE if phrase_sample is None else phrase_sample
     plan = Plan.objects.select_related("region").get(pk=plan_id)
     window = window_state_get(plan=plan, phase=Phase.CONSULTATION)
     published = Comment.objects.filter(plan_id=plan.pk, status=CommentStatus.PUBLISHED)
     commented = published.filter(item=OuterRef("pk"))
-    items = list(
+    every: list[tuple[int, int, int | None, int]] = list(
         Item.objects.filter(plan_id=plan.pk)
         .filter(Q(removed_in__isnull=True) | Exists(commented))
-        .select_related("action", "removed_in")
         .annotate(support_count=Count("supports", distinct=True))
+        .order_by()
+        .values_list("pk", "no", "removed_in_id", "support_count")
+    )
+    every.sort(key=lambda row: (row[2] is not None, row[1], row[0]))
+    pages = Paginator(every, REPORT_ITEMS_PER_PAGE).get_page(page)
+    shown = [row[0] for row in pages.object_list]
+    found = {
+        item.pk: item
+        for item in Item.objects.filter(pk__in=shown)
+        .select_related("action", "removed_in")
         .prefetch_related(
             Prefetch(
                 "revisions",
                 queryset=ItemRevision.objects.select_related("version").order_by("version__number", "id"),
             )
         )
-    )
-    items.sort(key=lambda i: (i.removed_in_id is not None, i.no, i.pk))
+    }
+    items = [found[pk] for pk in shown]
+    support = {row[0]: row[3] for row in every}
     outcomes: dict[int, Counter[str]] = defaultdict(Counter)
     for row in (
         published.annotate(kind=Coalesce("response__kind", Value(NO_RESPONSE)))
@@ -394,7 +411,7 @@ def consultation_report_get(
                 RowNumber(), partition_by=[F("item_id")], order_by=[F("created_at").desc(), F("id").desc()]
             )
         )
-        .filter(rank__lte=recent)
+        .filter(rank__lte=recent, item_id__in=shown)
         .order_by("item_id", "-created_at", "-id")
     )
     recent_by_item: dict[int, list[Comment]] = defaultdict(list)
@@ -402,15 +419,16 @@ def consultation_report_get(
         recent_by_item[comment.item_id].append(comment)
     rows = []
     total: Counter[str] = Counter()
+    for counts in outcomes.values():
+        total.update(counts)
     for item in items:
         counts = outcomes.get(item.pk, Counter())
-        total.update(counts)
         rows.append(
             ReportItem(
                 item=item,
                 comment_count=sum(counts.values()),
                 recent=recent_by_item.get(item.pk, []),
-                support_count=item.support_count,
+                support_count=support[item.pk],
                 outcomes=_outcome_counts(counts),
                 phrases=corpus.top(indices.get(item.pk, []), limit=phrase_limit),
                 changes=_changes(list(item.revisions.all())),
@@ -422,11 +440,12 @@ def consultation_report_get(
         window=window,
         items=rows,
         comment_count=comment_count,
-        support_count=sum(row.support_count for row in rows),
+        support_count=sum(support.values()),
         outcomes=_outcome_counts(total),
         phrases=corpus.top(limit=phrase_limit),
         commenters=commenters,
         phrase_sample=len(texts) if len(texts) < comment_count else None,
+        pages=pages,
     )
 
 

@@ -330,7 +330,7 @@ def suggestion(request: HttpRequest, suggestion_id: int) -> HttpResponse:
 @cached_page("participation.report")
 def report(request: HttpRequest, plan_id: int) -> HttpResponse:
     try:
-        found = selectors.consultation_report_get(plan_id=plan_id)
+        found = selectors.consultation_report_get(plan_id=plan_id, page=request.GET.get("page"))
     except ObjectDoesNotExist:
         raise Http404 from None
     web.require(request, "participation.view_report", found.plan)

@@ -232,3 +232,26 @@ def test_my_comments_and_suggestions_are_paged_each_on_its_own(client, world):
     page = _text(client.get(url + "?comments=2&suggestions=2"))
     assert len(re.findall(r'href="/participation/suggestions/\d+/"', page)) == 1
     assert client.get(url + "?comments=x&suggestions=99").status_code == 200
+
+
+def test_the_report_shows_a_big_plans_items_a_page_at_a_time(client, world):
+    from minsheng.plans.tests.factories import ItemFactory
+
+    per_page = selectors.REPORT_ITEMS_PER_PAGE
+    action = world.items[0].action
+    for no in range(4, per_page + 11):
+        ItemFactory(action=action, no=no, text=f"第{no}项。")
+    _comments(world, world.items[1], 5)
+    client = _as(client, world, "anonymous")
+    url = reverse("participation:report", args=[world.plan.pk])
+    section = re.compile(r'<section class="report-item" id="item-(\d+)"')
+    first_queries = _queries(client, url)
+    first = [int(pk) for pk in section.findall(_text(client.get(url)))]
+    assert len(first) == per_page
+    assert 'href="?page=2"' in _text(client.get(url))
+    assert _queries(client, url + "?page=2") == first_queries
+    second = [int(pk) for pk in section.findall(_text(client.get(url + "?page=2")))]
+    assert sorted(first + second) == sorted(world.plan.items.values_list("pk", flat=True))
+    # the totals are the whole plan's on every page
+    report = selectors.consultation_report_get(plan_id=world.plan.pk, page=2)
+    assert report.comment_count == 5 and len(report.items) == 10
