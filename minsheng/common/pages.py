@@ -17,6 +17,10 @@ mode). Only a successful GET is cached, and not
 while the viewer has a message waiting to be shown. The CSRF tokens a page holds are kept out of the cache
 and put back for each viewer (each gets their own, as if the page had been rendered for them).
 
+A read that several cached pages share (a big plan's overview behind every page, filter and search of its
+page) can be kept the same way with :func:`cached_read`: computed once per content version, day and
+language while a cached page is being rendered, and simply computed anywhere else.
+
 The cache backend is the ``default`` one (settings: ``MINSHENG_CACHE_URL``; memory of each process by
 default, Redis shared by several servers). See docs/performance.md.
 """
@@ -26,8 +30,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -36,12 +41,16 @@ from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.utils import timezone
+from django.utils import timezone, translation
 
 # A masked CSRF token in a page: 64 letters and digits (Django's CSRF_TOKEN_LENGTH), a whole word.
 _TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 _PLACEHOLDER = b"\x00csrf\x00"
 PAGE_TIMEOUT = 24 * 3600
+T = TypeVar("T")
+
+# The content version read by the cached page being rendered (None outside one): cached_read's key.
+_RENDERING_VERSION: ContextVar[int | None] = ContextVar("minsheng_rendering_version", default=None)
 
 
 # --- the version ----------------------------------------------------------------------------------------
@@ -146,7 +155,8 @@ def cached_page(name: str) -> Callable[[Callable[..., HttpResponse]], Callable[.
                 or _has_messages(request)
             ):
                 return view(request, *args, **kwargs)
-            key = _key(request, name, content_version())
+            version = content_version()
+            key = _key(request, name, version)
             hit = cache.get(key)
             if hit is not None:
                 content, content_type = hit
@@ -155,7 +165,11 @@ def cached_page(name: str) -> Callable[[Callable[..., HttpResponse]], Callable[.
                 response = HttpResponse(content, content_type=content_type)
                 response["X-Page-Cache"] = "hit"
                 return response
-            response = view(request, *args, **kwargs)
+            rendering = _RENDERING_VERSION.set(version)
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                _RENDERING_VERSION.reset(rendering)
             if (
                 response.status_code == 200
                 and not response.streaming
@@ -173,3 +187,20 @@ def cached_page(name: str) -> Callable[[Callable[..., HttpResponse]], Callable[.
         return wrapper
 
     return decorate
+
+
+def cached_read(name: str, *parts: object, compute: Callable[[], T]) -> T:
+    """The value of ``compute()`` for ``name`` and ``parts`` (say, a plan's id, a date and whether public),
+    kept in the cache for the content version, the day and the language of the cached page being rendered:
+    a read that several pages share is computed once until the next write. Outside a cached page (the
+    cache off, a command, a view that is not cached) it is computed every time; the value must pickle."""
+    version = _RENDERING_VERSION.get()
+    if version is None:
+        return compute()
+    words = [name, str(version), timezone.localdate().isoformat(), translation.get_language() or ""]
+    key = "minsheng:read:" + hashlib.sha256("\x1f".join([*words, *map(str, parts)]).encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, PAGE_TIMEOUT)
+    return found

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.paginator import Page, Paginator
 
+from minsheng.common.pages import cached_read
 from minsheng.delivery.schedule import Light
 from minsheng.delivery.selectors import OverviewItem, OverviewRow, PlanOverview, plan_overview
 from minsheng.plans.models import Item, Plan
@@ -136,7 +137,13 @@ def public_plan_get(
 ) -> PublicPlan:
     """The plan page's overview (published figures only) and one page of its cards (``page``, the first
     where it names none), filtered and grouped by action."""
-    overview = plan_overview(plan=plan, on=on, public=True, forecast=False)
+    overview = cached_read(  # one computation for every page, filter and search of the plan's page
+        "plan_overview",
+        plan.pk,
+        on,
+        "public",
+        compute=lambda: plan_overview(plan=plan, on=on, public=True, forecast=False),
+    )
     texts: dict[int, str] = {}
     if filters.q:
         texts = dict(

@@ -19,6 +19,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from minsheng.accounts.models import User
+from minsheng.common.pages import cached_read
 from minsheng.common.paging import page_of
 from minsheng.delivery.models import (
     Assignment,
@@ -184,7 +185,10 @@ def dashboard_get(
     reports waiting for the office; and the whole plan at a glance with its forecast (``plan_overview``).
     ``page``, ``reviews`` and ``notices`` choose the pages of the items, the reports to review and the open
     notices. Sixteen queries whatever the size of the plan."""
-    overview = plan_overview(plan=plan, on=on)
+    # one computation for every page and filter of the dashboard while nothing is written
+    overview = cached_read(
+        "plan_overview", plan.pk, on, "office", compute=lambda: plan_overview(plan=plan, on=on)
+    )
     status = overview.status
     departments = list(
         Department.objects.filter(assignments__item__plan=plan, assignments__item__removed_in__isnull=True)

@@ -227,3 +227,34 @@ def test_signing_in_and_out_leaves_the_cached_pages_in_place(django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         world.report(ReportStatus.SUBMITTED)  # a write still moves it
     assert content_version() > start
+
+
+@pytest.mark.parametrize(
+    ("name", "who", "query"), [("portal:plan", None, "?q=燃气"), ("delivery:dashboard", "office", "?page=2")]
+)
+def test_the_overview_is_computed_once_for_every_variant_of_a_page_until_a_write(
+    name, who, query, monkeypatch, django_capture_on_commit_callbacks
+):
+    from minsheng.delivery.selectors import pages as delivery_pages
+    from minsheng.portal import overview as portal_overview
+
+    world = build_world()
+    module = portal_overview if name == "portal:plan" else delivery_pages
+    computed = []
+    real = module.plan_overview
+
+    def counting(**kwargs):
+        computed.append(kwargs["plan"].pk)
+        return real(**kwargs)
+
+    monkeypatch.setattr(module, "plan_overview", counting)
+    client = _client(None if who is None else getattr(world, who))
+    url = reverse(name, args=[world.plan.pk])
+    first = _get(client, url)
+    variant = _get(client, url + query)  # another page of the cache, the same overview
+    assert (first["X-Page-Cache"], variant["X-Page-Cache"]) == ("miss", "miss")
+    assert computed == [world.plan.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish(world)
+    _get(client, url + query)
+    assert computed == [world.plan.pk, world.plan.pk]  # a write: computed afresh
