@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Page, Paginator
@@ -62,17 +61,6 @@ class PlanFilters:
     @property
     def active(self) -> bool:
         return bool(self.q or self.action or self.department or self.place or self.light)
-
-    def query(self) -> str:
-        """The filters as a query string (for a link that keeps them)."""
-        pairs = [
-            ("q", self.q),
-            ("action", str(self.action or "")),
-            ("department", self.department),
-            ("place", self.place),
-            ("light", self.light),
-        ]
-        return urlencode([(key, value) for key, value in pairs if value])
 
 
 @dataclass

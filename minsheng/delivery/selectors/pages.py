@@ -12,7 +12,6 @@ import bisect
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -151,17 +150,6 @@ class Dashboard:
     def missing_more(self) -> int:
         """Items projected to miss beyond those listed."""
         return self.missing - len(self.projected_to_miss)
-
-    @property
-    def query(self) -> str:
-        """The filters as a query string, for the pagers' links."""
-        pairs = [
-            ("action", str(self.action_id or "")),
-            ("department", str(self.department_id or "")),
-            ("place", self.place),
-            ("on", self.on.isoformat()),
-        ]
-        return urlencode([(key, value) for key, value in pairs if value])
 
 
 def _gap(status: ItemStatus) -> float:

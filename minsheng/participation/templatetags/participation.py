@@ -46,16 +46,6 @@ def status_label(value: str) -> str:
     return value
 
 
-@register.simple_tag(takes_context=True)
-def page_query(context: dict[str, Any], name: str, number: int) -> str:
-    """The page's address query with ``name`` set to ``number`` and the rest kept (``?q=…&page=3``); a
-    ``comment`` (which only says where to open) is dropped."""
-    query = context["request"].GET.copy()
-    query.pop("comment", None)
-    query[name] = str(number)
-    return "?" + query.urlencode()
-
-
 @register.filter
 def in_comments(count: int) -> str:
     """ "in 3 comments": a recurring phrase's count (the report lists hundreds; a filter costs a fraction of a
