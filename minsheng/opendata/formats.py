@@ -162,6 +162,8 @@ def _csv_cells(column: Column) -> Column:
 
 
 _json_value = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_JSON_CONSTANTS = {None: "null", True: "true", False: "false"}
+_BOOLEAN = frozenset({bool, type(None)})
 
 
 def _json_values(column: Column) -> Column:
@@ -170,6 +172,10 @@ def _json_values(column: Column) -> Column:
         return column  # an int prints as json prints it
     if kinds <= _STR:
         return list(map(encode_basestring, column))
+    if kinds <= _BOOLEAN:
+        return list(map(_JSON_CONSTANTS.__getitem__, column))
+    if kinds <= _WHOLE:
+        return ["null" if value is None else value for value in column]
     return list(map(_json_value, column))
 
 
@@ -200,14 +206,12 @@ def csv_stream(
     dataset: Dataset, chunks: Iterable[Sequence[Row]], counted: Callable[[int], None] | None = None
 ) -> Iterator[bytes]:
     """The CSV file: a BOM and the header, then the rows a chunk at a time. ``counted`` hears each chunk's size."""
+    # csv.writer writes a row of one empty cell as "" (the template would not): every dataset has more fields
+    assert len(dataset.fields) > 1, dataset.name
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(dataset.names)
     yield (BOM + buffer.getvalue()).encode("utf-8")
-    if (
-        len(dataset.fields) < 2
-    ):  # pragma: no cover - csv.writer quotes a lone empty cell; every dataset has more
-        raise ValueError("a dataset has at least two fields")
     lines = _lines(dataset, _CSV, _csv_cells, ",".join(["%s"] * len(dataset.fields)) + "\r\n")
     for chunk in chunks:
         yield lines(chunk).encode("utf-8")
