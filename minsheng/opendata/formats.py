@@ -8,12 +8,13 @@ spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``) is
 ``'``; JSON Lines carries every text as it is.
 
 The rows may hold the values as Django converts them (``Decimal``, ``date``, ``bool``) or as the database
-driver returns them (:func:`minsheng.opendata.datasets.columns`: from SQLite a decimal is an int or a float,
-a boolean 0 or 1, a date its ISO text; from PostgreSQL ``Decimal``, ``date`` and ``bool``): the bytes are the
-same. A chunk is turned into columns, each column normalized at once (a column with nothing to change, the
-usual case, is told so at C speed and left alone), and the lines are formatted from a template per row: the
-bytes are those of :mod:`csv` (``QUOTE_MINIMAL``, CRLF) and of :mod:`json` (``ensure_ascii=False``, compact
-separators), which ``minsheng/opendata/tests/test_formats.py`` checks against the library writers.
+driver returns them (``Dataset.read``: from SQLite a decimal is an int or a float, a boolean 0 or 1, a date
+its ISO text; from PostgreSQL ``Decimal``, ``date`` and ``bool``): the bytes are the same. One exception, on
+SQLite only: a decimal of more than 15 significant digits is written with all the digits SQLite keeps (a
+float to four places, a whole number exactly), where Django's reading would round it to 15. A chunk is turned
+into columns, each column normalized at once (a column with nothing to change, the usual case, is told so at
+C speed and left alone), and the lines are formatted from a template per row: the bytes are those of
+:mod:`csv` (``QUOTE_MINIMAL``, CRLF) and of :mod:`json` (``ensure_ascii=False``, compact separators), which ``minsheng/opendata/tests/test_formats.py`` checks against the library writers.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from decimal import Context, Decimal
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -37,51 +37,31 @@ _CSV_SPECIAL = (",", '"', "\r", "\n")  # what makes csv's QUOTE_MINIMAL quote a 
 
 Column = Sequence[Any]
 
-# SQLite keeps a decimal as a float where it is not whole; Django reads it back to 15 significant digits and
-# the field's four places (its SQLite backend's converter). The same here, so that both give the same text.
-_FROM_SQLITE_FLOAT = Context(prec=15).create_decimal_from_float
-_FOUR_PLACES = Decimal("0.0001")
-_EXACT_INT = 10**15  # whole numbers past 15 digits go the same way as floats (Django's converter rounds them)
-
-
-def _decimal(value: int | float) -> Decimal:
-    return _FROM_SQLITE_FLOAT(value).quantize(_FOUR_PLACES)
-
 
 def plain_decimal(value: Any) -> str | None:
     """A decimal as text without trailing zeros: 9.0000 -> "9", 0.5 -> "0.5". Takes a ``Decimal``, or the
-    int or float that SQLite returns for one (read as Django reads it: 15 significant digits, four places)."""
+    int or float that SQLite returns for one (a float written to four places, as the columns hold)."""
     if value is None:
         return None
-    if value.__class__ is int and -_EXACT_INT < value < _EXACT_INT:
+    if isinstance(value, int):
         return str(value)
-    text = str(value if isinstance(value, Decimal) else _decimal(value))
+    text = format(value, ".4f") if isinstance(value, float) else str(value)
     if "." in text and "E" not in text:
         text = text.rstrip("0").rstrip(".")
     return text
 
 
 def json_decimal(value: Any) -> int | float | None:
-    if value is None:
-        return None
-    if value.__class__ is int and -_EXACT_INT < value < _EXACT_INT:
+    if value is None or isinstance(value, int):
         return value
-    if not isinstance(value, Decimal):
-        value = _decimal(value)
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
     return int(value) if value == value.to_integral_value() else float(value)
 
 
 _WHOLE = frozenset({int, type(None)})
 _INT = frozenset({int})
 _STR = frozenset({str})
-
-
-def _small_whole_numbers(column: Column) -> bool:
-    """True for a column of ints (or None) that print as they are: told at C speed by the set of its types
-    and its largest magnitude."""
-    if not set(map(type, column)) <= _WHOLE:
-        return False
-    return max(map(abs, filter(None, column)), default=0) < _EXACT_INT
 
 
 def _csv_texts(column: Column) -> Column:
@@ -100,7 +80,9 @@ def _csv_texts(column: Column) -> Column:
 
 
 def _csv_decimals(column: Column) -> Column:
-    if _small_whole_numbers(column):  # what SQLite returns for most decimals
+    # Whole numbers (what SQLite returns for most decimals) print as they are: a column of nothing else,
+    # told at C speed by the set of its types, is left alone.
+    if set(map(type, column)) <= _WHOLE:
         return column
     return list(map(plain_decimal, column))
 
@@ -110,7 +92,7 @@ def _csv_booleans(column: Column) -> Column:
 
 
 def _json_decimals(column: Column) -> Column:
-    if _small_whole_numbers(column):
+    if set(map(type, column)) <= _WHOLE:
         return column
     return list(map(json_decimal, column))
 

@@ -5,7 +5,8 @@ every dataset's file is compared, byte for byte, with the file that the library 
 awkward value (missing, fractions such as 0.1 and 12.3456, negative, large, Chinese, formula-looking texts,
 commas, quotes and line breaks, dates, booleans). Run with ``DATABASE_URL`` set to a PostgreSQL database for
 that backend too (SQLite returns decimals as int or float, dates as text, booleans as 0/1; PostgreSQL
-``Decimal``, ``date``, ``bool``)."""
+``Decimal``, ``date``, ``bool``). Large here means up to 15 significant digits: past that, on SQLite, the
+file keeps every digit stored where Django's reading rounds to 15 (the files were so before; tested below)."""
 
 from __future__ import annotations
 
@@ -132,8 +133,8 @@ def test_the_writers_write_what_the_library_writers_write(chunks):
     assert b"".join(jsonl_stream(SAMPLE, chunks)) == reference_jsonl(SAMPLE, rows)
 
 
-def test_decimals_as_sqlite_returns_them_read_as_django_reads_them():
-    """SQLite keeps a decimal that is not whole as a float, and Django reads it to 15 significant digits."""
+def test_decimals_as_sqlite_returns_them_to_four_places():
+    """SQLite keeps a decimal that is not whole as a float: written to four places, as the column holds."""
     dataset = Dataset(
         "d",
         "d",
@@ -142,14 +143,44 @@ def test_decimals_as_sqlite_returns_them_read_as_django_reads_them():
         SAMPLE.source,
         SAMPLE.chunks,
     )  # type: ignore[arg-type]
-    raw = [[(0.1, "x"), (12.3456, "x"), (-5.5, "x"), (123456789012.3456, "x"), (1234567890123456, "x")]]
+    raw = [
+        [
+            (0.1, "x"),
+            (12.3456, "x"),
+            (-5.5, "x"),
+            (100.0, "x"),
+            (123456789012.3456, "x"),
+            (1234567890123456, "x"),
+        ]
+    ]
     assert b"".join(csv_stream(dataset, raw)).decode("utf-8").split("\r\n")[1:-1] == [
         "0.1,x",
         "12.3456,x",
         "-5.5,x",
-        "123456789012.346,x",
-        "1234567890123460,x",
+        "100,x",
+        "123456789012.3456,x",
+        "1234567890123456,x",
     ]
+    lines = b"".join(jsonl_stream(dataset, raw)).decode("utf-8").splitlines()
+    assert [json.loads(line)["a"] for line in lines] == [
+        0.1,
+        12.3456,
+        -5.5,
+        100,
+        123456789012.3456,
+        1234567890123456,
+    ]
+
+
+@pytest.mark.django_db
+def test_decimals_past_15_digits_keep_every_digit(world):
+    """Where Django's SQLite reading would round to 15 significant digits, the file keeps what is stored (on
+    PostgreSQL both are exact)."""
+    item = world.items[0]
+    for position, value in enumerate((Decimal("123456789012.3456"), Decimal("1234567890123456")), start=1):
+        TargetFactory(item=item, position=position, value=value, subject="大数", source="大数")
+    text = b"".join(stream(DATASETS["targets"], world.plan.pk, "csv")).decode("utf-8")
+    assert ",123456789012.3456," in text and ",1234567890123456," in text
 
 
 # --- every dataset, the fast read against Django's -----------------------------------------------------------
@@ -165,8 +196,8 @@ def awkward(world):
         (Decimal("0.1"), None, "=SUM(A1:A9)", "+86"),
         (Decimal("12.3456"), Decimal("99.9999"), "-5 户", "%"),
         (Decimal("-5.5"), None, "负数\n第二行", "千米"),
-        (Decimal("123456789012.3456"), None, "大数, 含逗号", '"名"'),
-        (Decimal("1234567890123456"), None, "整数大数", "元"),
+        (Decimal("12345678901.2345"), None, "大数, 含逗号", '"名"'),  # 15 digits: as far as Django's
+        (Decimal("123456789012345"), None, "整数大数", "元"),  # reading on SQLite keeps them all
     ]
     for position, (value, value_max, subject, unit) in enumerate(values, start=1):
         target = TargetFactory(
@@ -204,7 +235,7 @@ def awkward(world):
     StandardFactory(
         item=other, amount=Decimal("0.1"), amount_max=Decimal("12.3456"), op="range", previous=None
     )
-    StandardFactory(item=other, position=2, amount=Decimal("123456789012.3456"), previous=Decimal("-0.5"))
+    StandardFactory(item=other, position=2, amount=Decimal("12345678901.2345"), previous=Decimal("-0.5"))
     Candidate.objects.filter(item=world.items[2]).update(chosen=None, tied=True)
     return world
 
