@@ -14,7 +14,8 @@ SQLite only: a decimal of more than 15 significant digits is written with all th
 float to four places, a whole number exactly), where Django's reading would round it to 15. A chunk is turned
 into columns, each column normalized at once (a column with nothing to change, the usual case, is told so at
 C speed and left alone), and the lines are formatted from a template per row: the bytes are those of
-:mod:`csv` (``QUOTE_MINIMAL``, CRLF) and of :mod:`json` (``ensure_ascii=False``, compact separators), which ``minsheng/opendata/tests/test_formats.py`` checks against the library writers.
+:mod:`csv` (``QUOTE_MINIMAL``, CRLF) and of :mod:`json` (``ensure_ascii=False``, compact separators), which
+``minsheng/opendata/tests/test_formats.py`` checks against the library writers.
 """
 
 from __future__ import annotations
