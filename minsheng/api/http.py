@@ -1,9 +1,13 @@
 """What every read endpoint shares: paging through a list, and the caching headers (docs/api.md#caching).
 
-Caching: each answer carries an ``ETag`` and a ``Last-Modified`` computed *before* the answer is built, from
-the address asked, the language, who asks, the day (lights move with the date) and the data version
-(:func:`minsheng.api.selectors.data_version`: one query). A poller that sends ``If-None-Match`` (or
-``If-Modified-Since``) gets 304 with no body and no further query while nothing changed.
+Caching: each answer carries an ``ETag`` and a ``Last-Modified`` computed *before* the answer is built
+(:func:`minsheng.api.selectors.data_version`: one query of two index reads). The ETag comes from the address
+asked (path and query), the language, who asks, the day (lights move with the date) and the content version,
+which every committed write moves on: exact, a write anywhere gives every answer a new ETag and nothing else
+does. ``Last-Modified`` is the time of the newest audit event (every write through a service records one),
+or the day's midnight if later: as fine as the audit trail, so ``If-None-Match`` is the one to use. A poller
+that sends ``If-None-Match`` (or ``If-Modified-Since``) gets 304 with no body and no further query while
+nothing changed.
 """
 
 from __future__ import annotations
@@ -49,7 +53,7 @@ def validators(request: HttpRequest) -> tuple[str, dt.datetime]:
             translation.get_language() or "",
             _viewer_key(request),
             today.isoformat(),
-            f"{version.events}:{version.last_id}:{version.last_at.isoformat() if version.last_at else ''}",
+            f"version:{version.number}",
         ]
     )
     etag = quote_etag(hashlib.sha256(basis.encode()).hexdigest()[:40])

@@ -11,10 +11,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from minsheng.accounts.models import AuditEvent, User
 from minsheng.api.models import ApiToken
+from minsheng.common.models import ContentVersion
 from minsheng.delivery.models import ProgressReport, ReportStatus, SupervisionNotice
 from minsheng.delivery.selectors import ItemStatus, items_status, reports_visible_to
 from minsheng.plans.models import Action, Department, Item, ItemDepartment, Plan, Region, Target
@@ -60,18 +61,30 @@ def token_people() -> QuerySet[User]:
 
 @dataclass(frozen=True)
 class DataVersion:
-    """Where the data stands: every write through a service leaves one audit event, so the count, the
-    latest id and the latest time of the audit trail change exactly when something was written."""
+    """Where the data stands: the content version (:class:`~minsheng.common.models.ContentVersion`, the row
+    that every committed write of a minsheng model moves on, see :mod:`minsheng.common.pages`), exact; and
+    the time of the newest audit event, which every write through a service records (the row has no time
+    of its own): what ``Last-Modified`` says."""
 
-    events: int
-    last_id: int
+    number: int
     last_at: dt.datetime | None
 
 
 def data_version() -> DataVersion:
-    """One aggregate query over the (indexed) audit trail."""
-    found = AuditEvent.objects.aggregate(events=Count("id"), last_id=Max("id"), last_at=Max("created_at"))
-    return DataVersion(events=found["events"] or 0, last_id=found["last_id"] or 0, last_at=found["last_at"])
+    """One query: the version row by its key, and the newest audit event by the primary key's index (no count
+    over the trail). A database without the row yet (no committed write since it was made) is version 0, with
+    no time: nothing has moved since, as far as the version goes, and the day's midnight stands for it."""
+    newest = AuditEvent.objects.order_by("-pk").values("created_at")[:1]
+    found = (
+        ContentVersion.objects.filter(pk=1)
+        .annotate(last_at=Subquery(newest))
+        .values_list("number", "last_at")
+        .first()
+    )
+    if found is None:
+        return DataVersion(number=0, last_at=None)
+    number, last_at = found
+    return DataVersion(number=number, last_at=last_at)
 
 
 # --- lists -----------------------------------------------------------------------------------------------

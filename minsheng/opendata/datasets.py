@@ -105,6 +105,11 @@ class Dataset:
         """The rows of one plan (or all, ``plan_id`` None) in chunks of at most :data:`CHUNK`."""
         return self.chunks(self.source(plan_id))
 
+    def read_through_django(self, plan_id: int | None) -> Iterator[Sequence[Row]]:
+        """The same rows as :meth:`read`, with Django's converters (``Decimal``, ``date``, ``bool``) where
+        :meth:`read` takes them from the cursor as they are: the tests compare the files of both."""
+        return getattr(self.chunks, "orm", self.chunks)(self.source(plan_id))
+
     def rows(self, plan_id: int | None) -> Iterator[Row]:
         return chain.from_iterable(self.read(plan_id))
 
@@ -112,19 +117,32 @@ class Dataset:
         return self.source(plan_id).count()
 
 
-def _values(*names: str) -> Callable[[QuerySet[Any]], Iterator[Sequence[Row]]]:
-    """Rows straight from the database cursor, a chunk at a time (a server-side cursor on PostgreSQL), as the
-    driver returns them: the writers in :mod:`~minsheng.opendata.formats` normalize each type (a decimal is
-    a ``Decimal`` from PostgreSQL, a number from SQLite; a date a ``date`` or its ISO text; a boolean a
-    ``bool`` or 0/1), which skips Django's per-value converters, the larger part of the cost of a big file."""
+class _Values:
+    """Rows straight from the database cursor, a chunk at a time: the queryset's own SQL (its
+    ``values_list`` of ``names``) run by Django's compiler with ``chunked_fetch`` (``fetchmany`` of
+    :data:`CHUNK` rows; a server-side cursor on PostgreSQL, so memory stays flat on both), and the values as
+    the driver returns them. The writers in :mod:`~minsheng.opendata.formats` normalize each column (a
+    decimal is a ``Decimal`` from PostgreSQL, an int or float from SQLite; a date a ``date`` or its ISO
+    text; a boolean a ``bool`` or 0/1), which skips Django's per-value converters, the larger part of the
+    cost of a big file. :meth:`orm` reads the same rows through Django (its converters), which the tests
+    compare byte for byte."""
 
-    def chunks(queryset: QuerySet[Any]) -> Iterator[Sequence[Row]]:
-        query = queryset.values_list(*names)
+    def __init__(self, *names: str) -> None:
+        self.names = names
+
+    def __call__(self, queryset: QuerySet[Any]) -> Iterator[Sequence[Row]]:
+        query = queryset.values_list(*self.names)
         compiler = query.query.get_compiler(using=query.db)
         # Django (5.2) selects the columns in the order values_list names them, annotations included.
         return iter(compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=CHUNK) or ())
 
-    return chunks
+    def orm(self, queryset: QuerySet[Any]) -> Iterator[Sequence[Row]]:
+        iterator = queryset.values_list(*self.names).iterator(chunk_size=CHUNK)
+        while chunk := list(islice(iterator, CHUNK)):
+            yield chunk
+
+
+_values = _Values
 
 
 def _rowwise(
@@ -431,8 +449,10 @@ PROGRESS = Dataset(
         )
         # the date as its ISO text from the database: no date object per row to build and print again
         .annotate(as_of=Cast("period_end", CharField()))
-        # by date, the order of the (status, as of) index the database reads them by: no sort however many
-        .order_by("period_end", "pk")
+        # a target's figures together, by date: the order of the (target, as of) unique index, which the
+        # database reads them by (SQLite scans it, PostgreSQL merges it with the targets): no sort of the
+        # whole file before its first row, however many figures
+        .order_by("target_id", "period_end")
     ),
     _values(
         "target__item__plan_id",

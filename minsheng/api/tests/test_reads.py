@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.utils.http import http_date
 
+from minsheng.common.models import ContentVersion
 from minsheng.delivery import services as delivery
 from minsheng.plans.tests.factories import ItemFactory, TargetFactory
 
@@ -168,8 +169,14 @@ def test_missing_things_are_json_404s(api_world, tokens):
 
 
 def test_a_poller_with_the_etag_gets_304_until_something_is_written(
-    api_world, tokens, django_assert_max_num_queries
+    api_world, tokens, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
+    """The ETag follows the content version, which every committed write moves on: a report accepted
+    through the service gives a new one, and nothing else does (not the same read asked again)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        accepted(
+            api_world, Decimal(40), period_end=dt.date(2025, 6, 30)
+        )  # a database that has seen a committed write: the version row is there
     client = tokens.client(None)
     first = client.get("/api/items")
     etag = first["ETag"]
@@ -177,14 +184,31 @@ def test_a_poller_with_the_etag_gets_304_until_something_is_written(
     with django_assert_max_num_queries(1):  # the data version, nothing else
         again = client.get("/api/items", HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 304 and again.content == b"" and again["ETag"] == etag
+    assert client.get("/api/items", HTTP_IF_NONE_MATCH=f'"other", {etag}').status_code == 304
     assert client.get("/api/items?page=1", HTTP_IF_NONE_MATCH=etag).status_code == 200  # another address
     assert client.get("/api/items", HTTP_IF_NONE_MATCH=etag, HTTP_ACCEPT_LANGUAGE="en").status_code == 200
     assert (
         tokens.client(tokens.full).get("/api/items", HTTP_IF_NONE_MATCH=etag).status_code == 200
     )  # another reader
-    accepted(api_world, Decimal(50))
+    version = ContentVersion.objects.get(pk=1).number
+    with django_capture_on_commit_callbacks(execute=True):
+        accepted(api_world, Decimal(50))
+    assert ContentVersion.objects.get(pk=1).number > version
     changed = client.get("/api/items", HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200 and changed["ETag"] != etag
+    assert client.get("/api/items", HTTP_IF_NONE_MATCH=changed["ETag"]).status_code == 304
+
+
+def test_the_etag_is_the_content_version_not_the_audit_trail(api_world, tokens):
+    """A write that the audit trail does not see still moves the version on, and the ETag with it; the
+    version alone (no write) moves it too."""
+    client = tokens.client(None)
+    first = client.get("/api/plans")
+    assert first["ETag"]
+    ContentVersion.objects.update_or_create(pk=1, defaults={"number": 41})
+    moved = client.get("/api/plans", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert moved.status_code == 200 and moved["ETag"] != first["ETag"]
+    assert client.get("/api/plans", HTTP_IF_NONE_MATCH=moved["ETag"]).status_code == 304
 
 
 def test_if_modified_since(api_world, tokens):
