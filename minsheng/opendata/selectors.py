@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.core.paginator import Page
 
 from minsheng.common.web import access
 from minsheng.plans.models import Plan
-from minsheng.plans.selectors import plan_list
+from minsheng.plans.selectors import plan_page_of, plans_in_order
+
+PLANS_PER_PAGE = 50
 
 
-def open_data_plans() -> QuerySet[Plan]:
-    """Every plan, with its region and its count of current items (one query)."""
-    return plan_list()
+def open_data_plans(*, search: str = "", page: str | int | None = None) -> Page[Plan]:
+    """A page of the plans (``PLANS_PER_PAGE``), with their regions and counts of current items, those
+    whose region or title holds ``search`` (three queries whatever the number of plans)."""
+    return plan_page_of(plans_in_order(search=search), page, PLANS_PER_PAGE)
 
 
 def access_plan_by_id(*, plan_id: int, user: Any) -> Plan:

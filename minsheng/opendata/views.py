@@ -24,10 +24,18 @@ def index(request: HttpRequest) -> HttpResponse:
         (dataset, [(field, type_label(field.type)) for field in dataset.fields])
         for dataset in DATASETS.values()
     ]
+    search = request.GET.get("q", "").strip()[:100]
+    page = open_data_plans(search=search, page=request.GET.get("page"))
     return render(
         request,
         "opendata/index.html",
-        {"plans": open_data_plans(), "datasets": list(DATASETS.values()), "dictionary": dictionary},
+        {
+            "plans": page.object_list,
+            "page": page,
+            "search": search,
+            "datasets": list(DATASETS.values()),
+            "dictionary": dictionary,
+        },
     )
 
 

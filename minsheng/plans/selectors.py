@@ -74,18 +74,13 @@ class ItemPage:
     revisions: list[ItemRevision]
 
 
-def plan_list() -> QuerySet[Plan]:
-    """Every plan with its region and count of current items, by region then newest year first."""
-    return (
-        Plan.objects.select_related("region")
-        .annotate(item_count=Count("items", filter=Q(items__removed_in__isnull=True)))
-        .order_by("region__name", "-year", "id")
-    )
-
-
-def plans_in_order() -> QuerySet[Plan]:
-    """Every plan with its region, by region then newest year first (no counts: see :func:`plan_page_of`)."""
-    return Plan.objects.select_related("region").order_by("region__name", "-year", "id")
+def plans_in_order(*, search: str = "") -> QuerySet[Plan]:
+    """Every plan with its region, by region then newest year first (no counts: see :func:`plan_page_of`);
+    ``search``: only those whose region or title holds it."""
+    plans = Plan.objects.select_related("region").order_by("region__name", "-year", "id")
+    if search:
+        plans = plans.filter(Q(region__name__icontains=search) | Q(title__icontains=search))
+    return plans
 
 
 def plan_page_of(plans: QuerySet[Plan], number: str | int | None, per_page: int) -> Page[Plan]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from minsheng.delivery.selectors import (
     ItemStatus,
@@ -72,10 +72,9 @@ def home_plans(*, now: dt.datetime, search: str = "") -> QuerySet[Plan]:
             )
         )
 
-    plans = plans_in_order()
-    if search:
-        plans = plans.filter(Q(region__name__icontains=search) | Q(title__icontains=search))
-    return plans.annotate(vote_open=taking_part(VoteRound), rating_open=taking_part(RatingRound))
+    return plans_in_order(search=search).annotate(
+        vote_open=taking_part(VoteRound), rating_open=taking_part(RatingRound)
+    )
 
 
 # --- a plan's stages: the strip on its public page, and the office's stages page -------------------------

@@ -110,14 +110,22 @@ def test_the_query_count_of_a_download_does_not_grow_with_the_data(
 
 
 def test_the_page_query_count_does_not_grow_with_plans(client, world, django_assert_num_queries):
+    from minsheng.opendata.selectors import PLANS_PER_PAGE
+    from minsheng.plans.models import Plan
     from minsheng.plans.tests.factories import PlanFactory
 
-    with django_assert_num_queries(1):  # the plans with their regions and item counts
+    with django_assert_num_queries(3):  # how many plans, a page of them with their regions, their item counts
         client.get(reverse("opendata:index"))
-    for year in range(2030, 2035):
+    for year in range(2030, 2030 + PLANS_PER_PAGE + 5):
         PlanFactory(region=world.plan.region, year=year)
-    with django_assert_num_queries(1):
-        client.get(reverse("opendata:index"))
+    with django_assert_num_queries(3):
+        html = client.get(reverse("opendata:index")).content.decode()
+    assert html.count('class="open-data-plan"') == PLANS_PER_PAGE
+    assert "?page=2#plans" in html
+    second = client.get(reverse("opendata:index") + "?page=2").content.decode()
+    assert second.count('class="open-data-plan"') == Plan.objects.count() - PLANS_PER_PAGE
+    found = client.get(reverse("opendata:index") + "?q=" + world.plan.title).content.decode()
+    assert world.plan.title in found
 
 
 def test_the_plan_as_one_document_downloads_as_json_of_the_schema(client, world):

@@ -1,6 +1,13 @@
 import pytest
 
-from minsheng.plans.selectors import Fragment, item_page_get, plan_list, plan_page_get, text_fragments
+from minsheng.plans.selectors import (
+    Fragment,
+    item_page_get,
+    plan_page_get,
+    plan_page_of,
+    plans_in_order,
+    text_fragments,
+)
 from minsheng.plans.services import plan_document_import
 from minsheng.plans.tests.factories import doc_item, document
 
@@ -39,7 +46,7 @@ def test_no_sources_is_one_plain_fragment():
 def test_plan_list_counts_current_items_only():
     plan_document_import(document=document(n_items=4))
     plan_document_import(document=document([[doc_item(1), doc_item(2)]]))
-    plan = plan_list().get()
+    (plan,) = plan_page_of(plans_in_order(), 1, 10).object_list
     assert plan.item_count == 2
 
 
