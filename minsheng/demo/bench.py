@@ -15,15 +15,21 @@ none, as synthetic sets do), and the largest plan as a separate line.
 kind for N different plans chosen at random (with a fixed seed), each requested once with the page cache
 off, so that what is timed is a rendering from the database, as the first reader after a write gets it.
 Printed per kind: median and 99th-percentile latency over the N, and the fewest and most queries.
+
+``--explain`` asks the database for the plan of every query those pages make (:func:`full_scans`) and prints
+each query that reads a whole table of more than a few thousand rows: the check that the indexes match
+the queries, at whatever scale the database holds.
 """
 
 from __future__ import annotations
 
 import random
+import re
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -286,3 +292,66 @@ def measure_sample(name: str, found: list[Page], *, sign_in: Callable[[Client, U
         statuses=tuple(sorted(statuses)),
         slowest=found[times.index(max(times))].url,
     )
+
+
+# --- query plans -----------------------------------------------------------------------------------------
+
+BIG_TABLE = 5000  # rows: a plan that reads a whole table smaller than this is no concern
+
+
+def _rows_over(table: str, limit: int) -> bool:
+    """Whether ``table`` (a name the database's plan gave) holds more than ``limit`` rows."""
+    if table not in connection.introspection.table_names():
+        return False  # a subquery's or a view's name, not a table
+    with connection.cursor() as cursor:
+        name = connection.ops.quote_name(table)
+        cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {name} LIMIT %s) AS t", [limit + 1])  # noqa: S608
+        return cursor.fetchone()[0] > limit
+
+
+def whole_table_reads(sql: str, params: Any, *, big: int = BIG_TABLE) -> list[str]:
+    """The steps of the database's plan for ``sql`` that read a whole table of more than ``big`` rows."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            steps = [str(row[-1]) for row in cursor.fetchall()]
+            pattern = re.compile(r"SCAN (\w+)")
+        else:
+            cursor.execute("EXPLAIN " + sql, params)
+            steps = [str(row[0]).strip() for row in cursor.fetchall()]
+            pattern = re.compile(r"Seq Scan on (\w+)")
+    found = []
+    for step in steps:
+        match = pattern.search(step)
+        if match and " USING " not in step and _rows_over(match.group(1), big):
+            found.append(step)
+    return found
+
+
+def full_scans(found: list[Page], *, sign_in: Callable[[Client, User], None]) -> list[str]:
+    """A line per page of ``found``: its queries and each one whose plan reads a whole big table."""
+    lines: list[str] = []
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        for page in found:
+            client = Client(SERVER_NAME=_host())
+            if page.user is not None:
+                sign_in(client, page.user)
+            client.get(page.url)  # the per-process caches filled
+            made: list[tuple[str, Any]] = []
+
+            def keep(execute, sql, params, many, context, made=made):
+                made.append((sql, params))
+                return execute(sql, params, many, context)
+
+            with connection.execute_wrapper(keep):
+                client.get(page.url)
+            reads = [
+                (sql, steps)
+                for sql, params in made
+                if sql.lstrip().upper().startswith("SELECT") and (steps := whole_table_reads(sql, params))
+            ]
+            lines.append(
+                f"{page.name:<24} {page.url:<44} {len(made):3d} queries, {len(reads)} reading a whole table"
+            )
+            lines.extend(f"    {'; '.join(steps)}: {sql[:160]}" for sql, steps in reads)
+    return lines

@@ -159,3 +159,14 @@ def test_benchpages_samples_first_renderings(settings):
     assert all("[200]" in line for line in lines[1:] if "over 0 pages" not in line)
     with pytest.raises(CommandError):
         call_command("benchpages", "--sample", "many")
+
+
+def test_the_query_plan_check_finds_a_query_that_reads_a_whole_table(client):
+    from minsheng.demo.bench import full_scans, sampled_pages, whole_table_reads
+
+    _built(3, "丁市")
+    reading = whole_table_reads("SELECT id FROM plans_item WHERE text LIKE %s", ["%群众%"], big=0)
+    assert reading and "plans_item" in reading[0]
+    assert whole_table_reads("SELECT id FROM plans_item WHERE id = %s", [1], big=0) == []
+    lines = full_scans(sampled_pages(1)["plan"], sign_in=sign_in)
+    assert lines and "0 reading a whole table" in lines[0]  # nothing of this size is big

@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from minsheng.common.commands import bad_input
-from minsheng.demo.bench import force_sign_in, measure, measure_sample, pages, sampled_pages
+from minsheng.demo.bench import force_sign_in, full_scans, measure, measure_sample, pages, sampled_pages
 
 
 class Command(BaseCommand):
@@ -21,6 +21,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--rounds", default="30", help="requests per page (default 30)")
         parser.add_argument("--label", default="", help="a label for the printed block")
+        parser.add_argument(
+            "--explain",
+            action="store_true",
+            help="with --sample: print the queries whose plans read a whole big table instead of timing",
+        )
         parser.add_argument(
             "--sample",
             default="",
@@ -35,7 +40,7 @@ class Command(BaseCommand):
         if not 1 <= rounds <= 10_000:
             raise bad_input(_("--rounds must be a whole number from 1 to 10000."))
         if options["sample"]:
-            self._sample(options["sample"], options["label"])
+            self._sample(options["sample"], options["label"], explain=options["explain"])
             return
         try:
             found = pages()
@@ -47,7 +52,7 @@ class Command(BaseCommand):
         for page in found:
             self.stdout.write(measure(page, rounds=rounds, sign_in=force_sign_in).line())
 
-    def _sample(self, value: str, label: str) -> None:
+    def _sample(self, value: str, label: str, *, explain: bool = False) -> None:
         try:
             count = int(value)
         except ValueError:
@@ -58,6 +63,14 @@ class Command(BaseCommand):
             found = sampled_pages(count)
         except LookupError as exc:
             raise bad_input(str(exc)) from exc
+        if explain:
+            self.stdout.write(
+                f"== query plans: {label or connection.vendor} ({connection.vendor}), {count} plans"
+            )
+            for kind in found.values():
+                for line in full_scans(kind, sign_in=force_sign_in):
+                    self.stdout.write(line)
+            return
         self.stdout.write(
             f"== first renderings (page cache off): {label or connection.vendor} ({connection.vendor}), "
             f"{count} plans"
