@@ -15,6 +15,7 @@ from django.db.models.expressions import Window as Over
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
+from minsheng.common.paging import page_of
 from minsheng.common.web import access
 from minsheng.participation.models import (
     SCREENED,
@@ -228,9 +229,9 @@ def item_consultation_get(
     window = window_state_get(plan=item.plan, phase=Phase.CONSULTATION)
     if page is None and comment_id is not None:
         page = _page_of_comment(item.pk, comment_id, per_page)
-    current = Paginator(
-        _published_comments().filter(item_id=item.pk).order_by("created_at", "id"), per_page
-    ).get_page(page)
+    current = page_of(
+        _published_comments().filter(item_id=item.pk).order_by("created_at", "id"), page, per_page
+    )
     comments = list(current.object_list)
     support_count = Support.objects.filter(item_id=item.pk).count()
     signed_in = viewer is not None and viewer.is_authenticated

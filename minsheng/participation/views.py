@@ -17,7 +17,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,6 +30,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from minsheng.accounts.http import signed_in_user
 from minsheng.common import web
 from minsheng.common.pages import cached_page
+from minsheng.common.paging import page_of
 from minsheng.common.web import BAD_INPUT, OK
 from minsheng.participation import selectors, services
 from minsheng.participation.forms import (
@@ -95,7 +96,7 @@ PER_PAGE = 50  # rows of the office's queues, a plan's suggestions and a person'
 def _paged(request: HttpRequest, rows: Any, name: str = "page") -> Page:
     """One page of ``rows`` (``PER_PAGE``), the number from the address's ``name``: the first page for one
     that is not a number, the last for one past the end (as the portal's home page)."""
-    return Paginator(rows, PER_PAGE).get_page(request.GET.get(name))
+    return page_of(rows, request.GET.get(name), PER_PAGE)
 
 
 def _plan(request: HttpRequest, plan_id: int) -> Plan:
