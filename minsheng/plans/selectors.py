@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.paginator import Page
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -10,7 +10,6 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from minsheng.common.paging import page_of
 from minsheng.plans.funding import ItemEstimate, TotalEstimate, item_estimate
 from minsheng.plans.models import (
-    Action,
     Item,
     ItemDepartment,
     ItemRevision,
@@ -27,30 +26,6 @@ class Fragment:
 
     text: str
     marked: bool = False
-
-
-@dataclass
-class ItemRow:
-    item: Item
-    targets: list[Target]
-    standards: list[Standard]
-    estimate: ItemEstimate
-
-
-@dataclass
-class ActionRow:
-    action: Action
-    items: list[ItemRow] = field(default_factory=list)
-    estimate: TotalEstimate = field(default_factory=TotalEstimate)
-
-
-@dataclass
-class PlanPage:
-    plan: Plan
-    actions: list[ActionRow]
-    estimate: TotalEstimate
-    versions: list[PlanVersion]
-    item_count: int
 
 
 @dataclass
@@ -115,44 +90,8 @@ def _estimate(item: Item) -> ItemEstimate:
     return item_estimate(text=item.text, targets=item.targets.all(), standards=item.standards.all())
 
 
-def plan_page_get(*, plan_id: int) -> PlanPage | None:
-    """A plan with its current actions and items, their targets, standards and funding estimates."""
-    plan = Plan.objects.select_related("region").filter(pk=plan_id).first()
-    if plan is None:
-        return None
-    items = (
-        Item.objects.filter(plan=plan, removed_in__isnull=True)
-        .order_by("no", "id")
-        .prefetch_related(_current_targets(), "standards", _assignments())
-    )
-    rows: dict[int, ActionRow] = {
-        action.pk: ActionRow(action=action)
-        for action in Action.objects.filter(plan=plan, removed_in__isnull=True).order_by("no", "id")
-    }
-    total = TotalEstimate()
-    count = 0
-    for item in items:
-        estimate = _estimate(item)
-        row = rows[item.action_id]  # a current item always sits in a current action (plan_document_import)
-        row.items.append(
-            ItemRow(
-                item=item,
-                targets=list(item.targets.all()),
-                standards=list(item.standards.all()),
-                estimate=estimate,
-            )
-        )
-        row.estimate.add(estimate)
-        total.add(estimate)
-        count += 1
-    versions = list(plan.versions.defer("content", "parsed").order_by("-number"))
-    return PlanPage(
-        plan=plan, actions=list(rows.values()), estimate=total, versions=versions, item_count=count
-    )
-
-
 def plan_summary_get(*, plan_id: int) -> PlanSummary | None:
-    """A plan with the total funding estimate of its current items (as :func:`plan_page_get` adds them up),
+    """A plan with the total funding estimate of its current items (the sum of their items' estimates),
     their number and its versions. Six queries whatever the number of items: only the items that state a
     standard can have an estimate, so only their text and targets are read."""
     plan = Plan.objects.select_related("region").filter(pk=plan_id).first()

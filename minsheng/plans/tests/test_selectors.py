@@ -3,8 +3,8 @@ import pytest
 from minsheng.plans.selectors import (
     Fragment,
     item_page_get,
-    plan_page_get,
     plan_page_of,
+    plan_summary_get,
     plans_in_order,
     text_fragments,
 )
@@ -52,7 +52,7 @@ def test_plan_list_counts_current_items_only():
 
 @pytest.mark.django_db
 def test_pages_of_missing_rows_are_none():
-    assert plan_page_get(plan_id=999) is None
+    assert plan_summary_get(plan_id=999) is None
     assert item_page_get(item_id=999) is None
 
 
