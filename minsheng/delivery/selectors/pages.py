@@ -172,7 +172,7 @@ def dashboard_get(
     place's items: counts by light, lagging items, overdue reports by department, open notices and the
     reports waiting for the office; and the whole plan at a glance with its forecast (``plan_overview``).
     ``page``, ``reviews`` and ``notices`` choose the pages of the items, the reports to review and the open
-    notices. Sixteen queries whatever the size of the plan."""
+    notices. Fourteen queries whatever the size of the plan."""
     # one computation for every page and filter of the dashboard while nothing is written
     overview = cached_read(
         "plan_overview", plan.pk, on, "office", compute=lambda: plan_overview(plan=plan, on=on)
