@@ -157,6 +157,17 @@ def _serves(user: Any, target: Any) -> bool:
     return bool(user.has_perm("delivery.add_report", target))
 
 
+def _figures(payload: ReportIn | ReportChange) -> dict[str, Any]:
+    """What a report states, from a new report's or a change's payload, as ``services.report_save`` takes it."""
+    return {
+        "period_end": payload.period_end,
+        "actual": _decimal(payload.actual),
+        "stage": payload.stage,
+        "narrative": payload.narrative,
+        "funds_spent": _decimal(payload.funds_spent),
+    }
+
+
 def _body(report_id: int) -> dict:
     found = delivery.report_get(report_id=report_id)
     assert found is not None
@@ -214,11 +225,7 @@ def report_create(request: HttpRequest, payload: ReportIn, idempotency_key: str 
             lambda: services.report_save(
                 target=page.target,
                 by=user,
-                period_end=payload.period_end,
-                actual=_decimal(payload.actual),
-                stage=payload.stage,
-                narrative=payload.narrative,
-                funds_spent=_decimal(payload.funds_spent),
+                **_figures(payload),
             )
         )
         return CREATED, _body(report.pk)
@@ -259,11 +266,7 @@ def report_change(
             lambda: services.report_save(
                 target=report.target,
                 by=user,
-                period_end=payload.period_end,
-                actual=_decimal(payload.actual),
-                stage=payload.stage,
-                narrative=payload.narrative,
-                funds_spent=_decimal(payload.funds_spent),
+                **_figures(payload),
                 report=report,
                 expected_version=payload.version,
             )
