@@ -43,6 +43,7 @@ from minsheng.api.shapes import (
     vote_out,
 )
 from minsheng.delivery.selectors import access_report_by_id, plan_status
+from minsheng.plans.selectors import with_item_counts
 from minsheng.voting import selectors as voting
 from minsheng.voting.models import RoundStatus
 
@@ -105,7 +106,7 @@ def plans(
 ) -> Any:
     rows = selectors.plans_filtered(year=year, region=region, status=status)
     chunk, envelope = page_of(request, rows, page=page, page_size=page_size, count=rows.count())
-    return {**envelope, "results": [plan_out(plan) for plan in chunk]}
+    return {**envelope, "results": [plan_out(plan) for plan in with_item_counts(list(chunk), per="plan")]}
 
 
 def _plan(request: HttpRequest, plan_id: int, perm: str = "plans.view_plan") -> Any:
@@ -114,7 +115,7 @@ def _plan(request: HttpRequest, plan_id: int, perm: str = "plans.view_plan") -> 
     plan = selectors.plans_filtered().filter(pk=plan_id).first()
     if plan is None or not _viewer(request).reader.has_perm(perm, plan):
         raise not_found()
-    return plan
+    return with_item_counts([plan], per="plan")[0]
 
 
 @router.get("/plans/{plan_id}", response=read(PlanOut), summary="A plan", operation_id="plan")
@@ -179,7 +180,7 @@ def actions(
     chunk, envelope = page_of(request, rows, page=page, page_size=page_size, count=rows.count())
     results = [
         {"id": a.pk, "plan_id": a.plan_id, "no": a.no, "title": a.title, "item_count": a.item_count}
-        for a in chunk
+        for a in with_item_counts(list(chunk), per="action")
     ]
     return {**envelope, "results": results}
 

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 
 from minsheng.accounts.models import AuditEvent, User
 from minsheng.api.models import ApiToken
@@ -102,10 +102,9 @@ def department_list(*, region: int | None = None) -> QuerySet[Department]:
 def plans_filtered(
     *, year: int | None = None, region: int | None = None, status: str | None = None
 ) -> QuerySet[Plan]:
-    """Plans with their region and count of current items, newest year first."""
-    plans = Plan.objects.select_related("region").annotate(
-        item_count=Count("items", filter=Q(items__removed_in__isnull=True))
-    )
+    """Plans with their region, newest year first (their item counts: ``plans.selectors.with_item_counts``,
+    for the page)."""
+    plans = Plan.objects.select_related("region")
     if year:
         plans = plans.filter(year=year)
     if region:
@@ -122,9 +121,7 @@ def plan_get(*, plan_id: int) -> Plan | None:
 def actions_filtered(
     *, plan: int | None = None, year: int | None = None, region: int | None = None
 ) -> QuerySet[Action]:
-    actions = Action.objects.filter(removed_in__isnull=True).annotate(
-        item_count=Count("items", filter=Q(items__removed_in__isnull=True))
-    )
+    actions = Action.objects.filter(removed_in__isnull=True)  # item counts: with_item_counts, for the page
     if plan:
         actions = actions.filter(plan_id=plan)
     if year:

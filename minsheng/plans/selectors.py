@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.core.paginator import Page
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -10,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from minsheng.common.paging import page_of
 from minsheng.plans.funding import ItemEstimate, TotalEstimate, item_estimate
 from minsheng.plans.models import (
+    Action,
     Item,
     ItemDepartment,
     ItemRevision,
@@ -18,6 +21,8 @@ from minsheng.plans.models import (
     Standard,
     Target,
 )
+
+M = TypeVar("M", Plan, Action)
 
 
 @dataclass(frozen=True)
@@ -64,16 +69,24 @@ def plan_page_of(plans: QuerySet[Plan], number: str | int | None, per_page: int)
     with its count instead would count every item of every plan before the page is cut (slow at national
     scale)."""
     page = page_of(plans, number, per_page)
-    counts = dict(
-        Item.objects.filter(plan__in=[plan.pk for plan in page.object_list], removed_in__isnull=True)
-        .order_by()
-        .values("plan")
-        .annotate(n=Count("pk"))
-        .values_list("plan", "n")
-    )
-    for plan in page.object_list:
-        plan.item_count = counts.get(plan.pk, 0)  # type: ignore[attr-defined]
+    with_item_counts(list(page.object_list), per="plan")
     return page
+
+
+def with_item_counts(rows: Sequence[M], *, per: str) -> Sequence[M]:
+    """Give each of ``rows`` (plans, ``per="plan"``, or actions, ``per="action"``) its count of current
+    items as ``item_count``, in one query: for a page of rows, where counting in the rows' own query would
+    count the items of every row before the page is cut."""
+    counts = dict(
+        Item.objects.filter(**{f"{per}__in": [row.pk for row in rows]}, removed_in__isnull=True)
+        .order_by()
+        .values(per)
+        .annotate(n=Count("pk"))
+        .values_list(per, "n")
+    )
+    for row in rows:
+        row.item_count = counts.get(row.pk, 0)  # type: ignore[attr-defined]
+    return rows
 
 
 def _current_targets() -> Prefetch:

@@ -43,6 +43,22 @@ def test_anyone_reads_plans_items_and_their_published_progress(api_world, tokens
     assert next(t for t in earlier["targets"] if t["id"] == w.quantity.pk)["actual"] is None
 
 
+def test_plans_and_actions_count_their_current_items(api_world, tokens):
+    w = api_world
+    ItemFactory(action=w.item.action, no=90)
+    gone = ItemFactory(action=w.item.action, no=91)
+    gone.removed_in = w.item.added_in
+    gone.save(update_fields=["removed_in"])
+    current = w.plan.items.filter(removed_in__isnull=True).count()
+    in_action = w.item.action.items.filter(removed_in__isnull=True).count()
+    assert current >= 2
+    client = tokens.client(None)
+    assert client.get("/api/plans").json()["results"][0]["item_count"] == current
+    assert client.get(f"/api/plans/{w.plan.pk}").json()["item_count"] == current
+    actions = client.get(f"/api/actions?plan={w.plan.pk}").json()["results"]
+    assert next(a for a in actions if a["id"] == w.item.action_id)["item_count"] == in_action
+
+
 def test_an_unpublished_figure_is_not_read_by_anyone_through_the_api(api_world, tokens):
     w = api_world
     accepted(w, Decimal(70), publish=False)
